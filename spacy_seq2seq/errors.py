@@ -1,0 +1,91 @@
+"""Coded error and warning messages, spaCy style: ``[E001] ...``.
+
+Every message names what went wrong, in which component, and what to do about
+it. Codes are stable and grep-able; add new ones at the end.
+"""
+
+
+class _ErrorsWithCodes(type):
+    def __getattribute__(self, code: str) -> str:
+        msg = super().__getattribute__(code)
+        if code.startswith("__"):
+            return msg
+        return f"[{code}] {msg}"
+
+
+class Errors(metaclass=_ErrorsWithCodes):
+    E001 = (
+        "Component '{name}' got no training examples in initialize(). Pass a "
+        "callable that returns Example objects, e.g. "
+        "`nlp.initialize(lambda: examples)`, and check your corpus paths "
+        "(`python -m spacy debug data config.cfg`)."
+    )
+    E002 = (
+        "Component '{name}': example {index} has no target text in "
+        "`example.reference._.{field}` (got {value!r}). Set the gold output on the "
+        "reference Doc, e.g. `eg.reference._.{field} = \"...\"`, or read your data "
+        "with the `spacy-seq2seq.ParallelCorpus.v1` reader, which does this for you."
+    )
+    E003 = (
+        "Invalid value for '{setting}': {value!r}. Valid options: {options}."
+    )
+    E004 = (
+        "Component '{name}': the training loss is NaN. Lower the learning rate, "
+        "enable gradient clipping (`[training.optimizer] grad_clip = 1.0`) or "
+        "check the data for empty or extremely long pairs."
+    )
+    E005 = (
+        "Component '{name}' has not been initialized: its vocabularies and "
+        "network do not exist yet. Call `nlp.initialize(get_examples)` before "
+        "training or predicting, or load a trained pipeline with `spacy.load`."
+    )
+    E006 = (
+        "Invalid `field` {field!r} for component '{name}': it names the Doc "
+        "extensions (`doc._.{{field}}`, `doc._.{{field}}_tokens`, ...), so it must "
+        "be a Python identifier such as \"translation\", \"summary\" or \"response\"."
+    )
+    E007 = (
+        "Component '{name}': cannot create a target tokenizer for "
+        "tgt_lang={lang!r} ({error}). Use a language code that "
+        "`spacy.blank()` knows, e.g. \"en\", \"de\", \"fr\" or \"xx\"."
+    )
+    E008 = (
+        "Refusing to load the weights of component '{name}': {error}. The file "
+        "is not a safetensors file written by spacy-seq2seq. Weights are never "
+        "unpickled; re-save the pipeline with `nlp.to_disk()`."
+    )
+    E009 = (
+        "hidden_width must be even for a bidirectional encoder (each direction "
+        "gets hidden_width / 2 units so the decoder width matches); got "
+        "{hidden_width}. Use e.g. {suggestion}."
+    )
+    E010 = (
+        "Component '{name}': the saved weights do not match the network built "
+        "from the config ({error}). Load the pipeline with the config it was "
+        "saved with."
+    )
+    E011 = (
+        "Component '{name}' expected a callable returning Example objects in "
+        "initialize(), got {type}. Use `nlp.initialize(lambda: examples)`."
+    )
+    E012 = (
+        "Component '{name}': none of the {n_examples} training examples has a "
+        "non-empty source Doc, so no source vocabulary can be learned. Check "
+        "that your corpus reader fills the source side."
+    )
+    E013 = (
+        "{setting} must be {constraint}; got {value!r}."
+    )
+
+
+class Warnings:
+    W001 = (
+        "[W001] Component '{name}' skipped {n_skipped} of {n_total} training "
+        "examples in this batch because the source Doc is empty or whitespace "
+        "only. They carry no signal; remove them from the corpus to silence this."
+    )
+    W002 = (
+        "[W002] Another seq2seq component already writes `doc._.{field}`; two "
+        "components with the same `field` overwrite each other's output. Give "
+        "each component its own `field`."
+    )

@@ -1,0 +1,230 @@
+"""Registered thinc architectures wrapping the torch encoder-decoder.
+
+The torch module cannot exist before `initialize()`: its embedding and output
+sizes come from the SentencePiece vocabularies learned there. So the thinc
+model starts without a shim; its `init` builds the module (from the
+hyperparameters here plus the `src_vocab_size` / `tgt_vocab_size` dims and
+the special ids the pipe sets) and attaches a PyTorchShim.
+
+One model, two kinds of input (dispatch on the input type, not a mode string):
+- `TrainBatch`  -> `TeacherForced` (logits for the loss; differentiable when
+  is_train is True),
+- `DecodeBatch` -> `List[Decoded]` (greedy search, no gradients).
+"""
+
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy
+import torch
+from spacy.util import registry
+from thinc.api import ArgsKwargs, Model, PyTorchShim
+
+from ..errors import Errors
+from .converters import pad_ids, tensor_to_numpy
+from .pytorch import (
+    ATTENTION_TYPES,
+    CELL_TYPES,
+    RNNAttnSeq2Seq,
+    Seq2SeqConfig,
+    greedy_search,
+    output_length_limits,
+)
+from .serialization import load_module_bytes, module_to_bytes
+from .types import (
+    DecodeBatch,
+    Decoded,
+    LossGradient,
+    Seq2SeqInT,
+    Seq2SeqModelT,
+    TeacherForced,
+    TrainBatch,
+)
+
+MODEL_NAME = "rnn_attn_seq2seq"
+
+
+@registry.architectures("spacy-seq2seq.RNNAttnSeq2Seq.v1")
+def build_rnn_attn_seq2seq_v1(
+    *,
+    cell: str = "gru",
+    bidirectional: bool = True,
+    n_layers: int = 1,
+    embed_width: int = 256,
+    hidden_width: int = 512,
+    attention: str = "additive",
+    input_feeding: bool = True,
+    dropout_prob: float = 0.3,
+    tie_embeddings: bool = False,
+) -> Seq2SeqModelT:
+    """An RNN encoder-decoder with attention (see `Seq2SeqConfig` for each setting).
+
+    cell (str): "gru" or "lstm".
+    bidirectional (bool): Bidirectional encoder (hidden_width / 2 per direction).
+    n_layers (int): RNN layers in encoder and decoder.
+    embed_width (int): Piece embedding width.
+    hidden_width (int): Encoder output and decoder RNN width.
+    attention (str): "dot", "general", "additive" or "none".
+    input_feeding (bool): Feed the previous attentional vector to the decoder.
+    dropout_prob (float): Dropout probability inside the network.
+    tie_embeddings (bool): Share target embeddings with the output layer.
+    RETURNS (Model[Seq2SeqInT, Seq2SeqOutT]): The model; initialize it after
+        setting the dims `src_vocab_size`, `tgt_vocab_size` and the attr
+        `special_ids` (pad_id, bos_id, eos_id).
+    """
+    _check_choice("cell", cell, CELL_TYPES)
+    _check_choice("attention", attention, ATTENTION_TYPES)
+    if bidirectional and hidden_width % 2:
+        raise ValueError(
+            Errors.E009.format(hidden_width=hidden_width, suggestion=hidden_width + 1)
+        )
+    hyperparams = dict(
+        cell=cell, bidirectional=bidirectional, n_layers=n_layers,
+        embed_width=embed_width, hidden_width=hidden_width, attention=attention,
+        input_feeding=input_feeding, dropout_prob=dropout_prob,
+        tie_embeddings=tie_embeddings,
+    )
+    return Model(
+        MODEL_NAME,
+        forward,
+        init=init,
+        dims={"src_vocab_size": None, "tgt_vocab_size": None},
+        attrs={"hyperparams": hyperparams, "special_ids": None},
+    )
+
+
+def _check_choice(setting: str, value: str, options: Sequence[str]) -> None:
+    if value not in options:
+        raise ValueError(
+            Errors.E003.format(setting=setting, value=value, options=", ".join(options))
+        )
+
+
+def init(model: Seq2SeqModelT, X: Any = None, Y: Any = None) -> None:
+    """Build the torch module now that the vocabulary sizes are known."""
+    special_ids = model.attrs["special_ids"]
+    if special_ids is None or not model.has_dim("src_vocab_size") or not model.has_dim("tgt_vocab_size"):
+        raise ValueError(
+            "The seq2seq model needs the dims 'src_vocab_size' and 'tgt_vocab_size' "
+            "and the attr 'special_ids' before initialize(); the seq2seq_attn "
+            "component sets them from its vocabularies."
+        )
+    config = Seq2SeqConfig(
+        src_vocab_size=model.get_dim("src_vocab_size"),
+        tgt_vocab_size=model.get_dim("tgt_vocab_size"),
+        **special_ids,
+        **model.attrs["hyperparams"],
+    )
+    shim = PyTorchShim(
+        RNNAttnSeq2Seq(config),
+        serialize_model=module_to_bytes,
+        deserialize_model=lambda module, data, device: load_module_bytes(module, data),
+    )
+    # Replace rather than append, so initializing twice leaves one network.
+    model.shims[:] = [shim]
+
+
+def get_torch_module(model: Seq2SeqModelT) -> RNNAttnSeq2Seq:
+    """The wrapped torch module (after initialize)."""
+    if not model.shims:
+        raise ValueError("The seq2seq model has not been initialized yet.")
+    return model.shims[0]._model
+
+
+def is_initialized(model: Seq2SeqModelT) -> bool:
+    return bool(model.shims)
+
+
+def forward(model: Seq2SeqModelT, batch: Seq2SeqInT, is_train: bool) -> Tuple[Any, Callable]:
+    if isinstance(batch, TrainBatch):
+        return _teacher_forced(model, batch, is_train)
+    if isinstance(batch, DecodeBatch):
+        if is_train:
+            raise ValueError("A DecodeBatch can only be predicted, not trained on.")
+        return _decode(model, batch), _no_backprop
+    raise TypeError(f"Expected a TrainBatch or DecodeBatch, got {type(batch).__name__}.")
+
+
+def _no_backprop(d_output: Any) -> None:
+    raise ValueError("Decoding has no gradient.")
+
+
+def _teacher_forced(
+    model: Seq2SeqModelT, batch: TrainBatch, is_train: bool
+) -> Tuple[TeacherForced, Callable[[LossGradient], TrainBatch]]:
+    shim = model.shims[0]
+    config: Seq2SeqConfig = shim._model.config
+    device = shim.device
+    src_ids, src_lengths = pad_ids(batch.src, pad_id=config.pad_id, device=device)
+    tgt_in, _ = pad_ids(batch.tgt, pad_id=config.pad_id, prefix=(config.bos_id,), device=device)
+    tgt_out, _ = pad_ids(batch.tgt, pad_id=config.pad_id, suffix=(config.eos_id,), device=device)
+    inputs = ArgsKwargs(args=(src_ids, src_lengths, tgt_in), kwargs={})
+    if is_train:
+        result, torch_backprop = shim.begin_update(inputs)
+    else:
+        result, torch_backprop = shim.predict(inputs), None
+    output = TeacherForced(
+        logits=result.logits, tgt_out=tgt_out, attention=result.attention,
+        pad_id=config.pad_id,
+    )
+
+    def backprop(d_output: LossGradient) -> TrainBatch:
+        if torch_backprop is None:
+            raise ValueError("Backprop needs a pass with is_train=True.")
+        loss = d_output.loss
+        torch_backprop(ArgsKwargs(args=(loss,), kwargs={"grad_tensors": torch.ones_like(loss)}))
+        return batch
+
+    return output, backprop
+
+
+def length_buckets(lengths: Sequence[int], max_batch_items: int) -> Iterator[List[int]]:
+    """Group row indices by length under a padded-size budget.
+
+    Rows are sorted by length so each sub-batch carries little padding; a
+    sub-batch grows while (rows x longest row) stays within the budget, and
+    always holds at least one row.
+
+    lengths (Sequence[int]): Length of each row.
+    max_batch_items (int): Budget of padded items per sub-batch.
+    YIELDS (List[int]): Row indices of one sub-batch.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    bucket: List[int] = []
+    for index in order:
+        longest = max(lengths[index], lengths[bucket[-1]] if bucket else 0)
+        if bucket and (len(bucket) + 1) * longest > max_batch_items:
+            yield bucket
+            bucket = []
+        bucket.append(index)
+    if bucket:
+        yield bucket
+
+
+def _decode(model: Seq2SeqModelT, batch: DecodeBatch) -> List[Decoded]:
+    shim = model.shims[0]
+    module: RNNAttnSeq2Seq = shim._model
+    device = shim.device
+    results: List[Optional[Decoded]] = [None] * len(batch.src)
+    lengths = [len(src) for src in batch.src]
+    was_training = module.training
+    module.eval()
+    try:
+        for rows in length_buckets(lengths, batch.max_batch_items):
+            src_ids, src_lengths = pad_ids(
+                [batch.src[i] for i in rows], pad_id=module.config.pad_id, device=device
+            )
+            limits = output_length_limits(
+                src_lengths, max_length=batch.max_length,
+                max_length_ratio=batch.max_length_ratio,
+            )
+            hypotheses = greedy_search(module, src_ids, src_lengths, max_lengths=limits)
+            for row, hypothesis in zip(rows, hypotheses):
+                results[row] = Decoded(
+                    ids=hypothesis.ids,
+                    score=hypothesis.score,
+                    attention=None if hypothesis.attention is None
+                    else tensor_to_numpy(hypothesis.attention),
+                )
+    finally:
+        module.train(was_training)
+    return results  # type: ignore[return-value]

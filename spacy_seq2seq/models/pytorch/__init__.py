@@ -1,0 +1,19 @@
+"""Pure PyTorch: the RNN attention encoder-decoder and its search.
+
+Nothing here imports spaCy or thinc, so it can be used and tested on its own.
+"""
+
+from .config import ATTENTION_TYPES, CELL_TYPES, Seq2SeqConfig
+from .search import Hypothesis, greedy_search, output_length_limits
+from .seq2seq import RNNAttnSeq2Seq, Seq2SeqOutput
+
+__all__ = [
+    "ATTENTION_TYPES",
+    "CELL_TYPES",
+    "Hypothesis",
+    "RNNAttnSeq2Seq",
+    "Seq2SeqConfig",
+    "Seq2SeqOutput",
+    "greedy_search",
+    "output_length_limits",
+]

@@ -1,0 +1,84 @@
+"""What goes in and out of the thinc model (plain numpy on the outside)."""
+
+from dataclasses import dataclass
+from typing import Any, List, Optional, Sequence, Union
+
+import numpy
+from thinc.api import Model
+
+
+@dataclass
+class TrainBatch:
+    """Teacher-forcing input.
+
+    src (Sequence[numpy.ndarray]): Source piece ids per example, EOS-terminated.
+    tgt (Sequence[numpy.ndarray]): Gold target piece ids per example, without
+        BOS/EOS (the model adds them).
+    """
+
+    src: Sequence[numpy.ndarray]
+    tgt: Sequence[numpy.ndarray]
+
+
+@dataclass
+class DecodeBatch:
+    """Decoding input.
+
+    src (Sequence[numpy.ndarray]): Source piece ids per document, EOS-terminated.
+    max_length (int): Most output pieces per document.
+    max_length_ratio (float): Most output pieces per source piece.
+    max_batch_items (int): Budget of padded source pieces per sub-batch;
+        documents are sorted by length and decoded in sub-batches under it.
+    """
+
+    src: Sequence[numpy.ndarray]
+    max_length: int
+    max_length_ratio: float
+    max_batch_items: int
+
+
+@dataclass
+class Decoded:
+    """One decoded document.
+
+    ids (List[int]): Output piece ids, EOS excluded.
+    score (float): Log-probability of the output (EOS included).
+    attention (Optional[numpy.ndarray]): Weights over the source pieces for
+        each output piece. Shape: (len(ids), len(src)); None without attention.
+    """
+
+    ids: List[int]
+    score: float
+    attention: Optional[numpy.ndarray]
+
+
+@dataclass
+class TeacherForced:
+    """Teacher-forced output. The torch tensors stay inside, opaque to spaCy;
+    `models.loss.teacher_forced_loss` turns them into a loss.
+
+    logits (Any): torch tensor. Shape: (batch, tgt_len, tgt_vocab_size).
+    tgt_out (Any): torch tensor of gold next pieces, padded. Shape: (batch, tgt_len).
+    attention (Any): torch tensor or None. Shape: (batch, tgt_len, src_len).
+    pad_id (int): The padding id in `tgt_out`.
+    """
+
+    logits: Any
+    tgt_out: Any
+    attention: Any
+    pad_id: int
+
+
+@dataclass
+class LossGradient:
+    """What `backprop` of a teacher-forced pass takes: the loss to differentiate.
+
+    loss (Any): torch scalar connected to the network's graph.
+    """
+
+    loss: Any
+
+
+Seq2SeqInT = Union[TrainBatch, DecodeBatch]
+Seq2SeqOutT = Union[TeacherForced, List[Decoded]]
+Seq2SeqModelT = Model[Seq2SeqInT, Seq2SeqOutT]

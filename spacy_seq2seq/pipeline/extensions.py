@@ -1,0 +1,132 @@
+"""The Doc extensions a seq2seq component writes, one set per `field`.
+
+For ``field = "translation"``:
+
+- ``doc._.translation`` (str): the output text.
+- ``doc._.translation_tokens`` (List[str]): the output split into target words.
+- ``doc._.translation_alignment`` (List[Tuple[int, int]]): word alignment as
+  ``(source_token_i, target_word_j)`` pairs, 0-based.
+- ``doc._.translation_attention`` (Optional[List[List[float]]]): word-level
+  attention, one row per target word, one column per source token.
+
+Why getters and setters instead of plain ``default=None`` extensions: values
+must survive ``DocBin(store_user_data=True)`` and ``Doc.to_bytes`` unchanged, but
+msgpack turns tuples into lists (``Doc.to_bytes``) or lists into tuples
+(``DocBin``, which loads with ``use_list=False``). So the setter stores plain
+lists, and the getter hands back one canonical shape whatever the storage went
+through. The storage key is the one spaCy uses for plain extensions, so a Doc
+written by this component and read where the package is not imported still
+carries the raw values.
+"""
+
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from spacy.tokens import Doc
+
+TEXT_SUFFIX = ""
+TOKENS_SUFFIX = "_tokens"
+ALIGNMENT_SUFFIX = "_alignment"
+ATTENTION_SUFFIX = "_attention"
+
+
+def _storage_key(name: str) -> Tuple[str, str, None, None]:
+    return ("._.", name, None, None)
+
+
+def _normalize_text(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"Expected a str or None, got {type(value).__name__}")
+    return value
+
+
+def _normalize_tokens(value: Any) -> Optional[List[str]]:
+    if value is None:
+        return None
+    tokens = [str(token) for token in value]
+    return tokens
+
+
+def _normalize_alignment(value: Any) -> Optional[List[Tuple[int, int]]]:
+    if value is None:
+        return None
+    pairs = []
+    for pair in value:
+        source_i, target_j = pair
+        pairs.append((int(source_i), int(target_j)))
+    return pairs
+
+
+def _normalize_attention(value: Any) -> Optional[List[List[float]]]:
+    if value is None:
+        return None
+    return [[float(weight) for weight in row] for row in value]
+
+
+_NORMALIZERS: Dict[str, Callable[[Any], Any]] = {
+    TEXT_SUFFIX: _normalize_text,
+    TOKENS_SUFFIX: _normalize_tokens,
+    ALIGNMENT_SUFFIX: _normalize_alignment,
+    ATTENTION_SUFFIX: _normalize_attention,
+}
+
+
+def _to_storage(value: Any) -> Any:
+    """Plain lists all the way down (tuples become lists) for msgpack."""
+    if isinstance(value, (list, tuple)):
+        return [_to_storage(item) for item in value]
+    return value
+
+
+def _make_getter(name: str, normalize: Callable[[Any], Any]) -> Callable[[Doc], Any]:
+    key = _storage_key(name)
+
+    def getter(doc: Doc) -> Any:
+        return normalize(doc.user_data.get(key))
+
+    return getter
+
+
+def _make_setter(
+    name: str, normalize: Callable[[Any], Any]
+) -> Callable[[Doc, Any], None]:
+    key = _storage_key(name)
+
+    def setter(doc: Doc, value: Any) -> None:
+        doc.user_data[key] = _to_storage(normalize(value))
+
+    return setter
+
+
+def extension_names(field: str) -> Dict[str, str]:
+    """The four extension names for a field, keyed by role.
+
+    field (str): The component's `field` setting, e.g. "translation".
+    RETURNS (Dict[str, str]): {"text", "tokens", "alignment", "attention"} -> name.
+    """
+    return {
+        "text": field + TEXT_SUFFIX,
+        "tokens": field + TOKENS_SUFFIX,
+        "alignment": field + ALIGNMENT_SUFFIX,
+        "attention": field + ATTENTION_SUFFIX,
+    }
+
+
+def install_extensions(field: str) -> None:
+    """Register the Doc extensions for `field`; safe to call many times.
+
+    An extension that already exists (e.g. `doc._.translation` from spacy-llm,
+    a plain `default=None` extension) is left alone: it stores its value under
+    the same user_data key, so both read and write the same data.
+
+    field (str): The component's `field` setting.
+    """
+    for suffix, normalize in _NORMALIZERS.items():
+        name = field + suffix
+        if not Doc.has_extension(name):
+            Doc.set_extension(
+                name,
+                getter=_make_getter(name, normalize),
+                setter=_make_setter(name, normalize),
+            )

@@ -1,0 +1,677 @@
+"""Corpus reader for parallel text: (source, target) pairs -> spaCy Examples.
+
+The reader is registered as ``spacy-seq2seq.ParallelCorpus.v1`` and is used in
+a training config like spaCy's own ``spacy.Corpus.v1``:
+
+```ini
+[corpora.train]
+@readers = "spacy-seq2seq.ParallelCorpus.v1"
+path = ${paths.train}
+format = "auto"
+max_length = 50
+```
+
+For every pair it yields ``Example(predicted, reference)`` where both Docs are
+``nlp.make_doc(source)`` and ``reference._.{field}`` holds the target text, which
+is where the ``seq2seq_attn`` component looks for its gold output.
+
+Bad input is never dropped silently: malformed lines and empty pairs either
+raise a ``ValueError`` naming the file and line (``on_malformed="error"``) or are
+skipped, counted in ``reader.stats`` and summarised in a warning at the end of
+every pass (``on_malformed="skip"``).
+"""
+
+import gzip
+import itertools
+import json
+import logging
+from contextlib import closing
+from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
+from pathlib import Path
+from typing import (
+    IO,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Literal,
+    NamedTuple,
+    Optional,
+    Tuple,
+    Union,
+    get_args,
+)
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import DocBin
+from spacy.training import Example
+
+from ..errors import Errors
+from ..pipeline.extensions import install_extensions
+
+logger = logging.getLogger("spacy_seq2seq")
+
+FormatType = Literal["auto", "lines", "tsv", "jsonl", "json"]
+OnMalformedType = Literal["skip", "error"]
+FORMATS: Tuple[str, ...] = get_args(FormatType)
+ON_MALFORMED: Tuple[str, ...] = get_args(OnMalformedType)
+
+# Only the first few line numbers per reason are kept: enough to find the
+# problem in an editor, and bounded when a whole file is in the wrong format.
+MAX_RECORDED_LINES = 10
+
+_BOM = b"\xef\xbb\xbf"
+_SKIP_HINT = (
+    'Fix or remove it, or set on_malformed = "skip" to skip and count such '
+    "lines instead."
+)
+
+
+@dataclass
+class CorpusStats:
+    """What one pass of a ParallelCorpus over its file(s) did.
+
+    path (str): The source file.
+    format (str): The format that was read (after "auto" was resolved).
+    yielded (int): Examples yielded.
+    malformed (int): Records skipped because they could not be parsed.
+    empty (int): Records skipped because the source or target is empty.
+    too_long (int): Pairs skipped by the `max_length` filter.
+    malformed_lines (List[int]): First 1-based line (or JSON item) numbers of
+        malformed records.
+    empty_lines (List[int]): First 1-based line (or JSON item) numbers of empty
+        pairs.
+    first_malformed_reason (Optional[str]): What was wrong with the first
+        malformed record.
+    complete (bool): Whether the pass ran to the end of the file or to `limit`
+        (False while a pass is in progress or after it was abandoned).
+    stopped_at_limit (bool): Whether the pass stopped early because of `limit`.
+    """
+
+    path: str
+    format: str
+    yielded: int = 0
+    malformed: int = 0
+    empty: int = 0
+    too_long: int = 0
+    malformed_lines: List[int] = dataclass_field(default_factory=list)
+    empty_lines: List[int] = dataclass_field(default_factory=list)
+    first_malformed_reason: Optional[str] = None
+    complete: bool = False
+    stopped_at_limit: bool = False
+
+    @property
+    def skipped(self) -> int:
+        """RETURNS (int): All records that were read but not yielded."""
+        return self.malformed + self.empty + self.too_long
+
+    def to_dict(self) -> Dict[str, Any]:
+        """RETURNS (Dict[str, Any]): The counts as a plain dict (JSON-safe)."""
+        data = asdict(self)
+        data["skipped"] = self.skipped
+        return data
+
+    def summary(self) -> str:
+        """A one-line, human-readable summary of the pass, for the log.
+
+        RETURNS (str): E.g. "ParallelCorpus train.tsv: yielded 998, skipped 2
+            (1 malformed at line 17, 1 empty at line 40), 0 too long".
+        """
+        unit = "item" if self.format == "json" else "line"
+        parts = []
+        for count, lines, what in (
+            (self.malformed, self.malformed_lines, "malformed"),
+            (self.empty, self.empty_lines, "empty"),
+        ):
+            if count:
+                shown = ", ".join(str(i) for i in lines)
+                more = ", ..." if count > len(lines) else ""
+                plural = "s" if count > 1 else ""
+                parts.append(f"{count} {what} at {unit}{plural} {shown}{more}")
+        detail = f" ({'; '.join(parts)})" if parts else ""
+        text = (
+            f"ParallelCorpus {Path(self.path).name}: yielded {self.yielded}, "
+            f"skipped {self.malformed + self.empty}{detail}, "
+            f"{self.too_long} too long"
+        )
+        if self.first_malformed_reason:
+            text += f". First malformed {unit}: {self.first_malformed_reason}"
+        if self.stopped_at_limit:
+            text += " (stopped early at `limit`)"
+        return text
+
+
+class _Record(NamedTuple):
+    """One raw pair, or the reason it could not be read."""
+
+    file: Path  # the file to blame in messages
+    number: int  # 1-based line (or JSON item) number
+    src: Optional[str]
+    tgt: Optional[str]
+    problem: Optional[str]  # set when the record is malformed
+
+
+class ParallelCorpus:
+    """Stream (source, target) pairs from disk as spaCy Examples.
+
+    Calling the reader with an `nlp` object starts a fresh pass over the file(s),
+    so the same reader can be iterated once per epoch. Nothing but the current
+    line is held in memory, except for `format="json"` (a single JSON list,
+    which must be parsed whole; use JSONL for large corpora).
+    """
+
+    def __init__(
+        self,
+        path: Union[str, Path],
+        *,
+        tgt_path: Optional[Union[str, Path]] = None,
+        format: str = "auto",
+        src_column: int = 0,
+        tgt_column: int = 1,
+        src_key: str = "src",
+        tgt_key: str = "tgt",
+        field: str = "translation",
+        max_length: Optional[int] = None,
+        limit: Optional[int] = None,
+        on_malformed: str = "skip",
+    ) -> None:
+        """Check the settings; the file itself is only opened when called.
+
+        path (Union[str, Path]): The source file, or the single file holding both
+            sides for "tsv", "jsonl" and "json". A ".gz" suffix is decompressed.
+        tgt_path (Optional[Union[str, Path]]): For "lines": the target file,
+            line-aligned with `path`.
+        format (str): "auto", "lines", "tsv", "jsonl" or "json".
+        src_column (int): TSV column (0-based) of the source text.
+        tgt_column (int): TSV column (0-based) of the target text.
+        src_key (str): JSON/JSONL key of the source text.
+        tgt_key (str): JSON/JSONL key of the target text.
+        field (str): The target goes to `reference._.{field}`.
+        max_length (Optional[int]): Skip pairs where either side has more than
+            this many whitespace-separated words. None or 0: no filter.
+        limit (Optional[int]): Stop after this many examples. None or 0: no limit
+            (0 as in `spacy.Corpus.v1`).
+        on_malformed (str): "skip" (count and warn) or "error" (raise).
+        """
+        if path is None:
+            raise ValueError(
+                "ParallelCorpus: `path` is not set. Point it at your corpus file, "
+                "e.g. `--paths.train corpus/train.tsv` on the command line or "
+                "`path = ${paths.train}` in the [corpora] section of the config."
+            )
+        _check_choice("format", format, FORMATS)
+        _check_choice("on_malformed", on_malformed, ON_MALFORMED)
+        for setting, value in (("src_column", src_column), ("tgt_column", tgt_column)):
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(
+                    Errors.E013.format(
+                        setting=setting, constraint="an integer >= 0", value=value
+                    )
+                )
+        if src_column == tgt_column:
+            raise ValueError(
+                Errors.E013.format(
+                    setting="src_column",
+                    constraint=f"different from tgt_column ({tgt_column})",
+                    value=src_column,
+                )
+            )
+        for setting, value in (("max_length", max_length), ("limit", limit)):
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise ValueError(
+                    Errors.E013.format(
+                        setting=setting,
+                        constraint="an integer >= 0, or null for no limit",
+                        value=value,
+                    )
+                )
+        if not isinstance(field, str) or not field.isidentifier():
+            raise ValueError(
+                Errors.E013.format(
+                    setting="field",
+                    constraint='a Python identifier such as "translation" (it '
+                    "names the Doc extension `doc._.{field}`)",
+                    value=field,
+                )
+            )
+        if format == "lines" and tgt_path is None:
+            raise ValueError(
+                'ParallelCorpus: format = "lines" reads line-aligned source and '
+                "target files, but `tgt_path` is not set. Set tgt_path to the "
+                "target file (e.g. train.en next to train.de)."
+            )
+        if tgt_path is not None and format not in ("auto", "lines"):
+            # A tgt_path that is silently ignored would mean training on the
+            # wrong data without noticing.
+            raise ValueError(
+                f'ParallelCorpus: `tgt_path` is only used with format = "lines", '
+                f"but format = {format!r} reads both sides from `path`. Remove "
+                f'tgt_path or set format = "lines".'
+            )
+        self.path = Path(path)
+        self.tgt_path = Path(tgt_path) if tgt_path is not None else None
+        self.format = format
+        self.src_column = src_column
+        self.tgt_column = tgt_column
+        self.src_key = src_key
+        self.tgt_key = tgt_key
+        self.field = field
+        self.max_length = max_length or None
+        self.limit = limit or None
+        self.on_malformed = on_malformed
+        self.stats: Optional[CorpusStats] = None
+        install_extensions(field)
+
+    def __call__(self, nlp: Language) -> Iterator[Example]:
+        """Yield one Example per usable pair; each call re-reads the file(s).
+
+        nlp (Language): The pipeline whose tokenizer makes the source Docs.
+        YIELDS (Example): Examples with the target in `reference._.{field}`.
+        """
+        # Extensions are global state; re-installing is cheap and guards against
+        # a Doc class that was reset between construction and use (e.g. tests).
+        install_extensions(self.field)
+        for file in (self.path, self.tgt_path):
+            if file is not None and not file.is_file():
+                raise FileNotFoundError(
+                    f"ParallelCorpus: corpus file not found: '{file}'. Check the "
+                    f"path in the [corpora] section or the --paths.* overrides."
+                )
+        fmt = self.resolve_format()
+        stats = CorpusStats(path=str(self.path), format=fmt)
+        # Exposed before the pass starts, so a consumer that stops early still
+        # sees the counts so far.
+        self.stats = stats
+        # closing(): stopping at `limit` must close the files now, not whenever
+        # the abandoned generator happens to be collected.
+        with closing(self._records(fmt)) as records:
+            yield from self._examples(nlp, records, stats)
+        stats.complete = True
+        if stats.malformed or stats.empty or not stats.yielded:
+            logger.warning(stats.summary())
+        else:
+            logger.info(stats.summary())
+
+    def _examples(
+        self, nlp: Language, records: Iterator[_Record], stats: CorpusStats
+    ) -> Iterator[Example]:
+        for record in records:
+            if record.problem is not None:
+                self._reject(stats, record, "malformed", record.problem)
+                continue
+            src = (record.src or "").strip()
+            tgt = (record.tgt or "").strip()
+            if not src or not tgt:
+                sides = " and ".join(
+                    side
+                    for side, text in (("source", src), ("target", tgt))
+                    if not text
+                )
+                self._reject(stats, record, "empty", f"the {sides} is empty")
+                continue
+            if self.max_length is not None and (
+                len(src.split()) > self.max_length or len(tgt.split()) > self.max_length
+            ):
+                stats.too_long += 1
+                continue
+            reference = nlp.make_doc(src)
+            setattr(reference._, self.field, tgt)
+            stats.yielded += 1
+            yield Example(nlp.make_doc(src), reference)
+            if self.limit is not None and stats.yielded >= self.limit:
+                stats.stopped_at_limit = True
+                break
+
+    def resolve_format(self) -> str:
+        """The format that will be read, with "auto" resolved.
+
+        RETURNS (str): "lines", "tsv", "jsonl" or "json".
+        """
+        if self.format != "auto":
+            return self.format
+        if self.tgt_path is not None:
+            return "lines"
+        name = self.path.name.lower()
+        if name.endswith(".gz"):
+            name = name[: -len(".gz")]
+        suffix = Path(name).suffix
+        if suffix == ".jsonl":
+            return "jsonl"
+        if suffix == ".json":
+            return "json"
+        if suffix == ".tsv":
+            return "tsv"
+        # Anything else (.txt, Tatoeba/Anki exports, ...) is TSV if its first
+        # non-blank line has a tab; guessing further would be unsafe.
+        with _open_binary(self.path) as file_:
+            for raw in file_:
+                line = raw.strip()
+                if line:
+                    if b"\t" in line:
+                        return "tsv"
+                    break
+        raise ValueError(
+            f"ParallelCorpus: cannot infer the format of '{self.path}': it is not "
+            f".tsv/.jsonl/.json, no tgt_path is set, and its first line has no tab. "
+            f"Set format explicitly to one of {', '.join(FORMATS[1:])}, or set "
+            f"tgt_path for line-aligned source and target files."
+        )
+
+    def _reject(
+        self, stats: CorpusStats, record: _Record, reason: str, what: str
+    ) -> None:
+        """Raise, or count a malformed/empty record, according to on_malformed."""
+        unit = "item" if stats.format == "json" else "line"
+        if self.on_malformed == "error":
+            if reason == "empty":
+                fix = (
+                    "Remove the pair or fill in the missing side, or set "
+                    'on_malformed = "skip" to skip and count empty pairs instead.'
+                )
+            else:
+                fix = _SKIP_HINT
+            raise ValueError(
+                f"ParallelCorpus: {reason} {unit} {record.number} in "
+                f"'{record.file}': {what}. {fix}"
+            )
+        if reason == "malformed":
+            stats.malformed += 1
+            lines = stats.malformed_lines
+            if stats.first_malformed_reason is None:
+                stats.first_malformed_reason = (
+                    f"'{record.file.name}' {unit} {record.number}: {what}"
+                )
+        else:
+            stats.empty += 1
+            lines = stats.empty_lines
+        if len(lines) < MAX_RECORDED_LINES:
+            lines.append(record.number)
+
+    def _records(self, fmt: str) -> Iterator[_Record]:
+        if fmt == "lines":
+            yield from self._records_lines()
+        elif fmt == "tsv":
+            yield from self._records_tsv()
+        elif fmt == "jsonl":
+            yield from self._records_jsonl()
+        else:
+            yield from self._records_json()
+
+    def _records_lines(self) -> Iterator[_Record]:
+        assert self.tgt_path is not None
+        src_path, tgt_path = self.path, self.tgt_path
+        with _open_binary(src_path) as src_file, _open_binary(tgt_path) as tgt_file:
+            pairs = itertools.zip_longest(
+                _decoded_lines(src_file), _decoded_lines(tgt_file)
+            )
+            for number, (src_line, tgt_line) in enumerate(pairs, start=1):
+                if src_line is None or tgt_line is None:
+                    longer, shorter = (
+                        (tgt_path, src_path)
+                        if src_line is None
+                        else (src_path, tgt_path)
+                    )
+                    yield _Record(
+                        longer,
+                        number,
+                        None,
+                        None,
+                        f"'{longer.name}' has more lines than '{shorter.name}' "
+                        f"(which ends at line {number - 1}); source and target files "
+                        f"must have the same number of lines. If a line is missing "
+                        f"in the middle, every pair after it is misaligned",
+                    )
+                    continue
+                src_text, src_problem = src_line
+                tgt_text, tgt_problem = tgt_line
+                if src_problem or tgt_problem:
+                    blamed = src_path if src_problem else tgt_path
+                    yield _Record(
+                        blamed, number, None, None, src_problem or tgt_problem
+                    )
+                    continue
+                yield _Record(src_path, number, src_text, tgt_text, None)
+
+    def _records_tsv(self) -> Iterator[_Record]:
+        needed = max(self.src_column, self.tgt_column) + 1
+        # Every line must have as many columns as the first one: extra columns
+        # (e.g. Tatoeba's attribution) are fine, but a stray tab inside one
+        # sentence would otherwise shift or truncate that pair unnoticed.
+        expected: Optional[int] = None
+        with _open_binary(self.path) as file_:
+            for number, (text, problem) in enumerate(_decoded_lines(file_), start=1):
+                if problem is not None:
+                    yield _Record(self.path, number, None, None, problem)
+                    continue
+                if not text.strip():
+                    yield _Record(self.path, number, "", "", None)
+                    continue
+                columns = text.split("\t")
+                if len(columns) < needed:
+                    yield _Record(
+                        self.path,
+                        number,
+                        None,
+                        None,
+                        f"expected at least {needed} tab-separated columns "
+                        f"(src_column={self.src_column}, tgt_column={self.tgt_column}),"
+                        f" found {len(columns)}",
+                    )
+                    continue
+                if expected is None:
+                    expected = len(columns)
+                elif len(columns) != expected:
+                    yield _Record(
+                        self.path,
+                        number,
+                        None,
+                        None,
+                        f"found {len(columns)} tab-separated columns, but the first "
+                        f"line has {expected} (a tab inside a sentence?)",
+                    )
+                    continue
+                yield _Record(
+                    self.path,
+                    number,
+                    columns[self.src_column],
+                    columns[self.tgt_column],
+                    None,
+                )
+
+    def _records_jsonl(self) -> Iterator[_Record]:
+        with _open_binary(self.path) as file_:
+            for number, (text, problem) in enumerate(_decoded_lines(file_), start=1):
+                if problem is not None:
+                    yield _Record(self.path, number, None, None, problem)
+                    continue
+                if not text.strip():
+                    yield _Record(self.path, number, "", "", None)
+                    continue
+                try:
+                    obj = json.loads(text)
+                except json.JSONDecodeError as err:
+                    yield _Record(
+                        self.path, number, None, None, f"invalid JSON ({err})"
+                    )
+                    continue
+                yield self._record_from_obj(number, obj)
+
+    def _records_json(self) -> Iterator[_Record]:
+        # A JSON list can't be parsed line by line with the standard library,
+        # so this format reads the whole file; JSONL is the streaming option.
+        with _open_binary(self.path) as file_:
+            raw = file_.read()
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            # A file-level error: no record can be trusted, so always raise.
+            raise ValueError(
+                f"ParallelCorpus: '{self.path}' is not a valid UTF-8 JSON file "
+                f'({err}). format = "json" expects one JSON list of objects; for '
+                f'one object per line use format = "jsonl".'
+            ) from err
+        if not isinstance(data, list):
+            raise ValueError(
+                f"ParallelCorpus: '{self.path}' holds a JSON {type(data).__name__}, "
+                f'but format = "json" expects a list of objects like '
+                f'[{{"{self.src_key}": "...", "{self.tgt_key}": "..."}}].'
+            )
+        for number, obj in enumerate(data, start=1):
+            yield self._record_from_obj(number, obj)
+
+    def _record_from_obj(self, number: int, obj: Any) -> _Record:
+        if not isinstance(obj, dict):
+            return _Record(
+                self.path,
+                number,
+                None,
+                None,
+                f"expected a JSON object with keys {self.src_key!r} and "
+                f"{self.tgt_key!r}, got a {type(obj).__name__}",
+            )
+        missing = [key for key in (self.src_key, self.tgt_key) if key not in obj]
+        if missing:
+            return _Record(
+                self.path,
+                number,
+                None,
+                None,
+                f"missing key(s) {', '.join(repr(k) for k in missing)} (found "
+                f"{', '.join(repr(k) for k in obj) or 'no keys'}); set src_key/"
+                f"tgt_key to the names your file uses",
+            )
+        src, tgt = obj[self.src_key], obj[self.tgt_key]
+        if src is None:
+            src = ""
+        if tgt is None:
+            tgt = ""
+        if not isinstance(src, str) or not isinstance(tgt, str):
+            return _Record(
+                self.path,
+                number,
+                None,
+                None,
+                f"values of {self.src_key!r} and {self.tgt_key!r} must be strings",
+            )
+        return _Record(self.path, number, src, tgt, None)
+
+
+def _check_choice(setting: str, value: Any, options: Tuple[str, ...]) -> None:
+    # Config resolution already validates the Literal types, but the class can
+    # also be built directly from Python, where nothing else would check.
+    if value not in options:
+        raise ValueError(
+            Errors.E003.format(setting=setting, value=value, options=", ".join(options))
+        )
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    """Open a file for reading bytes, decompressing it if it ends with .gz."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def _decoded_lines(file_: IO[bytes]) -> Iterator[Tuple[str, Optional[str]]]:
+    """Yield (text, problem) per line: text without BOM and line ending.
+
+    Decoding line by line (rather than opening in text mode) keeps one bad byte
+    from aborting the whole file and lets the error name its line. Splitting on
+    b"\\n" only means a stray "\\r" or U+2028 inside a sentence does not start a
+    new line, which text mode's universal newlines would do.
+    """
+    for index, raw in enumerate(file_):
+        if index == 0 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        if raw.endswith(b"\n"):
+            raw = raw[:-1]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        try:
+            yield raw.decode("utf-8"), None
+        except UnicodeDecodeError as err:
+            yield "", (
+                f"not valid UTF-8 ({err.reason} at byte {err.start}); re-encode the "
+                f"file as UTF-8"
+            )
+
+
+@spacy.registry.readers("spacy-seq2seq.ParallelCorpus.v1")
+def create_parallel_corpus_reader(
+    path: Optional[Path],
+    tgt_path: Optional[Path] = None,
+    format: FormatType = "auto",
+    src_column: int = 0,
+    tgt_column: int = 1,
+    src_key: str = "src",
+    tgt_key: str = "tgt",
+    field: str = "translation",
+    max_length: Optional[int] = None,
+    limit: Optional[int] = None,
+    on_malformed: OnMalformedType = "skip",
+) -> Callable[[Language], Iterable[Example]]:
+    """Create a reader of parallel (source, target) text for `spacy train`.
+
+    path (Optional[Path]): The source file, or the single file holding both
+        sides for "tsv", "jsonl" and "json"; ".gz" is decompressed. Optional
+        only so that an unset `${paths.train}` gives a clear error.
+    tgt_path (Optional[Path]): For format "lines": the line-aligned target file.
+    format (str): "auto" (tgt_path set -> "lines"; .jsonl -> "jsonl"; .json ->
+        "json"; .tsv, or a first line with a tab -> "tsv"), "lines", "tsv",
+        "jsonl" or "json" (one JSON list of objects, read whole).
+    src_column (int): TSV column (0-based) of the source text.
+    tgt_column (int): TSV column (0-based) of the target text.
+    src_key (str): JSON/JSONL key of the source text.
+    tgt_key (str): JSON/JSONL key of the target text.
+    field (str): The target text goes to `reference._.{field}`.
+    max_length (Optional[int]): Skip pairs where either side has more than this
+        many whitespace-separated words (counted in `reader.stats.too_long`).
+    limit (Optional[int]): Stop after this many examples per pass.
+    on_malformed (str): "skip" to skip, count and warn about malformed lines and
+        empty pairs; "error" to raise a ValueError naming file and line.
+    RETURNS (ParallelCorpus): A callable `(nlp) -> Iterator[Example]`; its
+        `.stats` describe the most recent pass.
+    """
+    return ParallelCorpus(
+        path,  # type: ignore[arg-type]
+        tgt_path=tgt_path,
+        format=format,
+        src_column=src_column,
+        tgt_column=tgt_column,
+        src_key=src_key,
+        tgt_key=tgt_key,
+        field=field,
+        max_length=max_length,
+        limit=limit,
+        on_malformed=on_malformed,
+    )
+
+
+def convert_to_docbin(
+    reader: ParallelCorpus, nlp: Language, output_path: Union[str, Path]
+) -> CorpusStats:
+    """Write the reference Docs of a parallel corpus to a `.spacy` file.
+
+    The target text travels in the Docs' user data (`reference._.{field}`), so
+    `spacy.Corpus.v1` can read the file back for training. The DocBin is built
+    in memory, as DocBin requires; for very large corpora, stream with the
+    reader instead.
+
+    reader (ParallelCorpus): The configured reader, e.g.
+        `ParallelCorpus("train.tsv", max_length=50)`.
+    nlp (Language): The pipeline whose tokenizer makes the Docs.
+    output_path (Union[str, Path]): The `.spacy` file to write.
+    RETURNS (CorpusStats): The reader's counts for the pass that was written.
+    """
+    doc_bin = DocBin(store_user_data=True)
+    for example in reader(nlp):
+        doc_bin.add(example.reference)
+    output_path = Path(output_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    doc_bin.to_disk(output_path)
+    assert reader.stats is not None
+    return reader.stats
