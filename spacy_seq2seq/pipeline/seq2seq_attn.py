@@ -44,6 +44,7 @@ from ..models.serialization import (
 from ..models.architectures import get_torch_module
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .extensions import extension_names, install_extensions
+from .scoring import score_outputs
 
 DEFAULT_MODEL_CONFIG = """
 [model]
@@ -87,6 +88,8 @@ TGT_PIECES_FILE = "tgt_pieces.model"
         "max_batch_items": 4096,
         "store_attention": True,
     },
+    # Keep the best model by BLEU; chrF is reported alongside.
+    default_score_weights={"translation_bleu": 1.0, "translation_chrf": 0.0},
 )
 def make_seq2seq_attn(
     nlp: Language,
@@ -339,6 +342,17 @@ class Seq2SeqAttn(TrainablePipe):
                 words.append(token.text)
                 spans.append((token.idx, token.idx + len(token.text)))
         return words, spans
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, float]:
+        """Corpus BLEU and chrF of the predicted outputs (sacreBLEU, cased).
+
+        examples (Iterable[Example]): Examples whose predicted Docs went
+            through the pipeline.
+        RETURNS (Dict[str, float]): `{field}_bleu` and `{field}_chrf`.
+        """
+        examples = list(examples)
+        validate_examples(examples, "Seq2SeqAttn.score")
+        return score_outputs(examples, self.field)
 
     # -- training ---------------------------------------------------------
 

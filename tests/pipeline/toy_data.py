@@ -1,0 +1,68 @@
+"""Toy data and helpers shared by the pipeline tests."""
+
+from typing import Dict, List, Tuple
+
+import spacy
+import torch
+from spacy.language import Language
+from spacy.training import Example
+from thinc.api import Adam, fix_random_seed
+
+# A tiny French -> English task with reordering (adjective after the noun in
+# French, before it in English), so attention has something to learn.
+TOY_PAIRS: List[Tuple[str, str]] = [
+    ("le chat noir dort .", "the black cat sleeps ."),
+    ("le chien blanc mange .", "the white dog eats ."),
+    ("un chat blanc dort .", "a white cat sleeps ."),
+    ("un chien noir mange .", "a black dog eats ."),
+    ("le chat mange .", "the cat eats ."),
+    ("un chien dort .", "a dog sleeps ."),
+]
+
+TOY_CONFIG: Dict = {
+    "tgt_lang": "en",
+    "src_vocab_size": 60,
+    "tgt_vocab_size": 60,
+    "model": {"embed_width": 32, "hidden_width": 64, "dropout_prob": 0.0},
+}
+
+
+def make_examples(nlp: Language, pairs=TOY_PAIRS, field: str = "translation") -> List[Example]:
+    examples = []
+    for source, target in pairs:
+        reference = nlp.make_doc(source)
+        reference._.set(field, target)
+        examples.append(Example(nlp.make_doc(source), reference))
+    return examples
+
+
+def train_toy(
+    config: Dict = TOY_CONFIG, n_steps: int = 120, seed: int = 0
+) -> Tuple[Language, List[float]]:
+    """A blank French pipeline with a seq2seq_attn trained on TOY_PAIRS.
+
+    RETURNS (Tuple[Language, List[float]]): The pipeline and the loss per step.
+    """
+    fix_random_seed(seed)
+    torch.manual_seed(seed)
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("seq2seq_attn", config=config)
+    examples = make_examples(nlp)
+    nlp.initialize(lambda: examples)
+    optimizer = Adam(0.01)
+    history = []
+    for _ in range(n_steps):
+        losses: Dict[str, float] = {}
+        nlp.update(examples, sgd=optimizer, losses=losses)
+        history.append(losses["seq2seq_attn"])
+    return nlp, history
+
+
+def outputs(doc, field: str = "translation") -> Tuple:
+    """All four extension values of a Doc, for exact comparisons."""
+    return (
+        doc._.get(field),
+        doc._.get(f"{field}_tokens"),
+        doc._.get(f"{field}_alignment"),
+        doc._.get(f"{field}_attention"),
+    )

@@ -1,0 +1,412 @@
+"""Tests for the pure-torch encoder-decoder, its search and its loss."""
+
+import functools
+import math
+from typing import List, Sequence, Tuple
+
+import pytest
+import torch
+
+from spacy_seq2seq.models.pytorch import (
+    ATTENTION_TYPES,
+    CELL_TYPES,
+    RNNAttnSeq2Seq,
+    Seq2SeqConfig,
+    greedy_search,
+    output_length_limits,
+)
+from spacy_seq2seq.models.pytorch.loss import label_smoothed_nll
+
+PAD, BOS, EOS = 0, 2, 3
+FIRST_REAL = 4  # ids below are specials (pad, unk, bos, eos)
+SRC_VOCAB, TGT_VOCAB = 11, 13
+
+
+def make_config(**overrides) -> Seq2SeqConfig:
+    settings = dict(
+        src_vocab_size=SRC_VOCAB, tgt_vocab_size=TGT_VOCAB,
+        pad_id=PAD, bos_id=BOS, eos_id=EOS,
+        embed_width=8, hidden_width=12, dropout_prob=0.0,
+    )
+    settings.update(overrides)
+    return Seq2SeqConfig(**settings)
+
+
+def make_model(seed: int = 0, **overrides) -> RNNAttnSeq2Seq:
+    """A network in eval mode with large random weights: the default init
+    gives an untrained network nearly constant outputs, which would make
+    comparisons between two computations weak."""
+    torch.manual_seed(seed)
+    model = RNNAttnSeq2Seq(make_config(**overrides))
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.uniform_(-1.0, 1.0)
+        model.encoder.embedding.weight[PAD].zero_()
+        model.decoder.embedding.weight[PAD].zero_()
+    model.eval()
+    return model
+
+
+def pad_rows(rows: Sequence[Sequence[int]]) -> Tuple[torch.Tensor, torch.Tensor]:
+    lengths = torch.tensor([len(row) for row in rows], dtype=torch.long)
+    ids = torch.full((len(rows), int(lengths.max())), PAD, dtype=torch.long)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
+    return ids, lengths
+
+
+def random_sources(lengths: Sequence[int], seed: int = 1) -> List[List[int]]:
+    """EOS-terminated source rows of the given total lengths."""
+    generator = torch.Generator().manual_seed(seed)
+    return [
+        torch.randint(FIRST_REAL, SRC_VOCAB, (n - 1,), generator=generator).tolist() + [EOS]
+        for n in lengths
+    ]
+
+
+def random_targets(batch: int, length: int, seed: int = 2) -> torch.Tensor:
+    """Decoder inputs: BOS then real pieces, no padding. Shape: (batch, length)."""
+    generator = torch.Generator().manual_seed(seed)
+    body = torch.randint(FIRST_REAL, TGT_VOCAB, (batch, length - 1), generator=generator)
+    return torch.cat([torch.full((batch, 1), BOS, dtype=torch.long), body], dim=1)
+
+
+# 1. Shapes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_layers", [1, 2])
+@pytest.mark.parametrize("input_feeding", [True, False])
+@pytest.mark.parametrize("attention", ATTENTION_TYPES)
+@pytest.mark.parametrize("bidirectional", [True, False])
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_output_shapes(cell, bidirectional, attention, input_feeding, n_layers):
+    model = make_model(
+        cell=cell, bidirectional=bidirectional, attention=attention,
+        input_feeding=input_feeding, n_layers=n_layers,
+    )
+    src_ids, src_lengths = pad_rows(random_sources([5, 3, 4]))
+    tgt_in = random_targets(3, 6)
+    logits, weights = model(src_ids, src_lengths, tgt_in)
+    assert logits.shape == (3, 6, TGT_VOCAB)
+    assert torch.isfinite(logits).all()
+    if attention == "none":
+        assert weights is None
+    else:
+        assert weights is not None
+        assert weights.shape == (3, 6, 5)
+
+
+@pytest.mark.parametrize("attention", ATTENTION_TYPES)
+@pytest.mark.parametrize("tie_embeddings", [True, False])
+def test_tie_embeddings_shapes_and_sharing(tie_embeddings, attention):
+    model = make_model(
+        tie_embeddings=tie_embeddings, attention=attention, embed_width=6, hidden_width=10,
+    )
+    decoder = model.decoder
+    src_ids, src_lengths = pad_rows(random_sources([4, 2]))
+    logits, _ = model(src_ids, src_lengths, random_targets(2, 3))
+    assert logits.shape == (2, 3, TGT_VOCAB)
+    names = {name for name, _ in model.named_parameters()}
+    if tie_embeddings:
+        assert not hasattr(decoder, "output")
+        assert "decoder.pre_output.weight" in names
+        # The output layer really is the embedding matrix: changing the
+        # embedding of one piece changes only that piece's logits.
+        with torch.no_grad():
+            decoder.embedding.weight[FIRST_REAL] += 1.0
+        changed, _ = model(src_ids, src_lengths, random_targets(2, 3))
+        # Only the first step, whose input is BOS (not the edited piece),
+        # has an unchanged recurrence.
+        differs = (changed[:, 0] != logits[:, 0]).any(dim=0)
+        assert differs.nonzero().flatten().tolist() == [FIRST_REAL]
+    else:
+        assert "decoder.output.weight" in names
+        assert decoder.output.weight.shape == (TGT_VOCAB, 10)
+
+
+def test_tie_embeddings_same_width_has_no_pre_output():
+    model = make_model(tie_embeddings=True, embed_width=12, hidden_width=12)
+    assert model.decoder.pre_output is None
+    src_ids, src_lengths = pad_rows(random_sources([3]))
+    logits, _ = model(src_ids, src_lengths, random_targets(1, 2))
+    assert logits.shape == (1, 2, TGT_VOCAB)
+
+
+# 2. Masking --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("input_feeding", [True, False])
+@pytest.mark.parametrize("attention", ["dot", "general", "additive"])
+def test_padded_source_positions_get_exactly_zero_attention(attention, input_feeding):
+    model = make_model(attention=attention, input_feeding=input_feeding)
+    lengths = [6, 2, 4, 1]
+    src_ids, src_lengths = pad_rows(random_sources(lengths))
+    _, weights = model(src_ids, src_lengths, random_targets(4, 5))
+    for row, n in enumerate(lengths):
+        assert (weights[row, :, n:] == 0.0).all()
+        assert (weights[row, :, :n] > 0.0).all()
+    torch.testing.assert_close(weights.sum(-1), torch.ones(4, 5))
+
+
+# 3. Padding invariance ---------------------------------------------------
+
+
+@pytest.mark.parametrize("input_feeding", [True, False])
+@pytest.mark.parametrize("attention", ATTENTION_TYPES)
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_row_logits_do_not_depend_on_batch_padding(cell, attention, input_feeding):
+    model = make_model(
+        cell=cell, attention=attention, input_feeding=input_feeding,
+        bidirectional=True, n_layers=2,
+    )
+    short, long_ = random_sources([3, 7])
+    tgt_in = random_targets(2, 4)
+    alone_ids, alone_lengths = pad_rows([short])
+    alone_logits, alone_weights = model(alone_ids, alone_lengths, tgt_in[:1])
+    batch_ids, batch_lengths = pad_rows([short, long_])
+    assert batch_ids.shape[1] > alone_ids.shape[1]
+    batch_logits, batch_weights = model(batch_ids, batch_lengths, tgt_in)
+    torch.testing.assert_close(batch_logits[0], alone_logits[0], atol=1e-5, rtol=0)
+    if attention != "none":
+        torch.testing.assert_close(
+            batch_weights[0, :, :3], alone_weights[0], atol=1e-5, rtol=0
+        )
+
+
+# 4. Step by step == full unroll -------------------------------------------
+
+
+@pytest.mark.parametrize("attention", ATTENTION_TYPES)
+@pytest.mark.parametrize("input_feeding", [True, False])
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_stepwise_decoding_equals_teacher_forced_unroll(cell, input_feeding, attention):
+    model = make_model(
+        cell=cell, input_feeding=input_feeding, attention=attention, n_layers=2,
+    )
+    src_ids, src_lengths = pad_rows(random_sources([5, 3, 4]))
+    tgt_in = random_targets(3, 6)
+    with torch.no_grad():
+        full_logits, full_weights = model(src_ids, src_lengths, tgt_in)
+        memory, state = model.encode(src_ids, src_lengths)
+        step_logits, step_weights = [], []
+        for step in range(tgt_in.shape[1]):
+            logits, weights, state = model.decoder(tgt_in[:, step : step + 1], memory, state)
+            assert logits.shape == (3, 1, TGT_VOCAB)
+            step_logits.append(logits)
+            step_weights.append(weights)
+    torch.testing.assert_close(torch.cat(step_logits, 1), full_logits, atol=1e-5, rtol=1e-5)
+    if attention == "none":
+        assert full_weights is None and all(w is None for w in step_weights)
+    else:
+        torch.testing.assert_close(
+            torch.cat(step_weights, 1), full_weights, atol=1e-5, rtol=1e-5
+        )
+
+
+def test_input_feeding_changes_the_computation():
+    """Guard for the test above: with input feeding the previous attentional
+    vector must matter, i.e. a wrong carried state changes the logits."""
+    model = make_model(input_feeding=True)
+    src_ids, src_lengths = pad_rows(random_sources([4]))
+    tgt_in = random_targets(1, 3)
+    with torch.no_grad():
+        memory, state = model.encode(src_ids, src_lengths)
+        _, _, state = model.decoder(tgt_in[:, :1], memory, state)
+        right, _, _ = model.decoder(tgt_in[:, 1:2], memory, state)
+        state.attentional = torch.zeros_like(state.attentional)
+        wrong, _, _ = model.decoder(tgt_in[:, 1:2], memory, state)
+    assert not torch.allclose(right, wrong, atol=1e-5)
+
+
+# 5. Greedy search --------------------------------------------------------
+
+
+SEARCH_SOURCES = random_sources([6, 2, 5, 3, 7, 4], seed=5)
+SEARCH_LIMITS = [9, 1, 5, 0, 8, 3]
+
+
+@functools.lru_cache(maxsize=None)
+def biased_model(attention: str, cell: str, input_feeding: bool = True) -> RNNAttnSeq2Seq:
+    """An untrained model nudged towards EOS, so that in SEARCH_SOURCES some
+    rows end on their own and others run into their length limit.
+
+    The nudge is found by a scan rather than hard-coded, so the setup does
+    not depend on the exact random weights.
+    """
+    src_ids, src_lengths = pad_rows(SEARCH_SOURCES)
+    limits = torch.tensor(SEARCH_LIMITS)
+    for seed in range(20):
+        model = make_model(seed=seed, attention=attention, cell=cell, input_feeding=input_feeding)
+        for _ in range(60):
+            hypotheses = greedy_search(model, src_ids, src_lengths, max_lengths=limits)
+            lengths = [len(h.ids) for h in hypotheses]
+            by_eos = sum(n < limit for n, limit in zip(lengths, SEARCH_LIMITS))
+            at_limit = sum(n == limit > 0 for n, limit in zip(lengths, SEARCH_LIMITS))
+            if by_eos >= 2 and at_limit >= 1 and len(set(lengths)) >= 3:
+                return model
+            with torch.no_grad():
+                model.decoder.output.bias[EOS] += 0.05
+    raise AssertionError("no EOS bias gives a mix of endings")  # pragma: no cover
+
+
+def teacher_forced_check(model, src_row: List[int], ids: List[int]):
+    """Logits and attention of a teacher-forced pass over BOS + ids."""
+    src_ids, src_lengths = pad_rows([src_row])
+    tgt_in = torch.tensor([[BOS] + ids], dtype=torch.long)
+    with torch.no_grad():
+        logits, weights = model(src_ids, src_lengths, tgt_in)
+    return logits[0], None if weights is None else weights[0]
+
+
+@pytest.mark.parametrize("input_feeding", [True, False])
+@pytest.mark.parametrize("attention", ATTENTION_TYPES)
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_greedy_search(cell, attention, input_feeding):
+    model = biased_model(attention, cell, input_feeding)
+    src_ids, src_lengths = pad_rows(SEARCH_SOURCES)
+    max_lengths = torch.tensor(SEARCH_LIMITS)
+    hypotheses = greedy_search(model, src_ids, src_lengths, max_lengths=max_lengths)
+    assert len(hypotheses) == len(SEARCH_SOURCES)
+    ended_by_eos = 0
+    for row, (src_row, limit, hyp) in enumerate(zip(SEARCH_SOURCES, SEARCH_LIMITS, hypotheses)):
+        # (b) the limit holds; EOS never appears inside the output.
+        assert len(hyp.ids) <= limit
+        assert EOS not in hyp.ids
+        logits, weights = teacher_forced_check(model, src_row, hyp.ids)
+        # (a) consistency with a teacher-forced pass over its own output.
+        argmax = logits.argmax(-1).tolist()
+        assert argmax[: len(hyp.ids)] == hyp.ids
+        if len(hyp.ids) < limit:
+            assert argmax[len(hyp.ids)] == EOS
+            ended_by_eos += 1
+        # (c) the score is the log-probability of ids + EOS.
+        gold = torch.tensor(hyp.ids + [EOS])
+        expected = torch.log_softmax(logits, -1).gather(1, gold.unsqueeze(1)).sum()
+        assert hyp.score == pytest.approx(float(expected), abs=1e-4)
+        assert hyp.score < 0.0
+        # (e) attention: one row per output piece, over this row's source only.
+        if attention == "none":
+            assert hyp.attention is None
+        else:
+            assert hyp.attention.shape == (len(hyp.ids), len(src_row))
+            torch.testing.assert_close(
+                hyp.attention, weights[: len(hyp.ids)], atol=1e-5, rtol=1e-5
+            )
+    # The setup exercises both ways of ending, so (a) and (b) are not vacuous.
+    assert 0 < ended_by_eos
+    assert any(len(h.ids) == limit > 0 for h, limit in zip(hypotheses, SEARCH_LIMITS))
+    assert len(hypotheses[3].ids) == 0  # limit 0: EOS straight away
+
+
+@pytest.mark.parametrize("input_feeding", [True, False])
+@pytest.mark.parametrize("attention", ["additive", "none"])
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_greedy_search_is_batch_invariant(cell, attention, input_feeding):
+    model = biased_model(attention, cell, input_feeding)
+    src_ids, src_lengths = pad_rows(SEARCH_SOURCES)
+    max_lengths = torch.tensor(SEARCH_LIMITS)
+    together = greedy_search(model, src_ids, src_lengths, max_lengths=max_lengths)
+    assert len({len(h.ids) for h in together}) > 2  # rows leave at different steps
+    for row, src_row in enumerate(SEARCH_SOURCES):
+        alone_ids, alone_lengths = pad_rows([src_row])
+        (alone,) = greedy_search(
+            model, alone_ids, alone_lengths, max_lengths=max_lengths[row : row + 1]
+        )
+        assert alone.ids == together[row].ids
+        assert alone.score == pytest.approx(together[row].score, abs=1e-5)
+        if attention != "none":
+            torch.testing.assert_close(alone.attention, together[row].attention, atol=1e-5, rtol=0)
+
+
+def test_greedy_search_leaves_no_grad_and_uses_limits_per_row():
+    model = make_model(seed=4)
+    # Push every step to the same non-EOS piece: every row runs to its limit.
+    with torch.no_grad():
+        model.decoder.output.bias[FIRST_REAL + 1] += 100.0
+    sources = random_sources([3, 5, 2])
+    src_ids, src_lengths = pad_rows(sources)
+    limits = torch.tensor([4, 1, 6])
+    hypotheses = greedy_search(model, src_ids, src_lengths, max_lengths=limits)
+    assert [h.ids for h in hypotheses] == [[FIRST_REAL + 1] * n for n in (4, 1, 6)]
+    assert all(h.attention is not None and not h.attention.requires_grad for h in hypotheses)
+
+
+def test_output_length_limits():
+    limits = output_length_limits(torch.tensor([1, 4, 10, 100]), max_length=20, max_length_ratio=1.5)
+    assert limits.tolist() == [2, 6, 15, 20]
+    assert output_length_limits(torch.tensor([1]), max_length=5, max_length_ratio=0.1).tolist() == [1]
+
+
+# 6. Config validation ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides,expected",
+    [
+        ({"cell": "rnn"}, ["'cell'", "'rnn'", "gru", "lstm"]),
+        ({"attention": "bilinear"}, ["'attention'", "'bilinear'", "dot", "general", "additive", "none"]),
+        ({"bidirectional": True, "hidden_width": 13}, ["hidden_width", "even", "13"]),
+        ({"n_layers": 0}, ["n_layers", "0"]),
+        ({"dropout_prob": 1.0}, ["dropout_prob", "1.0"]),
+    ],
+)
+def test_config_rejects_bad_choices(overrides, expected):
+    with pytest.raises(ValueError) as info:
+        make_config(**overrides)
+    for part in expected:
+        assert part in str(info.value)
+
+
+def test_config_accepts_odd_width_without_bidirectional():
+    assert make_config(bidirectional=False, hidden_width=13).hidden_width == 13
+
+
+# 7. Loss -----------------------------------------------------------------
+
+
+def hand_loss(logits: List[List[List[float]]], gold: List[List[int]], eps: float) -> float:
+    total = 0.0
+    for row_logits, row_gold in zip(logits, gold):
+        for scores, y in zip(row_logits, row_gold):
+            if y == PAD:
+                continue
+            log_z = math.log(sum(math.exp(s) for s in scores))
+            log_probs = [s - log_z for s in scores]
+            total += -(1 - eps) * log_probs[y] - eps / len(scores) * sum(log_probs)
+    return total
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.1])
+def test_label_smoothed_nll_matches_hand_computation(eps):
+    logits = [
+        [[0.5, -1.0, 2.0, 0.0], [1.0, 1.0, -2.0, 0.3], [3.0, 0.1, 0.2, -0.5]],
+        [[0.0, 0.7, -0.3, 1.2], [-1.5, 2.2, 0.4, 0.9], [0.6, 0.6, 0.6, 0.6]],
+    ]
+    gold = [[2, 1, PAD], [3, 1, 2]]
+    loss, n_tokens = label_smoothed_nll(
+        torch.tensor(logits), torch.tensor(gold), pad_id=PAD, label_smoothing=eps
+    )
+    assert n_tokens == 5
+    assert float(loss) == pytest.approx(hand_loss(logits, gold, eps), abs=1e-5)
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.1])
+def test_label_smoothed_nll_ignores_padding(eps):
+    torch.manual_seed(0)
+    logits = torch.randn(2, 3, 7, requires_grad=True)
+    gold = torch.tensor([[4, 5, 6], [1, 2, PAD]])
+    loss, n_tokens = label_smoothed_nll(logits, gold, pad_id=PAD, label_smoothing=eps)
+    # Two more positions per row, all padding, with arbitrary large logits.
+    extra = torch.randn(2, 2, 7) * 50
+    longer_logits = torch.cat([logits.detach(), extra], dim=1)
+    longer_gold = torch.cat([gold, torch.full((2, 2), PAD)], dim=1)
+    # And the padded position of row 1 gets different logits too.
+    longer_logits[1, 2] = torch.randn(7) * 50
+    longer_loss, longer_n = label_smoothed_nll(
+        longer_logits, longer_gold, pad_id=PAD, label_smoothing=eps
+    )
+    assert (longer_n, n_tokens) == (5, 5)
+    torch.testing.assert_close(longer_loss, loss.detach())
+    loss.backward()
+    assert (logits.grad[1, 2] == 0).all()
+    assert (logits.grad[0, 2] != 0).any()

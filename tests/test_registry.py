@@ -1,0 +1,25 @@
+"""Everything the package registers resolves by name, through entry points."""
+
+import subprocess
+import sys
+
+import pytest
+
+REGISTERED = [
+    ("factories", "seq2seq_attn"),
+    ("architectures", "spacy-seq2seq.RNNAttnSeq2Seq.v1"),
+    ("readers", "spacy-seq2seq.ParallelCorpus.v1"),
+]
+
+
+@pytest.mark.parametrize("registry_name, name", REGISTERED)
+def test_entry_point_resolves_in_a_fresh_interpreter(registry_name, name):
+    # A fresh interpreter, so nothing was imported by earlier tests.
+    if registry_name == "factories":
+        # spaCy resolves factory entry points when a pipe is added.
+        check = f"import spacy; spacy.blank('fr').add_pipe({name!r})"
+    else:
+        check = f"from spacy.util import registry; registry.{registry_name}.get({name!r})"
+    code = f"import sys\n{check}\nprint('spacy_seq2seq' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

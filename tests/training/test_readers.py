@@ -1,0 +1,328 @@
+"""Tests for the spacy-seq2seq.ParallelCorpus.v1 reader and the DocBin converter."""
+
+import gzip
+import json
+import logging
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+import spacy
+from confection import ConfigValidationError
+from spacy.language import Language
+from spacy.training import Corpus, Example
+from spacy.util import registry
+from thinc.api import Config
+
+from spacy_seq2seq.training.readers import (
+    ParallelCorpus,
+    convert_to_docbin,
+    create_parallel_corpus_reader,
+)
+
+PAIRS = [
+    ("Bonjour le monde.", "Hello world."),
+    ("Il fait beau aujourd'hui.", "The weather is nice today."),
+    ("Je suis fatigué.", "I am tired."),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return spacy.blank("fr")
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def tsv(pairs: List[Tuple[str, str]]) -> str:
+    return "".join(f"{src}\t{tgt}\n" for src, tgt in pairs)
+
+
+def pairs_of(examples: List[Example]) -> List[Tuple[str, str]]:
+    return [(eg.reference.text, eg.reference._.translation) for eg in examples]
+
+
+def test_tsv_yields_examples_with_target_on_reference(tmp_path, nlp):
+    reader = ParallelCorpus(write(tmp_path / "train.tsv", tsv(PAIRS)))
+    examples = list(reader(nlp))
+    assert pairs_of(examples) == PAIRS
+    for eg in examples:
+        assert isinstance(eg, Example)
+        assert eg.predicted is not eg.reference
+        assert eg.predicted.text == eg.reference.text
+        # The gold target must not leak into the Doc the model predicts on.
+        assert eg.predicted._.translation is None
+    assert reader.stats is not None
+    assert reader.stats.format == "tsv"
+    assert reader.stats.yielded == 3
+    assert reader.stats.skipped == 0
+    assert reader.stats.complete
+
+
+def test_txt_with_tabs_is_detected_as_tsv(tmp_path, nlp):
+    reader = ParallelCorpus(write(tmp_path / "fra.txt", tsv(PAIRS)))
+    assert reader.resolve_format() == "tsv"
+    assert pairs_of(list(reader(nlp))) == PAIRS
+
+
+def test_auto_without_tabs_or_known_suffix_raises(tmp_path, nlp):
+    reader = ParallelCorpus(write(tmp_path / "train.txt", "no tabs here\n"))
+    with pytest.raises(ValueError, match="cannot infer the format"):
+        list(reader(nlp))
+
+
+def test_tsv_columns(tmp_path, nlp):
+    text = "".join(f"{tgt}\tCC-BY 2.0\t{src}\n" for src, tgt in PAIRS)
+    path = write(tmp_path / "three.tsv", text)
+    reader = create_parallel_corpus_reader(path, src_column=2, tgt_column=0)
+    assert pairs_of(list(reader(nlp))) == PAIRS
+
+
+def test_custom_field(tmp_path, nlp):
+    path = write(tmp_path / "train.tsv", tsv(PAIRS[:1]))
+    (eg,) = ParallelCorpus(path, field="summary")(nlp)
+    assert eg.reference._.summary == PAIRS[0][1]
+    assert eg.reference._.translation is None
+
+
+def test_lines_format(tmp_path, nlp):
+    src = write(tmp_path / "train.fr", "".join(s + "\n" for s, _ in PAIRS))
+    tgt = write(tmp_path / "train.en", "".join(t + "\n" for _, t in PAIRS))
+    reader = ParallelCorpus(src, tgt_path=tgt)
+    assert reader.resolve_format() == "lines"
+    assert pairs_of(list(reader(nlp))) == PAIRS
+
+
+def test_lines_count_mismatch_skip_and_error(tmp_path, nlp):
+    src = write(tmp_path / "train.fr", "".join(s + "\n" for s, _ in PAIRS))
+    tgt = write(tmp_path / "train.en", "".join(t + "\n" for _, t in PAIRS[:1]))
+    reader = ParallelCorpus(src, tgt_path=tgt, format="lines")
+    assert pairs_of(list(reader(nlp))) == PAIRS[:1]
+    assert reader.stats.malformed == 2
+    assert reader.stats.malformed_lines == [2, 3]
+    strict = ParallelCorpus(src, tgt_path=tgt, on_malformed="error")
+    with pytest.raises(ValueError) as excinfo:
+        list(strict(nlp))
+    message = str(excinfo.value)
+    assert "train.fr" in message and "line 2" in message
+    assert "same number of lines" in message
+
+
+def test_jsonl_with_custom_keys(tmp_path, nlp):
+    lines = [json.dumps({"fr": s, "en": t, "id": i}) for i, (s, t) in enumerate(PAIRS)]
+    path = write(tmp_path / "train.jsonl", "\n".join(lines) + "\n")
+    reader = ParallelCorpus(path, src_key="fr", tgt_key="en")
+    assert reader.resolve_format() == "jsonl"
+    assert pairs_of(list(reader(nlp))) == PAIRS
+    # The default keys do not exist in this file: every line is malformed.
+    default_keys = ParallelCorpus(path)
+    assert list(default_keys(nlp)) == []
+    assert default_keys.stats.malformed == 3
+
+
+def test_jsonl_malformed_lines(tmp_path, nlp):
+    good = [json.dumps({"src": s, "tgt": t}) for s, t in PAIRS]
+    lines = [good[0], "{not json", json.dumps({"src": "x"}), "[1, 2]", good[1]]
+    path = write(tmp_path / "train.jsonl", "\n".join(lines) + "\n")
+    reader = ParallelCorpus(path)
+    assert pairs_of(list(reader(nlp))) == PAIRS[:2]
+    assert reader.stats.malformed == 3
+    assert reader.stats.malformed_lines == [2, 3, 4]
+    with pytest.raises(ValueError, match=r"train\.jsonl.*invalid JSON"):
+        list(ParallelCorpus(path, on_malformed="error")(nlp))
+    path2 = write(tmp_path / "b.jsonl", "\n".join([lines[0], lines[2]]))
+    with pytest.raises(ValueError, match=r"line 2 .*missing key\(s\) 'tgt'"):
+        list(ParallelCorpus(path2, on_malformed="error")(nlp))
+
+
+def test_json_list(tmp_path, nlp):
+    data = [{"source": s, "target": t} for s, t in PAIRS] + [{"source": "x"}]
+    path = write(tmp_path / "train.json", json.dumps(data))
+    reader = ParallelCorpus(path, src_key="source", tgt_key="target")
+    assert reader.resolve_format() == "json"
+    assert pairs_of(list(reader(nlp))) == PAIRS
+    assert reader.stats.malformed == 1
+    assert reader.stats.malformed_lines == [4]
+    with pytest.raises(ValueError, match="expects a list of objects"):
+        list(ParallelCorpus(write(tmp_path / "d.json", '{"a": 1}'))(nlp))
+
+
+def test_max_length_filter_counts(tmp_path, nlp):
+    pairs = PAIRS + [("Un deux trois quatre cinq six.", "One.")]
+    reader = ParallelCorpus(write(tmp_path / "train.tsv", tsv(pairs)), max_length=4)
+    # "Il fait beau aujourd'hui." has 4 words but its target has 5.
+    assert pairs_of(list(reader(nlp))) == [PAIRS[0], PAIRS[2]]
+    assert reader.stats.too_long == 2
+    assert reader.stats.yielded == 2
+    assert reader.stats.malformed == reader.stats.empty == 0
+
+
+def test_limit(tmp_path, nlp):
+    path = write(tmp_path / "train.tsv", "bad line\n" + tsv(PAIRS))
+    reader = ParallelCorpus(path, limit=2)
+    assert pairs_of(list(reader(nlp))) == PAIRS[:2]
+    assert reader.stats.stopped_at_limit
+    assert reader.stats.malformed == 1
+
+
+def test_malformed_and_empty_skipped_counted_and_logged(tmp_path, nlp, caplog):
+    text = tsv(PAIRS[:2]) + "only one column\n" + "Salut !\t  \n" + "\n"
+    text += "a\tb\tc\n" + tsv(PAIRS[2:])
+    reader = ParallelCorpus(write(tmp_path / "train.tsv", text))
+    with caplog.at_level(logging.WARNING, logger="spacy_seq2seq"):
+        assert pairs_of(list(reader(nlp))) == PAIRS
+    stats = reader.stats
+    assert (stats.yielded, stats.malformed, stats.empty) == (3, 2, 2)
+    assert stats.malformed_lines == [3, 6]
+    assert stats.empty_lines == [4, 5]
+    assert stats.to_dict()["skipped"] == 4
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    message = warnings[0].getMessage()
+    assert message.startswith("ParallelCorpus train.tsv: yielded 3, skipped 4")
+    assert "2 malformed at lines 3, 6" in message
+    assert "2 empty at lines 4, 5" in message
+
+
+def test_clean_pass_logs_no_warning(tmp_path, nlp, caplog):
+    reader = ParallelCorpus(write(tmp_path / "train.tsv", tsv(PAIRS)))
+    with caplog.at_level(logging.INFO, logger="spacy_seq2seq"):
+        list(reader(nlp))
+    assert [r.levelno for r in caplog.records] == [logging.INFO]
+
+
+@pytest.mark.parametrize(
+    "bad_line,problem",
+    [
+        ("only one column", "expected at least 2 tab-separated columns"),
+        ("a\tb\tc", "found 3 tab-separated columns"),
+        ("Salut !\t ", "target is empty"),
+        ("\tHello.", "source is empty"),
+    ],
+)
+def test_error_mode_names_file_and_line(tmp_path, nlp, bad_line, problem):
+    path = write(tmp_path / "train.tsv", tsv(PAIRS[:2]) + bad_line + "\n")
+    reader = ParallelCorpus(path, on_malformed="error")
+    with pytest.raises(ValueError) as excinfo:
+        list(reader(nlp))
+    message = str(excinfo.value)
+    assert str(path) in message
+    assert "line 3" in message
+    assert problem in message
+    assert 'on_malformed = "skip"' in message
+
+
+def test_invalid_utf8_line_is_malformed(tmp_path, nlp):
+    path = tmp_path / "train.tsv"
+    path.write_bytes(tsv(PAIRS[:1]).encode() + b"caf\xe9\tcoffee\n")
+    reader = ParallelCorpus(path)
+    assert pairs_of(list(reader(nlp))) == PAIRS[:1]
+    assert reader.stats.malformed_lines == [2]
+    assert "UTF-8" in reader.stats.first_malformed_reason
+
+
+def test_crlf_and_bom(tmp_path, nlp):
+    path = tmp_path / "train.tsv"
+    path.write_bytes(b"\xef\xbb\xbf" + tsv(PAIRS).replace("\n", "\r\n").encode())
+    examples = list(ParallelCorpus(path)(nlp))
+    assert pairs_of(examples) == PAIRS
+    assert examples[0].reference[0].text == "Bonjour"
+
+
+def test_crlf_lines_format_with_bom(tmp_path, nlp):
+    src = tmp_path / "a.fr"
+    tgt = tmp_path / "a.en"
+    src.write_bytes(b"\xef\xbb\xbf" + "Bonjour.\r\nMerci.\r\n".encode())
+    tgt.write_bytes(b"\xef\xbb\xbf" + "Hello.\r\nThanks.\r\n".encode())
+    examples = list(ParallelCorpus(src, tgt_path=tgt)(nlp))
+    assert pairs_of(examples) == [("Bonjour.", "Hello."), ("Merci.", "Thanks.")]
+
+
+def test_gzip(tmp_path, nlp):
+    path = tmp_path / "train.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as file_:
+        file_.write(tsv(PAIRS))
+    reader = ParallelCorpus(path)
+    assert reader.resolve_format() == "tsv"
+    assert pairs_of(list(reader(nlp))) == PAIRS
+    jsonl = tmp_path / "train.jsonl.gz"
+    with gzip.open(jsonl, "wt", encoding="utf-8") as file_:
+        file_.write(json.dumps({"src": "Oui.", "tgt": "Yes."}) + "\n")
+    assert pairs_of(list(ParallelCorpus(jsonl)(nlp))) == [("Oui.", "Yes.")]
+
+
+def test_reiteration_rereads_the_file(tmp_path, nlp):
+    path = write(tmp_path / "train.tsv", tsv(PAIRS))
+    reader = ParallelCorpus(path)
+    first = pairs_of(list(reader(nlp)))
+    second = pairs_of(list(reader(nlp)))
+    assert first == second == PAIRS
+    # Each call opens the file anew, so edits between epochs are seen.
+    write(path, tsv(PAIRS[:1]))
+    assert pairs_of(list(reader(nlp))) == PAIRS[:1]
+
+
+def test_reader_is_lazy(tmp_path, nlp):
+    # A bad line after the first pair must not be touched before it is reached.
+    path = write(tmp_path / "train.tsv", tsv(PAIRS[:1]) + "bad\n")
+    examples = ParallelCorpus(path, on_malformed="error")(nlp)
+    assert pairs_of([next(examples)]) == PAIRS[:1]
+    with pytest.raises(ValueError, match="line 2"):
+        next(examples)
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"format": "xml"}, "auto, lines, tsv, jsonl, json"),
+        ({"on_malformed": "ignore"}, "skip, error"),
+        ({"format": "lines"}, "tgt_path"),
+        ({"format": "tsv", "tgt_path": "x.en"}, "only used with"),
+        ({"src_column": 1}, "different from tgt_column"),
+        ({"max_length": -1}, "max_length"),
+        ({"field": "not a name"}, "Python identifier"),
+    ],
+)
+def test_invalid_settings(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ParallelCorpus(tmp_path / "train.tsv", **kwargs)
+
+
+def test_missing_file(tmp_path, nlp):
+    with pytest.raises(FileNotFoundError, match="nope.tsv"):
+        list(ParallelCorpus(tmp_path / "nope.tsv")(nlp))
+
+
+def test_registry_resolves_reader(tmp_path, nlp):
+    assert (
+        spacy.registry.readers.get("spacy-seq2seq.ParallelCorpus.v1")
+        is create_parallel_corpus_reader
+    )
+    path = write(tmp_path / "train.tsv", tsv(PAIRS))
+    config = Config().from_str(f"""
+        [corpus]
+        @readers = "spacy-seq2seq.ParallelCorpus.v1"
+        path = {json.dumps(str(path))}
+        max_length = 4
+        limit = 10
+        """)
+    reader = registry.resolve(config)["corpus"]
+    assert isinstance(reader, ParallelCorpus)
+    assert reader.max_length == 4
+    assert pairs_of(list(reader(nlp))) == [PAIRS[0], PAIRS[2]]
+    config["corpus"]["format"] = "xml"
+    with pytest.raises(ConfigValidationError):
+        registry.resolve(config)
+
+
+def test_convert_to_docbin_roundtrip_with_spacy_corpus(tmp_path, nlp):
+    path = write(tmp_path / "train.tsv", tsv(PAIRS) + "bad line\n")
+    output = tmp_path / "corpus" / "train.spacy"
+    stats = convert_to_docbin(ParallelCorpus(path), nlp, output)
+    assert stats.yielded == 3 and stats.malformed == 1
+    examples = list(Corpus(output)(nlp))
+    assert pairs_of(examples) == PAIRS
+    assert examples[0].predicted._.translation is None
