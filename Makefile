@@ -26,6 +26,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 	touch $@
 
 test: install
+	$(BIN)/ruff check spacy_seq2seq tests scripts
 	$(RUN_ENV) $(BIN)/python -m pytest -q
 
 test-slow: install

@@ -6,7 +6,12 @@ so `nlp.add_pipe("seq2seq_attn")` works without importing anything.
 """
 
 from .models import build_rnn_attn_seq2seq_v1
-from .pipeline import Seq2SeqAttn, Seq2SeqPrediction, install_extensions, make_seq2seq_attn
+from .pipeline import (
+    Seq2SeqAttn,
+    Seq2SeqPrediction,
+    install_extensions,
+    make_seq2seq_attn,
+)
 
 __version__ = "0.1.0"
 

@@ -12,9 +12,8 @@ One model, two kinds of input (dispatch on the input type, not a mode string):
 - `DecodeBatch` -> `List[Decoded]` (greedy search, no gradients).
 """
 
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 
-import numpy
 import torch
 from spacy.util import registry
 from thinc.api import ArgsKwargs, Model, PyTorchShim

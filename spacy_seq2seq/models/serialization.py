@@ -50,14 +50,17 @@ def load_module_bytes(module: nn.Module, data: bytes) -> nn.Module:
     expected = module.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
+    # Shapes and dtypes must match exactly: a silent cast would hide a file
+    # written by something else.
     wrong_shape = sorted(
         name for name in set(expected) & set(state)
         if tuple(expected[name].shape) != tuple(state[name].shape)
+        or expected[name].dtype != state[name].dtype
     )
     if missing or unexpected or wrong_shape:
         raise WeightsMismatchError(
             f"missing {missing[:5]}, unexpected {unexpected[:5]}, "
-            f"wrong shape {wrong_shape[:5]}"
+            f"wrong shape or dtype {wrong_shape[:5]}"
         )
     # load_state_dict copies into the existing parameters, so they keep the
     # module's device and dtype: this is the map_location step.

@@ -34,6 +34,7 @@ from thinc.api import Config, Optimizer
 from ..alignment import argmax_alignment, pool_attention, spans_to_words
 from ..errors import Errors, Warnings
 from ..models import DecodeBatch, Decoded, TrainBatch, is_initialized
+from ..models.architectures import get_torch_module
 from ..models.loss import teacher_forced_loss
 from ..models.serialization import (
     WeightsFormatError,
@@ -41,7 +42,6 @@ from ..models.serialization import (
     load_module_bytes,
     module_to_bytes,
 )
-from ..models.architectures import get_torch_module
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .extensions import extension_names, install_extensions
 from .scoring import score_outputs

@@ -65,8 +65,8 @@ def test_loaded_pipeline_keeps_training(trained_toy, tmp_path):
     nlp, _ = trained_toy
     nlp.to_disk(tmp_path / "model")
     loaded = spacy.load(tmp_path / "model")
-    from toy_data import make_examples
     from thinc.api import Adam
+    from toy_data import make_examples
 
     losses = loaded.update(make_examples(loaded), sgd=Adam(0.001))
     assert 0 < losses["seq2seq_attn"] < 2.0
@@ -176,7 +176,7 @@ def test_spacy_load_in_a_fresh_interpreter(trained_toy, tmp_path):
 
 @pytest.mark.gpu
 def test_gpu_trained_pipeline_loads_on_cpu(tmp_path):
-    from thinc.api import require_gpu, require_cpu
+    from thinc.api import require_cpu, require_gpu
 
     require_gpu()
     try:

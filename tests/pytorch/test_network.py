@@ -273,6 +273,8 @@ def test_greedy_search(cell, attention, input_feeding):
         assert len(hyp.ids) <= limit
         assert EOS not in hyp.ids
         logits, weights = teacher_forced_check(model, src_row, hyp.ids)
+        # PAD and BOS are never outputs: search renormalises without them.
+        logits[:, [PAD, BOS]] = float("-inf")
         # (a) consistency with a teacher-forced pass over its own output.
         argmax = logits.argmax(-1).tolist()
         assert argmax[: len(hyp.ids)] == hyp.ids
@@ -410,3 +412,15 @@ def test_label_smoothed_nll_ignores_padding(eps):
     loss.backward()
     assert (logits.grad[1, 2] == 0).all()
     assert (logits.grad[0, 2] != 0).any()
+
+
+def test_greedy_never_emits_pad_or_bos():
+    # Bias the output layer so PAD and BOS would win every argmax.
+    model = biased_model("additive", "gru", True)
+    with torch.no_grad():
+        model.decoder.output.bias[PAD] += 1e4
+        model.decoder.output.bias[BOS] += 1e4
+    src_ids, src_lengths = pad_rows(SEARCH_SOURCES)
+    hypotheses = greedy_search(model, src_ids, src_lengths, max_lengths=torch.tensor(SEARCH_LIMITS))
+    assert any(hyp.ids for hyp in hypotheses)
+    assert all(PAD not in hyp.ids and BOS not in hyp.ids for hyp in hypotheses)

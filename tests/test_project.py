@@ -1,0 +1,33 @@
+"""The project's `smoke` workflow: spacy train with our reader, evaluate, demo."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import spacy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_smoke_workflow_trains_evaluates_and_translates(tmp_path):
+    # Run in a copy so the test never touches (or reuses) the work tree's outputs.
+    for name in ("project.yml", "configs"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    (tmp_path / "assets").mkdir()
+    shutil.copytree(ROOT / "assets" / "tatoeba-fr-en", tmp_path / "assets" / "tatoeba-fr-en")
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "project", "run", "smoke", str(tmp_path)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Le chat noir est sur le tapis." in result.stdout
+    assert "alignment:" in result.stdout
+    scores = json.loads((tmp_path / "metrics" / "tiny.json").read_text())
+    assert 0.0 <= scores["translation_bleu"] <= 1.0
+    assert 0.0 < scores["translation_chrf"] <= 1.0
+    nlp = spacy.load(tmp_path / "training" / "tiny" / "model-best")
+    assert nlp.pipe_names == ["seq2seq_attn"]
+    assert isinstance(nlp("Bonjour.")._.translation, str)
