@@ -84,8 +84,3 @@ class Warnings:
         "examples in this batch because the source Doc is empty or whitespace "
         "only. They carry no signal; remove them from the corpus to silence this."
     )
-    W002 = (
-        "[W002] Another seq2seq component already writes `doc._.{field}`; two "
-        "components with the same `field` overwrite each other's output. Give "
-        "each component its own `field`."
-    )
