@@ -1,7 +1,8 @@
 """The spaCy side: the `seq2seq_attn` factory, its component and Doc extensions."""
 
 from .extensions import extension_names, install_extensions
-from .seq2seq_attn import Seq2SeqAttn, Seq2SeqPrediction, make_seq2seq_attn
+from .predictions import Seq2SeqPrediction
+from .seq2seq_attn import Seq2SeqAttn, make_seq2seq_attn
 
 __all__ = [
     "Seq2SeqAttn",

@@ -16,12 +16,10 @@ dropout` does not reach the torch network.
 """
 
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy
-import spacy
 import srsly
 from spacy import util
 from spacy.language import Language
@@ -31,9 +29,8 @@ from spacy.training import Example, validate_examples, validate_get_examples
 from spacy.vocab import Vocab
 from thinc.api import Config, Optimizer
 
-from ..alignment import argmax_alignment, pool_attention, spans_to_words
 from ..errors import Errors, Warnings
-from ..models import DecodeBatch, Decoded, TrainBatch, is_initialized
+from ..models import DecodeBatch, TrainBatch, is_initialized
 from ..models.architectures import get_torch_module
 from ..models.loss import teacher_forced_loss
 from ..models.serialization import (
@@ -44,6 +41,12 @@ from ..models.serialization import (
 )
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .extensions import extension_names, install_extensions
+from .predictions import (
+    Seq2SeqPrediction,
+    TargetWords,
+    encode_source,
+    to_prediction,
+)
 from .scoring import score_outputs
 
 DEFAULT_MODEL_CONFIG = """
@@ -124,31 +127,6 @@ def make_seq2seq_attn(
         max_batch_items=max_batch_items,
         store_attention=store_attention,
     )
-
-
-@dataclass
-class Seq2SeqPrediction:
-    """Everything `set_annotations` writes for one Doc.
-
-    text (str): The output text.
-    tokens (List[str]): Target words.
-    alignment (List[Tuple[int, int]]): (source_token_i, target_word_j) links.
-    attention (Optional[List[List[float]]]): Word-level attention
-        (len(tokens) x len(doc)), None without attention.
-    score (float): Log-probability of the output pieces.
-    """
-
-    text: str
-    tokens: List[str]
-    alignment: List[Tuple[int, int]]
-    attention: Optional[List[List[float]]]
-    score: float
-
-
-@dataclass
-class _EncodedSource:
-    ids: numpy.ndarray  # piece ids, EOS last
-    owners: List[int]  # token index of each piece, -1 for EOS
 
 
 class Seq2SeqAttn(TrainablePipe):
@@ -233,7 +211,7 @@ class Seq2SeqAttn(TrainablePipe):
         }
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
-        self._tgt_tokenizer: Optional[Callable[[str], Doc]] = None
+        self._target_words = TargetWords(tgt_lang)
         install_extensions(field)
 
     # -- settings ---------------------------------------------------------
@@ -272,11 +250,11 @@ class Seq2SeqAttn(TrainablePipe):
         RETURNS (List[Seq2SeqPrediction]): One prediction per Doc.
         """
         docs = list(docs)
-        predictions = [_empty_prediction(self.cfg["store_attention"]) for _ in docs]
+        predictions = [Seq2SeqPrediction.empty(self.cfg["store_attention"]) for _ in docs]
         if not docs:
             return predictions
         self._require_initialized()
-        sources = [self._encode_source(doc) for doc in docs]
+        sources = [encode_source(doc, self.src_pieces) for doc in docs]  # type: ignore[arg-type]
         todo = [i for i, source in enumerate(sources) if source is not None]
         if not todo:
             return predictions
@@ -289,7 +267,12 @@ class Seq2SeqAttn(TrainablePipe):
             )
         )
         for i, output in zip(todo, decoded):
-            predictions[i] = self._to_prediction(docs[i], sources[i], output)  # type: ignore[arg-type]
+            predictions[i] = to_prediction(
+                docs[i], sources[i], output,  # type: ignore[arg-type]
+                tgt_pieces=self.tgt_pieces,  # type: ignore[arg-type]
+                target_words=self._target_words,
+                store_attention=self.cfg["store_attention"],
+            )
         return predictions
 
     def set_annotations(self, docs: Iterable[Doc], predictions: List[Seq2SeqPrediction]) -> None:
@@ -305,50 +288,12 @@ class Seq2SeqAttn(TrainablePipe):
             doc._.set(names["alignment"], prediction.alignment)
             doc._.set(names["attention"], prediction.attention)
 
-    def _encode_source(self, doc: Doc) -> Optional[_EncodedSource]:
-        assert self.src_pieces is not None
-        ids: List[int] = []
-        owners: List[int] = []
-        for token in doc:
-            if token.is_space:
-                continue
-            pieces = self.src_pieces.encode_token(token.text)
-            ids.extend(pieces)
-            owners.extend([token.i] * len(pieces))
-        if not ids:
-            return None
-        ids.append(EOS_ID)
-        owners.append(-1)
-        return _EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners)
-
-    def _to_prediction(self, doc: Doc, source: _EncodedSource, output: Decoded) -> Seq2SeqPrediction:
-        assert self.tgt_pieces is not None
-        text, piece_spans = self.tgt_pieces.decode(output.ids)
-        words, word_spans = self._tokenize_target(text)
-        if output.attention is None:
-            return Seq2SeqPrediction(text, words, [], None, output.score)
-        word_attention = pool_attention(
-            output.attention, source.owners, len(doc), spans_to_words(piece_spans, word_spans)
-        )
-        attention = word_attention.tolist() if self.cfg["store_attention"] else None
-        return Seq2SeqPrediction(text, words, argmax_alignment(word_attention), attention, output.score)
-
-    def _tokenize_target(self, text: str) -> Tuple[List[str], List[Tuple[int, int]]]:
-        if self._tgt_tokenizer is None:
-            self._tgt_tokenizer = spacy.blank(self.cfg["tgt_lang"]).tokenizer
-        words, spans = [], []
-        for token in self._tgt_tokenizer(text):
-            if not token.is_space:
-                words.append(token.text)
-                spans.append((token.idx, token.idx + len(token.text)))
-        return words, spans
-
     def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, float]:
         """Corpus BLEU and chrF of the predicted outputs (sacreBLEU, cased).
 
         examples (Iterable[Example]): Examples whose predicted Docs went
             through the pipeline.
-        RETURNS (Dict[str, float]): `{field}_bleu` and `{field}_chrf`.
+        RETURNS (Dict[str, float]): `{field}_bleu` and `{field}_chrf`, in [0, 1].
         """
         examples = list(examples)
         validate_examples(examples, "Seq2SeqAttn.score")
@@ -415,7 +360,7 @@ class Seq2SeqAttn(TrainablePipe):
         sources, targets = [], []
         for index, example in enumerate(examples):
             target = self._gold_target(example, index)
-            source = self._encode_source(example.x)
+            source = encode_source(example.x, self.src_pieces)
             if source is None:
                 continue
             sources.append(source.ids)
@@ -509,6 +454,7 @@ class Seq2SeqAttn(TrainablePipe):
         if "cfg" in parts:
             self.cfg.update(srsly.json_loads(parts["cfg"]))
             install_extensions(self.field)
+            self._target_words = TargetWords(self.cfg["tgt_lang"])
         if WEIGHTS_FILE not in parts:
             return  # saved before initialize(): nothing learned yet
         self.src_pieces = PieceVocab.from_bytes(parts[SRC_PIECES_FILE])
@@ -555,10 +501,6 @@ class Seq2SeqAttn(TrainablePipe):
         }
         self._restore(parts)
         return self
-
-
-def _empty_prediction(store_attention: bool) -> Seq2SeqPrediction:
-    return Seq2SeqPrediction("", [], [], [] if store_attention else None, 0.0)
 
 
 def _check_range(setting: str, value: float, low: float, high: float, constraint: str) -> None:

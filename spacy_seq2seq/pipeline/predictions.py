@@ -1,0 +1,111 @@
+"""Between Docs and piece ids: encode sources, and turn decoded pieces into
+what the Doc extensions hold (text, target words, alignment, attention)."""
+
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Tuple
+
+import numpy
+import spacy
+from spacy.tokens import Doc
+
+from ..alignment import argmax_alignment, pool_attention, spans_to_words
+from ..models import Decoded
+from ..vocab import EOS_ID, PieceVocab
+
+
+@dataclass
+class Seq2SeqPrediction:
+    """Everything `set_annotations` writes for one Doc.
+
+    text (str): The output text.
+    tokens (List[str]): Target words.
+    alignment (List[Tuple[int, int]]): (source_token_i, target_word_j) links.
+    attention (Optional[List[List[float]]]): Word-level attention
+        (len(tokens) x len(doc)), None when not stored or without attention.
+    score (float): Log-probability of the output pieces.
+    """
+
+    text: str
+    tokens: List[str]
+    alignment: List[Tuple[int, int]]
+    attention: Optional[List[List[float]]]
+    score: float
+
+    @classmethod
+    def empty(cls, store_attention: bool) -> "Seq2SeqPrediction":
+        """What an empty or whitespace-only Doc gets."""
+        return cls("", [], [], [] if store_attention else None, 0.0)
+
+
+@dataclass
+class EncodedSource:
+    """A Doc as source pieces.
+
+    ids (numpy.ndarray): Piece ids, EOS last.
+    owners (List[int]): The token index of each piece, -1 for EOS.
+    """
+
+    ids: numpy.ndarray
+    owners: List[int]
+
+
+def encode_source(doc: Doc, pieces: PieceVocab) -> Optional[EncodedSource]:
+    """Each non-space token on its own, so every piece belongs to one token.
+
+    RETURNS (Optional[EncodedSource]): None when the Doc yields no piece.
+    """
+    ids: List[int] = []
+    owners: List[int] = []
+    for token in doc:
+        if token.is_space:
+            continue
+        token_ids = pieces.encode_token(token.text)
+        ids.extend(token_ids)
+        owners.extend([token.i] * len(token_ids))
+    if not ids:
+        return None
+    ids.append(EOS_ID)
+    owners.append(-1)
+    return EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners)
+
+
+class TargetWords:
+    """Splits output text into target words with spans; the tokenizer of
+    `spacy.blank(lang)` is built on first use (it costs ~0.1-1 s)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._tokenizer: Optional[Callable[[str], Doc]] = None
+
+    def __call__(self, text: str) -> Tuple[List[str], List[Tuple[int, int]]]:
+        if self._tokenizer is None:
+            self._tokenizer = spacy.blank(self.lang).tokenizer
+        words, spans = [], []
+        for token in self._tokenizer(text):
+            if not token.is_space:
+                words.append(token.text)
+                spans.append((token.idx, token.idx + len(token.text)))
+        return words, spans
+
+
+def to_prediction(
+    doc: Doc,
+    source: EncodedSource,
+    output: Decoded,
+    *,
+    tgt_pieces: PieceVocab,
+    target_words: TargetWords,
+    store_attention: bool,
+) -> Seq2SeqPrediction:
+    """Decoded pieces -> text, words, word alignment and word attention."""
+    text, piece_spans = tgt_pieces.decode(output.ids)
+    words, word_spans = target_words(text)
+    if output.attention is None:
+        return Seq2SeqPrediction(text, words, [], None, output.score)
+    word_attention = pool_attention(
+        output.attention, source.owners, len(doc), spans_to_words(piece_spans, word_spans)
+    )
+    attention = word_attention.tolist() if store_attention else None
+    return Seq2SeqPrediction(
+        text, words, argmax_alignment(word_attention), attention, output.score
+    )
