@@ -246,3 +246,4 @@ def test_score_reports_bleu_and_chrf(trained_toy):
     wrong = make_examples(nlp, [(s, "completely different words here") for s, _ in TOY_PAIRS])
     worse = nlp.evaluate(wrong)
     assert worse["translation_bleu"] < 0.1 and worse["translation_chrf"] < 0.5
+

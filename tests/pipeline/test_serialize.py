@@ -194,3 +194,20 @@ def test_gpu_trained_pipeline_loads_on_cpu(tmp_path):
     )
     cpu_texts = json.loads(_run_fresh(code, str(tmp_path / "model"), *PROBES))
     assert cpu_texts == [output[0] for output in gpu_outputs]
+
+
+def test_loading_restores_the_saved_settings(trained_toy):
+    nlp, _ = trained_toy
+    saved = nlp.get_pipe("seq2seq_attn")
+    other = spacy.blank("fr").add_pipe(
+        "seq2seq_attn", config={**TOY_CONFIG, "tgt_lang": "de", "store_attention": False}
+    )
+    other.from_bytes(saved.to_bytes())
+    assert other.cfg == saved.cfg
+    # The target words come from the saved language's tokenizer again.
+    assert other._target_words.lang == saved.cfg["tgt_lang"] == "en"
+    doc = nlp.make_doc("le chat noir dort .")
+    other_doc = nlp.make_doc("le chat noir dort .")
+    saved.set_annotations([doc], saved.predict([doc]))
+    other.set_annotations([other_doc], other.predict([other_doc]))
+    assert outputs(other_doc) == outputs(doc)
