@@ -58,8 +58,8 @@ def evaluate(
 ) -> None:
     """Corpus BLEU and chrF (sacreBLEU, cased, detokenised) on held-out pairs."""
     import spacy
-    from sacrebleu.metrics import BLEU, CHRF
 
+    from .pipeline.scoring import corpus_scores
     from .training import ParallelCorpus
 
     nlp = spacy.load(model)
@@ -70,19 +70,17 @@ def evaluate(
     sources = [eg.reference.text for eg in examples]
     references = [eg.reference._.get(field) for eg in examples]
     hypotheses = [doc._.get(field) for doc in nlp.pipe(sources)]
-    bleu, chrf = BLEU(), CHRF()
-    bleu_score = bleu.corpus_score(hypotheses, [references])
-    chrf_score = chrf.corpus_score(hypotheses, [references])
+    found = corpus_scores(hypotheses, references)
     scores = {
         "n_segments": len(examples),
-        f"{field}_bleu": bleu_score.score,
-        f"{field}_chrf": chrf_score.score,
-        "bleu_signature": str(bleu.get_signature()),
-        "chrf_signature": str(chrf.get_signature()),
+        f"{field}_bleu": found["bleu"],
+        f"{field}_chrf": found["chrf"],
+        "bleu_signature": found["bleu_signature"],
+        "chrf_signature": found["chrf_signature"],
     }
     typer.echo(f"{data}: {len(examples)} segments")
-    typer.echo(f"BLEU {bleu_score.score:.2f}  ({scores['bleu_signature']})")
-    typer.echo(f"chrF {chrf_score.score:.2f}  ({scores['chrf_signature']})")
+    typer.echo(f"BLEU {found['bleu']:.2f}  ({found['bleu_signature']})")
+    typer.echo(f"chrF {found['chrf']:.2f}  ({found['chrf_signature']})")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf8")

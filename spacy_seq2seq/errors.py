@@ -5,6 +5,9 @@ it. Codes are stable and grep-able; add new ones at the end.
 """
 
 
+from typing import Any, Sequence
+
+
 class _ErrorsWithCodes(type):
     def __getattribute__(self, code: str) -> str:
         msg = super().__getattribute__(code)
@@ -84,3 +87,15 @@ class Warnings:
         "examples in this batch because the source Doc is empty or whitespace "
         "only. They carry no signal; remove them from the corpus to silence this."
     )
+
+
+def check_choice(setting: str, value: Any, options: Sequence[str]) -> None:
+    """Raise the coded E003 error, listing the valid options, for a bad choice.
+
+    Config resolution checks `Literal` types, but builders and classes can be
+    called from Python too, where nothing else would.
+    """
+    if value not in options:
+        raise ValueError(
+            Errors.E003.format(setting=setting, value=value, options=", ".join(options))
+        )

@@ -18,7 +18,7 @@ import torch
 from spacy.util import registry
 from thinc.api import ArgsKwargs, Model, PyTorchShim
 
-from ..errors import Errors
+from ..errors import Errors, check_choice
 from .converters import pad_ids, tensor_to_numpy
 from .pytorch import (
     ATTENTION_TYPES,
@@ -70,8 +70,8 @@ def build_rnn_attn_seq2seq_v1(
         setting the dims `src_vocab_size`, `tgt_vocab_size` and the attr
         `special_ids` (pad_id, bos_id, eos_id).
     """
-    _check_choice("cell", cell, CELL_TYPES)
-    _check_choice("attention", attention, ATTENTION_TYPES)
+    check_choice("cell", cell, CELL_TYPES)
+    check_choice("attention", attention, ATTENTION_TYPES)
     if bidirectional and hidden_width % 2:
         raise ValueError(
             Errors.E009.format(hidden_width=hidden_width, suggestion=hidden_width + 1)
@@ -89,13 +89,6 @@ def build_rnn_attn_seq2seq_v1(
         dims={"src_vocab_size": None, "tgt_vocab_size": None},
         attrs={"hyperparams": hyperparams, "special_ids": None},
     )
-
-
-def _check_choice(setting: str, value: str, options: Sequence[str]) -> None:
-    if value not in options:
-        raise ValueError(
-            Errors.E003.format(setting=setting, value=value, options=", ".join(options))
-        )
 
 
 def init(model: Seq2SeqModelT, X: Any = None, Y: Any = None) -> None:

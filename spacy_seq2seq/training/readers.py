@@ -50,7 +50,7 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 from spacy.training import Example
 
-from ..errors import Errors
+from ..errors import Errors, check_choice
 from ..pipeline.extensions import install_extensions
 
 logger = logging.getLogger("spacy_seq2seq")
@@ -203,8 +203,8 @@ class ParallelCorpus:
                 "e.g. `--paths.train corpus/train.tsv` on the command line or "
                 "`path = ${paths.train}` in the [corpora] section of the config."
             )
-        _check_choice("format", format, FORMATS)
-        _check_choice("on_malformed", on_malformed, ON_MALFORMED)
+        check_choice("format", format, FORMATS)
+        check_choice("on_malformed", on_malformed, ON_MALFORMED)
         for setting, value in (("src_column", src_column), ("tgt_column", tgt_column)):
             if not isinstance(value, int) or value < 0:
                 raise ValueError(
@@ -558,15 +558,6 @@ class ParallelCorpus:
                 f"values of {self.src_key!r} and {self.tgt_key!r} must be strings",
             )
         return _Record(self.path, number, src, tgt, None)
-
-
-def _check_choice(setting: str, value: Any, options: Tuple[str, ...]) -> None:
-    # Config resolution already validates the Literal types, but the class can
-    # also be built directly from Python, where nothing else would check.
-    if value not in options:
-        raise ValueError(
-            Errors.E003.format(setting=setting, value=value, options=", ".join(options))
-        )
 
 
 def _open_binary(path: Path) -> IO[bytes]:

@@ -11,7 +11,6 @@ from typing import List, Optional
 import torch
 from torch import Tensor
 
-from .config import Seq2SeqConfig
 from .seq2seq import RNNAttnSeq2Seq
 
 
@@ -64,10 +63,13 @@ def greedy_search(
     live = torch.arange(batch, device=device)  # original row of each live row
     previous = torch.full((batch,), config.bos_id, dtype=torch.long, device=device)
     scores = torch.zeros(batch, device=device)
+    # PAD and BOS are inputs only; they must never be chosen as outputs.
+    banned = torch.tensor([config.pad_id, config.bos_id], device=device)
     steps = []  # (live rows, chosen ids, attention weights) per step
     for step in range(int(max_lengths.max()) + 1):
         logits, weights, state = model.decoder(previous.unsqueeze(1), memory, state)
-        log_probs = torch.log_softmax(_never_emit(logits[:, 0].float(), config), dim=-1)
+        step_logits = logits[:, 0].float().index_fill(1, banned, float("-inf"))
+        log_probs = torch.log_softmax(step_logits, dim=-1)
         chosen = log_probs.argmax(dim=-1)
         at_limit = max_lengths.index_select(0, live) <= step
         chosen = torch.where(at_limit, torch.full_like(chosen, config.eos_id), chosen)
@@ -82,16 +84,6 @@ def greedy_search(
         memory = memory.index_select(keep)
         state = state.index_select(keep)
     return _collect(steps, batch, src_len, src_lengths, scores, config.eos_id)
-
-
-def _never_emit(logits: Tensor, config: Seq2SeqConfig) -> Tensor:
-    """PAD and BOS are inputs only; they must never be chosen as outputs.
-
-    logits (Tensor): Shape: (batch, tgt_vocab_size). Not modified.
-    RETURNS (Tensor): A copy with -inf at PAD and BOS.
-    """
-    banned = torch.tensor([config.pad_id, config.bos_id], device=logits.device)
-    return logits.index_fill(1, banned, float("-inf"))
 
 
 def _collect(
