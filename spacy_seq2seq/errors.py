@@ -87,6 +87,18 @@ class Warnings:
         "examples in this batch because the source Doc is empty or whitespace "
         "only. They carry no signal; remove them from the corpus to silence this."
     )
+    W002 = (
+        "[W002] A sentence (tokens {start}-{end}: {text!r}...) is longer than "
+        "max_src_length={limit} source pieces, so it was decoded in {n_windows} "
+        "windows starting a new one at token(s) {cuts}; the output may be "
+        "disjointed there. Raise `max_src_length` or give the Doc sentence "
+        "boundaries (e.g. add a 'sentencizer' before this component)."
+    )
+    W003 = (
+        "[W003] Token {i} ({token!r}...) alone has {n_pieces} source pieces, more "
+        "than max_src_length={limit} allows; only its first {kept} pieces were "
+        "decoded. Raise `max_src_length` if such tokens are real text."
+    )
 
 
 def check_choice(setting: str, value: Any, options: Sequence[str]) -> None:

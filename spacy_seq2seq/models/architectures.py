@@ -9,29 +9,23 @@ the special ids the pipe sets) and attaches a PyTorchShim.
 One model, two kinds of input (dispatch on the input type, not a mode string):
 - `TrainBatch`  -> `TeacherForced` (logits for the loss; differentiable when
   is_train is True),
-- `DecodeBatch` -> `List[Decoded]` (greedy search, no gradients).
+- `DecodeBatch` -> `List[List[Decoded]]` (n-best per document from greedy
+  or beam search, no gradients; see `decoding.py`).
 """
 
-from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Tuple
 
 import torch
 from spacy.util import registry
 from thinc.api import ArgsKwargs, Model, PyTorchShim
 
 from ..errors import Errors, check_choice
-from .converters import pad_ids, tensor_to_numpy
-from .pytorch import (
-    ATTENTION_TYPES,
-    CELL_TYPES,
-    RNNAttnSeq2Seq,
-    Seq2SeqConfig,
-    greedy_search,
-    output_length_limits,
-)
+from .converters import pad_ids
+from .decoding import decode
+from .pytorch import ATTENTION_TYPES, CELL_TYPES, RNNAttnSeq2Seq, Seq2SeqConfig
 from .serialization import load_module_bytes, module_to_bytes
 from .types import (
     DecodeBatch,
-    Decoded,
     LossGradient,
     Seq2SeqInT,
     Seq2SeqModelT,
@@ -132,7 +126,7 @@ def forward(model: Seq2SeqModelT, batch: Seq2SeqInT, is_train: bool) -> Tuple[An
     if isinstance(batch, DecodeBatch):
         if is_train:
             raise ValueError("A DecodeBatch can only be predicted, not trained on.")
-        return _decode(model, batch), _no_backprop
+        return decode(model.shims[0], batch), _no_backprop
     raise TypeError(f"Expected a TrainBatch or DecodeBatch, got {type(batch).__name__}.")
 
 
@@ -167,56 +161,3 @@ def _teacher_forced(
         return batch
 
     return output, backprop
-
-
-def length_buckets(lengths: Sequence[int], max_batch_items: int) -> Iterator[List[int]]:
-    """Group row indices by length under a padded-size budget.
-
-    Rows are sorted by length so each sub-batch carries little padding; a
-    sub-batch grows while (rows x longest row) stays within the budget, and
-    always holds at least one row.
-
-    lengths (Sequence[int]): Length of each row.
-    max_batch_items (int): Budget of padded items per sub-batch.
-    YIELDS (List[int]): Row indices of one sub-batch.
-    """
-    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
-    bucket: List[int] = []
-    for index in order:
-        longest = max(lengths[index], lengths[bucket[-1]] if bucket else 0)
-        if bucket and (len(bucket) + 1) * longest > max_batch_items:
-            yield bucket
-            bucket = []
-        bucket.append(index)
-    if bucket:
-        yield bucket
-
-
-def _decode(model: Seq2SeqModelT, batch: DecodeBatch) -> List[Decoded]:
-    shim = model.shims[0]
-    module: RNNAttnSeq2Seq = shim._model
-    device = shim.device
-    results: List[Optional[Decoded]] = [None] * len(batch.src)
-    lengths = [len(src) for src in batch.src]
-    was_training = module.training
-    module.eval()
-    try:
-        for rows in length_buckets(lengths, batch.max_batch_items):
-            src_ids, src_lengths = pad_ids(
-                [batch.src[i] for i in rows], pad_id=module.config.pad_id, device=device
-            )
-            limits = output_length_limits(
-                src_lengths, max_length=batch.max_length,
-                max_length_ratio=batch.max_length_ratio,
-            )
-            hypotheses = greedy_search(module, src_ids, src_lengths, max_lengths=limits)
-            for row, hypothesis in zip(rows, hypotheses):
-                results[row] = Decoded(
-                    ids=hypothesis.ids,
-                    score=hypothesis.score,
-                    attention=None if hypothesis.attention is None
-                    else tensor_to_numpy(hypothesis.attention),
-                )
-    finally:
-        module.train(was_training)
-    return results  # type: ignore[return-value]

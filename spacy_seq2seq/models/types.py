@@ -20,20 +20,44 @@ class TrainBatch:
     tgt: Sequence[numpy.ndarray]
 
 
+@dataclass(frozen=True)
+class SearchSettings:
+    """How to decode.
+
+    beam_size (int): Hypotheses kept per document (1 = greedy search).
+    n_best (int): Hypotheses returned per document (<= beam_size).
+    length_alpha (float): GNMT length penalty exponent (0 = none).
+    min_length (int): Fewest output pieces per document.
+    min_length_ratio (float): Fewest output pieces per source piece.
+    max_length (int): Most output pieces per document.
+    max_length_ratio (float): Most output pieces per source piece.
+    no_repeat_ngram_size (int): Never repeat an n-gram of output pieces
+        (0 = allowed).
+    """
+
+    beam_size: int = 1
+    n_best: int = 1
+    length_alpha: float = 0.0
+    min_length: int = 1
+    min_length_ratio: float = 0.0
+    max_length: int = 128
+    max_length_ratio: float = 2.0
+    no_repeat_ngram_size: int = 0
+
+
 @dataclass
 class DecodeBatch:
     """Decoding input.
 
     src (Sequence[numpy.ndarray]): Source piece ids per document, EOS-terminated.
-    max_length (int): Most output pieces per document.
-    max_length_ratio (float): Most output pieces per source piece.
-    max_batch_items (int): Budget of padded source pieces per sub-batch;
-        documents are sorted by length and decoded in sub-batches under it.
+    search (SearchSettings): How to decode.
+    max_batch_items (int): Budget of padded source pieces per sub-batch
+        (times beam_size in beam search); documents are sorted by length and
+        decoded in sub-batches under it.
     """
 
     src: Sequence[numpy.ndarray]
-    max_length: int
-    max_length_ratio: float
+    search: SearchSettings
     max_batch_items: int
 
 
@@ -42,7 +66,8 @@ class Decoded:
     """One decoded document.
 
     ids (List[int]): Output piece ids, EOS excluded.
-    score (float): Log-probability of the output (EOS included).
+    score (float): Log-probability of the output (EOS included), divided by
+        the length penalty when there is one.
     attention (Optional[numpy.ndarray]): Weights over the source pieces for
         each output piece. Shape: (len(ids), len(src)); None without attention.
     """
@@ -80,5 +105,6 @@ class LossGradient:
 
 
 Seq2SeqInT = Union[TrainBatch, DecodeBatch]
-Seq2SeqOutT = Union[TeacherForced, List[Decoded]]
+# Decoding gives, per document, its n-best outputs (best first).
+Seq2SeqOutT = Union[TeacherForced, List[List[Decoded]]]
 Seq2SeqModelT = Model[Seq2SeqInT, Seq2SeqOutT]

@@ -8,6 +8,10 @@ For ``field = "translation"``:
   ``(source_token_i, target_word_j)`` pairs, 0-based.
 - ``doc._.translation_attention`` (Optional[List[List[float]]]): word-level
   attention, one row per target word, one column per source token.
+- ``doc._.translation_nbest`` (List[Tuple[str, float]]): the n-best outputs
+  with their scores, best first (one entry unless ``n_best`` > 1).
+- ``doc._.translation_nbest_tokens``, ``..._nbest_alignment``,
+  ``..._nbest_attention``: the same three values for every n-best entry.
 
 Why getters and setters instead of plain ``default=None`` extensions: values
 must survive ``DocBin(store_user_data=True)`` and ``Doc.to_bytes`` unchanged, but
@@ -27,6 +31,10 @@ TEXT_SUFFIX = ""
 TOKENS_SUFFIX = "_tokens"
 ALIGNMENT_SUFFIX = "_alignment"
 ATTENTION_SUFFIX = "_attention"
+NBEST_SUFFIX = "_nbest"
+NBEST_TOKENS_SUFFIX = "_nbest_tokens"
+NBEST_ALIGNMENT_SUFFIX = "_nbest_alignment"
+NBEST_ATTENTION_SUFFIX = "_nbest_attention"
 
 
 def _storage_key(name: str) -> Tuple[str, str, None, None]:
@@ -64,11 +72,30 @@ def _normalize_attention(value: Any) -> Optional[List[List[float]]]:
     return [[float(weight) for weight in row] for row in value]
 
 
+def _normalize_nbest(value: Any) -> Optional[List[Tuple[str, float]]]:
+    if value is None:
+        return None
+    return [(str(text), float(score)) for text, score in value]
+
+
+def _each(normalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A normalizer for a list of values, one per n-best entry."""
+
+    def normalize_each(value: Any) -> Any:
+        return None if value is None else [normalize(item) for item in value]
+
+    return normalize_each
+
+
 _NORMALIZERS: Dict[str, Callable[[Any], Any]] = {
     TEXT_SUFFIX: _normalize_text,
     TOKENS_SUFFIX: _normalize_tokens,
     ALIGNMENT_SUFFIX: _normalize_alignment,
     ATTENTION_SUFFIX: _normalize_attention,
+    NBEST_SUFFIX: _normalize_nbest,
+    NBEST_TOKENS_SUFFIX: _each(_normalize_tokens),
+    NBEST_ALIGNMENT_SUFFIX: _each(_normalize_alignment),
+    NBEST_ATTENTION_SUFFIX: _each(_normalize_attention),
 }
 
 
@@ -100,16 +127,21 @@ def _make_setter(
 
 
 def extension_names(field: str) -> Dict[str, str]:
-    """The four extension names for a field, keyed by role.
+    """The extension names for a field, keyed by role.
 
     field (str): The component's `field` setting, e.g. "translation".
-    RETURNS (Dict[str, str]): {"text", "tokens", "alignment", "attention"} -> name.
+    RETURNS (Dict[str, str]): {"text", "tokens", "alignment", "attention",
+        "nbest", "nbest_tokens", "nbest_alignment", "nbest_attention"} -> name.
     """
     return {
         "text": field + TEXT_SUFFIX,
         "tokens": field + TOKENS_SUFFIX,
         "alignment": field + ALIGNMENT_SUFFIX,
         "attention": field + ATTENTION_SUFFIX,
+        "nbest": field + NBEST_SUFFIX,
+        "nbest_tokens": field + NBEST_TOKENS_SUFFIX,
+        "nbest_alignment": field + NBEST_ALIGNMENT_SUFFIX,
+        "nbest_attention": field + NBEST_ATTENTION_SUFFIX,
     }
 
 

@@ -1,8 +1,8 @@
 """Between Docs and piece ids: encode sources, and turn decoded pieces into
 what the Doc extensions hold (text, target words, alignment, attention)."""
 
-from dataclasses import dataclass
-from typing import Callable, List, Optional, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy
 import spacy
@@ -22,7 +22,10 @@ class Seq2SeqPrediction:
     alignment (List[Tuple[int, int]]): (source_token_i, target_word_j) links.
     attention (Optional[List[List[float]]]): Word-level attention
         (len(tokens) x len(doc)), None when not stored or without attention.
-    score (float): Log-probability of the output pieces.
+    score (float): Log-probability of the output pieces (divided by the
+        length penalty when there is one).
+    nbest (List[Seq2SeqPrediction]): The n-best outputs, best first; empty
+        means this prediction is the only one.
     """
 
     text: str
@@ -30,6 +33,12 @@ class Seq2SeqPrediction:
     alignment: List[Tuple[int, int]]
     attention: Optional[List[List[float]]]
     score: float
+    nbest: List["Seq2SeqPrediction"] = field(default_factory=list)
+
+    @property
+    def candidates(self) -> List["Seq2SeqPrediction"]:
+        """The n-best list, never empty (this prediction alone if no list)."""
+        return self.nbest or [self]
 
     @classmethod
     def empty(cls, store_attention: bool) -> "Seq2SeqPrediction":
@@ -89,6 +98,29 @@ class TargetWords:
 
 
 def to_prediction(
+    doc: Doc,
+    source: EncodedSource,
+    outputs: Sequence[Decoded],
+    *,
+    tgt_pieces: PieceVocab,
+    target_words: TargetWords,
+    store_attention: bool,
+) -> Seq2SeqPrediction:
+    """The n-best outputs of one source (best first) -> the best prediction,
+    carrying all of them in `nbest`."""
+    candidates = [
+        _to_candidate(
+            doc, source, output, tgt_pieces=tgt_pieces, target_words=target_words,
+            store_attention=store_attention,
+        )
+        for output in outputs
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    return replace(candidates[0], nbest=candidates)
+
+
+def _to_candidate(
     doc: Doc,
     source: EncodedSource,
     output: Decoded,

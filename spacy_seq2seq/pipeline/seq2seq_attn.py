@@ -30,7 +30,8 @@ from spacy.vocab import Vocab
 from thinc.api import Config, Optimizer
 
 from ..errors import Errors, Warnings
-from ..models import DecodeBatch, TrainBatch, is_initialized
+from ..forking import install_fork_guard
+from ..models import DecodeBatch, SearchSettings, TrainBatch, is_initialized
 from ..models.architectures import get_torch_module
 from ..models.loss import teacher_forced_loss
 from ..models.serialization import (
@@ -41,13 +42,9 @@ from ..models.serialization import (
 )
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .extensions import extension_names, install_extensions
-from .predictions import (
-    Seq2SeqPrediction,
-    TargetWords,
-    encode_source,
-    to_prediction,
-)
+from .predictions import Seq2SeqPrediction, TargetWords, encode_source, to_prediction
 from .scoring import score_outputs
+from .segments import encode_parts, stitch
 
 DEFAULT_MODEL_CONFIG = """
 [model]
@@ -64,6 +61,14 @@ tie_embeddings = false
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 
+# How to apply the model, not what it learned: loading keeps the receiving
+# component's values (from its config), so they can be overridden at load time.
+DECODING_SETTINGS = frozenset({
+    "beam_size", "n_best", "length_alpha", "min_output_length", "min_output_ratio",
+    "max_output_length", "max_output_ratio", "no_repeat_ngram_size",
+    "max_src_length", "max_batch_items", "store_attention",
+})
+
 WEIGHTS_FILE = "model.safetensors"
 SRC_PIECES_FILE = "src_pieces.model"
 TGT_PIECES_FILE = "tgt_pieces.model"
@@ -71,12 +76,7 @@ TGT_PIECES_FILE = "tgt_pieces.model"
 
 @Language.factory(
     "seq2seq_attn",
-    assigns=[
-        "doc._.translation",
-        "doc._.translation_tokens",
-        "doc._.translation_alignment",
-        "doc._.translation_attention",
-    ],
+    assigns=[f"doc._.{name}" for name in extension_names("translation").values()],
     default_config={
         "model": DEFAULT_MODEL,
         "field": "translation",
@@ -86,8 +86,15 @@ TGT_PIECES_FILE = "tgt_pieces.model"
         "joint_vocab": False,
         "character_coverage": 1.0,
         "label_smoothing": 0.1,
+        "beam_size": 5,
+        "n_best": 1,
+        "length_alpha": 0.6,
+        "min_output_length": 1,
+        "min_output_ratio": 0.0,
         "max_output_length": 128,
         "max_output_ratio": 2.0,
+        "no_repeat_ngram_size": 0,
+        "max_src_length": 128,
         "max_batch_items": 4096,
         "store_attention": True,
     },
@@ -105,8 +112,15 @@ def make_seq2seq_attn(
     joint_vocab: bool,
     character_coverage: float,
     label_smoothing: float,
+    beam_size: int,
+    n_best: int,
+    length_alpha: float,
+    min_output_length: int,
+    min_output_ratio: float,
     max_output_length: int,
     max_output_ratio: float,
+    no_repeat_ngram_size: int,
+    max_src_length: int,
     max_batch_items: int,
     store_attention: bool,
 ) -> "Seq2SeqAttn":
@@ -122,8 +136,15 @@ def make_seq2seq_attn(
         joint_vocab=joint_vocab,
         character_coverage=character_coverage,
         label_smoothing=label_smoothing,
+        beam_size=beam_size,
+        n_best=n_best,
+        length_alpha=length_alpha,
+        min_output_length=min_output_length,
+        min_output_ratio=min_output_ratio,
         max_output_length=max_output_length,
         max_output_ratio=max_output_ratio,
+        no_repeat_ngram_size=no_repeat_ngram_size,
+        max_src_length=max_src_length,
         max_batch_items=max_batch_items,
         store_attention=store_attention,
     )
@@ -147,10 +168,26 @@ class Seq2SeqAttn(TrainablePipe):
         must then be equal).
     character_coverage (float): SentencePiece character coverage.
     label_smoothing (float): Label smoothing of the training loss.
-    max_output_length (int): Most output pieces per Doc.
+    beam_size (int): Beam width (1 = greedy search).
+    n_best (int): Outputs kept per Doc in `doc._.{field}_nbest` (<= beam_size).
+    length_alpha (float): GNMT length penalty exponent for ranking outputs
+        (0 = plain log-probability; larger favours longer outputs).
+    min_output_length (int): Fewest output pieces per Doc.
+    min_output_ratio (float): Fewest output pieces per source piece.
+    max_output_length (int): Most output pieces per Doc (part).
     max_output_ratio (float): Most output pieces per source piece.
-    max_batch_items (int): Padded source pieces per decoding sub-batch.
-    store_attention (bool): Keep the word-level attention matrix on the Doc.
+    no_repeat_ngram_size (int): Never output the same n-gram of pieces
+        twice (0 = no limit).
+    max_src_length (int): Most source pieces decoded at once; longer Docs
+        are split by sentence (see `segments.py`) and the outputs stitched.
+    max_batch_items (int): Padded source pieces (times beam_size) per
+        decoding sub-batch.
+    store_attention (bool): Keep the word-level attention matrices on the Doc.
+
+    Decoding settings (beam_size to store_attention) say how to apply the
+    model, not what it learned: loading weights keeps the receiving
+    component's values, so they can be changed at load time with
+    `spacy.load(path, config={"components": {name: {"beam_size": 1}}})`.
     """
 
     def __init__(
@@ -166,8 +203,15 @@ class Seq2SeqAttn(TrainablePipe):
         joint_vocab: bool = False,
         character_coverage: float = 1.0,
         label_smoothing: float = 0.1,
+        beam_size: int = 5,
+        n_best: int = 1,
+        length_alpha: float = 0.6,
+        min_output_length: int = 1,
+        min_output_ratio: float = 0.0,
         max_output_length: int = 128,
         max_output_ratio: float = 2.0,
+        no_repeat_ngram_size: int = 0,
+        max_src_length: int = 128,
         max_batch_items: int = 4096,
         store_attention: bool = True,
     ) -> None:
@@ -179,14 +223,16 @@ class Seq2SeqAttn(TrainablePipe):
             raise ValueError(Errors.E007.format(name=name, lang=tgt_lang, error=error)) from None
         _check_range("label_smoothing", label_smoothing, 0.0, 1.0, "in [0, 1)")
         _check_range("character_coverage", character_coverage, 0.5, 1.0 + 1e-9, "in [0.5, 1]")
-        for setting, value in (
-            ("src_vocab_size", src_vocab_size), ("tgt_vocab_size", tgt_vocab_size),
-            ("max_output_length", max_output_length), ("max_batch_items", max_batch_items),
-        ):
+        _check_decoding(
+            beam_size=beam_size, n_best=n_best, length_alpha=length_alpha,
+            min_output_length=min_output_length, min_output_ratio=min_output_ratio,
+            max_output_length=max_output_length, max_output_ratio=max_output_ratio,
+            no_repeat_ngram_size=no_repeat_ngram_size, max_src_length=max_src_length,
+            max_batch_items=max_batch_items,
+        )
+        for setting, value in (("src_vocab_size", src_vocab_size), ("tgt_vocab_size", tgt_vocab_size)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(Errors.E013.format(setting=setting, constraint="a positive integer", value=value))
-        if max_output_ratio <= 0:
-            raise ValueError(Errors.E013.format(setting="max_output_ratio", constraint="> 0", value=max_output_ratio))
         if joint_vocab and src_vocab_size != tgt_vocab_size:
             raise ValueError(Errors.E013.format(
                 setting="With joint_vocab = true, src_vocab_size and tgt_vocab_size",
@@ -204,8 +250,15 @@ class Seq2SeqAttn(TrainablePipe):
             "joint_vocab": joint_vocab,
             "character_coverage": character_coverage,
             "label_smoothing": label_smoothing,
+            "beam_size": beam_size,
+            "n_best": n_best,
+            "length_alpha": length_alpha,
+            "min_output_length": min_output_length,
+            "min_output_ratio": min_output_ratio,
             "max_output_length": max_output_length,
             "max_output_ratio": max_output_ratio,
+            "no_repeat_ngram_size": no_repeat_ngram_size,
+            "max_src_length": max_src_length,
             "max_batch_items": max_batch_items,
             "store_attention": store_attention,
         }
@@ -213,6 +266,7 @@ class Seq2SeqAttn(TrainablePipe):
         self.tgt_pieces: Optional[PieceVocab] = None
         self._target_words = TargetWords(tgt_lang)
         install_extensions(field)
+        install_fork_guard()  # nlp.pipe(n_process=N) forks; see forking.py
 
     # -- settings ---------------------------------------------------------
 
@@ -246,34 +300,49 @@ class Seq2SeqAttn(TrainablePipe):
     def predict(self, docs: Iterable[Doc]) -> List[Seq2SeqPrediction]:
         """Decode a batch of Docs. Does not modify them.
 
+        Docs longer than `max_src_length` pieces are decoded in parts (by
+        sentence) and stitched; all parts of all Docs share one decoding run.
+
         docs (Iterable[Doc]): The documents.
         RETURNS (List[Seq2SeqPrediction]): One prediction per Doc.
         """
         docs = list(docs)
-        predictions = [Seq2SeqPrediction.empty(self.cfg["store_attention"]) for _ in docs]
+        store_attention = self.cfg["store_attention"]
+        predictions = [Seq2SeqPrediction.empty(store_attention) for _ in docs]
         if not docs:
             return predictions
         self._require_initialized()
-        sources = [encode_source(doc, self.src_pieces) for doc in docs]  # type: ignore[arg-type]
-        todo = [i for i, source in enumerate(sources) if source is not None]
-        if not todo:
+        assert self.src_pieces is not None and self.tgt_pieces is not None
+        parts = [encode_parts(doc, self.src_pieces, self.cfg["max_src_length"]) for doc in docs]
+        flat = [(i, part) for i, doc_parts in enumerate(parts) for part in doc_parts]
+        if not flat:
             return predictions
         decoded = self.model.predict(
             DecodeBatch(
-                src=[sources[i].ids for i in todo],  # type: ignore[union-attr]
-                max_length=self.cfg["max_output_length"],
-                max_length_ratio=self.cfg["max_output_ratio"],
+                src=[part.ids for _, part in flat],
+                search=self._search_settings(),
                 max_batch_items=self.cfg["max_batch_items"],
             )
         )
-        for i, output in zip(todo, decoded):
-            predictions[i] = to_prediction(
-                docs[i], sources[i], output,  # type: ignore[arg-type]
-                tgt_pieces=self.tgt_pieces,  # type: ignore[arg-type]
-                target_words=self._target_words,
-                store_attention=self.cfg["store_attention"],
-            )
+        by_doc: List[List[Seq2SeqPrediction]] = [[] for _ in docs]
+        for (i, part), outputs in zip(flat, decoded):
+            by_doc[i].append(to_prediction(
+                docs[i], part, outputs, tgt_pieces=self.tgt_pieces,
+                target_words=self._target_words, store_attention=store_attention,
+            ))
+        for i, doc_predictions in enumerate(by_doc):
+            if doc_predictions:
+                predictions[i] = stitch(doc_predictions, store_attention)
         return predictions
+
+    def _search_settings(self) -> SearchSettings:
+        cfg = self.cfg
+        return SearchSettings(
+            beam_size=cfg["beam_size"], n_best=cfg["n_best"], length_alpha=cfg["length_alpha"],
+            min_length=cfg["min_output_length"], min_length_ratio=cfg["min_output_ratio"],
+            max_length=cfg["max_output_length"], max_length_ratio=cfg["max_output_ratio"],
+            no_repeat_ngram_size=cfg["no_repeat_ngram_size"],
+        )
 
     def set_annotations(self, docs: Iterable[Doc], predictions: List[Seq2SeqPrediction]) -> None:
         """Write predictions to the Doc extensions.
@@ -287,6 +356,14 @@ class Seq2SeqAttn(TrainablePipe):
             doc._.set(names["tokens"], prediction.tokens)
             doc._.set(names["alignment"], prediction.alignment)
             doc._.set(names["attention"], prediction.attention)
+            candidates = prediction.candidates if prediction.text or prediction.nbest else []
+            doc._.set(names["nbest"], [(c.text, c.score) for c in candidates])
+            doc._.set(names["nbest_tokens"], [c.tokens for c in candidates])
+            doc._.set(names["nbest_alignment"], [c.alignment for c in candidates])
+            doc._.set(
+                names["nbest_attention"],
+                [c.attention for c in candidates] if self.cfg["store_attention"] else None,
+            )
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, float]:
         """Corpus BLEU and chrF of the predicted outputs (sacreBLEU, cased).
@@ -452,7 +529,8 @@ class Seq2SeqAttn(TrainablePipe):
     def _restore(self, parts: Dict[str, bytes]) -> None:
         """Rebuild vocabularies and network from saved parts, then load weights."""
         if "cfg" in parts:
-            self.cfg.update(srsly.json_loads(parts["cfg"]))
+            saved = srsly.json_loads(parts["cfg"])
+            self.cfg.update({key: value for key, value in saved.items() if key not in DECODING_SETTINGS})
             install_extensions(self.field)
             self._target_words = TargetWords(self.cfg["tgt_lang"])
         if WEIGHTS_FILE not in parts:
@@ -501,6 +579,41 @@ class Seq2SeqAttn(TrainablePipe):
         }
         self._restore(parts)
         return self
+
+
+def _check_decoding(**settings: Any) -> None:
+    """Validate the decoding settings, each with a coded error naming it."""
+    for setting in ("beam_size", "n_best", "max_output_length", "max_batch_items"):
+        value = settings[setting]
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(Errors.E013.format(setting=setting, constraint="a positive integer", value=value))
+    for setting in ("min_output_length", "no_repeat_ngram_size"):
+        value = settings[setting]
+        if not isinstance(value, int) or value < 0:
+            raise ValueError(Errors.E013.format(setting=setting, constraint="an integer >= 0", value=value))
+    if not isinstance(settings["max_src_length"], int) or settings["max_src_length"] < 2:
+        raise ValueError(Errors.E013.format(
+            setting="max_src_length", constraint="an integer >= 2 (one piece plus EOS)",
+            value=settings["max_src_length"],
+        ))
+    if settings["n_best"] > settings["beam_size"]:
+        raise ValueError(Errors.E013.format(
+            setting="n_best", constraint=f"at most beam_size ({settings['beam_size']})",
+            value=settings["n_best"],
+        ))
+    for setting in ("length_alpha", "min_output_ratio"):
+        if settings[setting] < 0:
+            raise ValueError(Errors.E013.format(setting=setting, constraint=">= 0", value=settings[setting]))
+    if settings["max_output_ratio"] <= 0:
+        raise ValueError(Errors.E013.format(
+            setting="max_output_ratio", constraint="> 0", value=settings["max_output_ratio"]
+        ))
+    if settings["min_output_length"] > settings["max_output_length"]:
+        raise ValueError(Errors.E013.format(
+            setting="min_output_length",
+            constraint=f"at most max_output_length ({settings['max_output_length']})",
+            value=settings["min_output_length"],
+        ))
 
 
 def _check_range(setting: str, value: float, low: float, high: float, constraint: str) -> None:

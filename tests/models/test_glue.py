@@ -13,12 +13,13 @@ from thinc.api import Adam
 
 from spacy_seq2seq.models import (
     DecodeBatch,
+    SearchSettings,
     TrainBatch,
     get_torch_module,
     is_initialized,
 )
-from spacy_seq2seq.models.architectures import length_buckets
 from spacy_seq2seq.models.converters import pad_ids
+from spacy_seq2seq.models.decoding import length_buckets
 from spacy_seq2seq.models.loss import teacher_forced_loss
 from spacy_seq2seq.models.pytorch import RNNAttnSeq2Seq, Seq2SeqConfig
 from spacy_seq2seq.models.serialization import (
@@ -114,7 +115,7 @@ def test_predict_on_train_batch_has_no_backprop():
 
 def test_decode_batch_cannot_be_trained_on():
     model = build()
-    batch = DecodeBatch(src=[ids(4, EOS)], max_length=3, max_length_ratio=2.0, max_batch_items=10)
+    batch = DecodeBatch(src=[ids(4, EOS)], search=SearchSettings(max_length=3), max_batch_items=10)
     with pytest.raises(ValueError):
         model.begin_update(batch)
     with pytest.raises(TypeError):
@@ -151,9 +152,11 @@ def test_learns_a_reversal_task():
         model.finish_update(optimizer)
         losses.append(loss)
     assert losses[-1] < 0.25 * losses[0]
-    decoded = model.predict(
-        DecodeBatch(src=batch.src, max_length=20, max_length_ratio=2.0, max_batch_items=12)
-    )
+    decoded = [
+        nbest[0] for nbest in model.predict(
+            DecodeBatch(src=batch.src, search=SearchSettings(max_length=20), max_batch_items=12)
+        )
+    ]
     assert [d.ids for d in decoded] == [t for _, t in pairs]
     for (src, tgt), result in zip(pairs, decoded):
         assert result.attention.shape == (len(tgt), len(src))

@@ -23,8 +23,12 @@ def test_overfitting_loss_falls_and_outputs_are_exact(trained_toy):
 def test_extensions_have_the_documented_shapes(trained_toy):
     nlp, _ = trained_toy
     doc = nlp("le chat noir dort .")
-    text, tokens, alignment, attention = outputs(doc)
+    text, tokens, alignment, attention, nbest, nbest_tokens, nbest_alignment, nbest_attention = outputs(doc)
     assert tokens == text.split()
+    # With n_best = 1 the n-best list holds the output alone.
+    assert [entry[0] for entry in nbest] == [text]
+    assert isinstance(nbest[0], tuple) and nbest[0][1] < 0.0
+    assert (nbest_tokens, nbest_alignment, nbest_attention) == ([tokens], [alignment], [attention])
     assert len(attention) == len(tokens)
     assert all(len(row) == len(doc) for row in attention)
     assert all(isinstance(weight, float) for row in attention for weight in row)

@@ -12,6 +12,8 @@ import torch
 from spacy.tokens import Doc, DocBin
 from toy_data import TOY_CONFIG, TOY_PAIRS, outputs, train_toy
 
+from spacy_seq2seq.pipeline.seq2seq_attn import DECODING_SETTINGS
+
 # Seen and unseen inputs, so the comparison covers more than memorised rows.
 PROBES = [source for source, _ in TOY_PAIRS] + ["le chien noir dort .", "un chat ."]
 
@@ -196,18 +198,33 @@ def test_gpu_trained_pipeline_loads_on_cpu(tmp_path):
     assert cpu_texts == [output[0] for output in gpu_outputs]
 
 
-def test_loading_restores_the_saved_settings(trained_toy):
+def test_loading_restores_learned_settings_and_keeps_decoding_settings(trained_toy):
     nlp, _ = trained_toy
     saved = nlp.get_pipe("seq2seq_attn")
     other = spacy.blank("fr").add_pipe(
-        "seq2seq_attn", config={**TOY_CONFIG, "tgt_lang": "de", "store_attention": False}
+        "seq2seq_attn",
+        config={**TOY_CONFIG, "tgt_lang": "de", "store_attention": False, "beam_size": 2},
     )
     other.from_bytes(saved.to_bytes())
-    assert other.cfg == saved.cfg
+    # What the model learned with comes from the saved component...
+    for key in set(saved.cfg) - DECODING_SETTINGS:
+        assert other.cfg[key] == saved.cfg[key], key
+    # ...how to decode stays as the receiving component was configured.
+    assert (other.cfg["store_attention"], other.cfg["beam_size"]) == (False, 2)
+    assert (saved.cfg["store_attention"], saved.cfg["beam_size"]) == (True, 5)
     # The target words come from the saved language's tokenizer again.
     assert other._target_words.lang == saved.cfg["tgt_lang"] == "en"
+    other.cfg.update({key: saved.cfg[key] for key in DECODING_SETTINGS})
     doc = nlp.make_doc("le chat noir dort .")
     other_doc = nlp.make_doc("le chat noir dort .")
     saved.set_annotations([doc], saved.predict([doc]))
     other.set_annotations([other_doc], other.predict([other_doc]))
     assert outputs(other_doc) == outputs(doc)
+
+
+def test_decoding_settings_can_be_overridden_at_load_time(trained_toy, tmp_path):
+    nlp, _ = trained_toy
+    nlp.to_disk(tmp_path)
+    loaded = spacy.load(tmp_path, config={"components": {"seq2seq_attn": {"beam_size": 1, "n_best": 1}}})
+    assert loaded.get_pipe("seq2seq_attn").cfg["beam_size"] == 1
+    assert spacy.load(tmp_path).get_pipe("seq2seq_attn").cfg["beam_size"] == 5

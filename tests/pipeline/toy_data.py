@@ -8,6 +8,8 @@ from spacy.language import Language
 from spacy.training import Example
 from thinc.api import Adam, fix_random_seed
 
+from spacy_seq2seq.pipeline.extensions import extension_names
+
 # A tiny French -> English task with reordering (adjective after the noun in
 # French, before it in English), so attention has something to learn.
 TOY_PAIRS: List[Tuple[str, str]] = [
@@ -59,10 +61,5 @@ def train_toy(
 
 
 def outputs(doc, field: str = "translation") -> Tuple:
-    """All four extension values of a Doc, for exact comparisons."""
-    return (
-        doc._.get(field),
-        doc._.get(f"{field}_tokens"),
-        doc._.get(f"{field}_alignment"),
-        doc._.get(f"{field}_attention"),
-    )
+    """All extension values of a Doc, for exact comparisons."""
+    return tuple(doc._.get(name) for name in extension_names(field).values())

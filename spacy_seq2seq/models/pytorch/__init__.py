@@ -3,17 +3,29 @@
 Nothing here imports spaCy or thinc, so it can be used and tested on its own.
 """
 
+from .beam import beam_search
 from .config import ATTENTION_TYPES, CELL_TYPES, Seq2SeqConfig
-from .search import Hypothesis, greedy_search, output_length_limits
+from .search import (
+    Constraints,
+    Hypothesis,
+    greedy_search,
+    length_penalty,
+    output_length_limits,
+    output_length_minimums,
+)
 from .seq2seq import RNNAttnSeq2Seq, Seq2SeqOutput
 
 __all__ = [
     "ATTENTION_TYPES",
     "CELL_TYPES",
+    "Constraints",
     "Hypothesis",
     "RNNAttnSeq2Seq",
     "Seq2SeqConfig",
     "Seq2SeqOutput",
+    "beam_search",
     "greedy_search",
+    "length_penalty",
     "output_length_limits",
+    "output_length_minimums",
 ]

@@ -14,6 +14,8 @@ from typing import Optional, Tuple
 import torch
 from torch import Tensor, nn
 
+from .invariance import matrix_vector
+
 
 def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
     """Softmax over source positions; padded positions get exactly zero.
@@ -24,7 +26,22 @@ def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
     """
     # exp(-inf) == 0, so padding gets no weight at all rather than a tiny one.
     scores = scores.masked_fill(~mask.unsqueeze(1), float("-inf"))
+    if scores.shape[1] == 1:
+        # Decoding: softmax's vectorised sum groups its terms by the padded
+        # length, so a row's float32 weights would change in the last bit
+        # with the batch it is in. Summed in float64 and rounded back, they
+        # do not (see invariance.py). One step's tensor is tiny.
+        return torch.softmax(scores, dim=-1, dtype=torch.float64).to(scores.dtype)
     return torch.softmax(scores, dim=-1)
+
+
+def dot_scores(queries: Tensor, keys: Tensor) -> Tensor:
+    """queries (batch, steps, width) . keys (batch, src_len, width) -> (batch, steps, src_len)."""
+    if queries.shape[1] == 1:
+        # Decoding: bmm's result for a column depends on the padded source
+        # length (see invariance.py); this form is the same for any length.
+        return matrix_vector(keys, queries).unsqueeze(1)
+    return torch.bmm(queries, keys.transpose(1, 2))
 
 
 class Attention(nn.Module):
@@ -64,7 +81,7 @@ class DotAttention(Attention):
     """score(h, s) = h . s (Luong et al. 2015, "dot")."""
 
     def score(self, queries: Tensor, keys: Tensor) -> Tensor:
-        return torch.bmm(queries, keys.transpose(1, 2))
+        return dot_scores(queries, keys)
 
 
 class GeneralAttention(Attention):
@@ -78,7 +95,7 @@ class GeneralAttention(Attention):
         return self.key_projection(states)
 
     def score(self, queries: Tensor, keys: Tensor) -> Tensor:
-        return torch.bmm(queries, keys.transpose(1, 2))
+        return dot_scores(queries, keys)
 
 
 class AdditiveAttention(Attention):
@@ -97,7 +114,7 @@ class AdditiveAttention(Attention):
         projected = self.query_projection(queries)
         # (batch, steps, 1, width) + (batch, 1, src_len, width)
         hidden = torch.tanh(projected.unsqueeze(2) + keys.unsqueeze(1))
-        return self.energy(hidden).squeeze(-1)
+        return matrix_vector(hidden, self.energy.weight[0])
 
 
 def build_attention(

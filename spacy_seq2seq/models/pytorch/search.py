@@ -1,16 +1,20 @@
-"""Decoding: batched greedy search (beam search builds on the same pieces).
+"""Decoding, part 1: what greedy and beam search share, and greedy search.
 
-Finished rows leave the batch as soon as they emit EOS, so later steps only
-pay for live rows, and a row's result does not depend on what else is in the
-batch (no finished hypotheses kept alive in the batch; cf. OpenNMT-py #490).
+Both searches keep a row's computation independent of the rest of the
+batch: finished rows leave the batch, every step runs on at least
+`MIN_ROWS` rows (see `invariance.py`), and all constraints are per row.
+So a document gets the same output, score and attention whatever it is
+batched with (cf. OpenNMT-py #490, BLEU changing with the batch size).
 """
 
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import torch
 from torch import Tensor
 
+from .decoder import DecoderState, Memory
+from .invariance import encoder_rows, invariant_kernels, topped_up_rows
 from .seq2seq import RNNAttnSeq2Seq
 
 
@@ -19,7 +23,8 @@ class Hypothesis:
     """One decoded sequence.
 
     ids (List[int]): Output piece ids, EOS excluded.
-    score (float): Sum of the log-probabilities of the pieces and of EOS.
+    score (float): Ranking score: the sum of the log-probabilities of the
+        pieces and of EOS, divided by the length penalty (1 without one).
     attention (Optional[Tensor]): Weights over the source pieces (EOS column
         included) for each output piece; None without attention.
         Shape: (len(ids), src_length).
@@ -28,6 +33,22 @@ class Hypothesis:
     ids: List[int]
     score: float
     attention: Optional[Tensor]
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Per-row limits every search applies at every step.
+
+    min_lengths (Tensor): Fewest output pieces (EOS excluded) per row.
+    max_lengths (Tensor): Most output pieces per row; a row that reaches it
+        is ended.
+    no_repeat_ngram_size (int): Never output an n-gram of pieces twice
+        (0 = no limit).
+    """
+
+    min_lengths: Tensor
+    max_lengths: Tensor
+    no_repeat_ngram_size: int = 0
 
 
 def output_length_limits(
@@ -42,52 +63,168 @@ def output_length_limits(
     return by_ratio.clamp(min=1, max=max_length)
 
 
+def output_length_minimums(
+    src_lengths: Tensor, *, min_length: int, min_length_ratio: float, max_lengths: Tensor
+) -> Tensor:
+    """Fewest output pieces per row: max(min_length, ratio * src_length),
+    never above the row's maximum."""
+    by_ratio = torch.ceil(src_lengths.float() * min_length_ratio).long()
+    return torch.minimum(by_ratio.clamp(min=min_length), max_lengths)
+
+
+def length_penalty(length: int, alpha: float) -> float:
+    """GNMT length penalty ((5 + length) / 6) ** alpha (Wu et al. 2016); 1 when
+    alpha is 0. Scores are divided by it, so alpha > 0 favours longer outputs."""
+    return ((5.0 + length) / 6.0) ** alpha
+
+
+def encode(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor) -> Tuple[Memory, DecoderState]:
+    """`model.encode`, with the batch topped up so that it is batch-invariant."""
+    rows, n_real = encoder_rows(src_lengths)
+    memory, state = model.encode(src_ids.index_select(0, rows), src_lengths.index_select(0, rows))
+    real = torch.arange(n_real, device=src_ids.device)
+    return memory.index_select(real), state.index_select(real)
+
+
+def decode_step(
+    model: RNNAttnSeq2Seq, previous: Tensor, memory: Memory, state: DecoderState
+) -> Tuple[Tensor, Optional[Tensor], DecoderState]:
+    """One decoder step on at least MIN_ROWS rows (extra rows are copies,
+    dropped again). RETURNS: logits (rows, vocab), attention (rows, src_len)
+    or None, and the new state."""
+    n_rows = previous.shape[0]
+    index = topped_up_rows(n_rows, previous.device)
+    if index.shape[0] != n_rows:
+        previous, memory, state = (
+            previous.index_select(0, index), memory.index_select(index), state.index_select(index)
+        )
+    logits, weights, state = model.decoder(previous.unsqueeze(1), memory, state)
+    if index.shape[0] != n_rows:
+        real = index[:n_rows]
+        logits = logits[:n_rows]
+        weights = None if weights is None else weights[:n_rows]
+        state = state.index_select(real)
+    return logits[:, 0], None if weights is None else weights[:, 0], state
+
+
+def step_log_probs(
+    logits: Tensor,
+    *,
+    step: int,
+    rows: Tensor,
+    history: Optional[Tensor],
+    constraints: Constraints,
+    banned: Tensor,
+    eos_id: int,
+) -> Tensor:
+    """Log-probabilities for the next piece, with every constraint applied.
+
+    logits (Tensor): Shape: (rows, vocab).
+    step (int): Pieces output so far.
+    rows (Tensor): The original batch row (sentence) of each row, to look up
+        its limits. Shape: (rows,).
+    history (Optional[Tensor]): Pieces output so far. Shape: (rows, step).
+    constraints (Constraints): Length limits and n-gram blocking.
+    banned (Tensor): Ids that are never outputs (PAD, BOS).
+    eos_id (int): The end id.
+    RETURNS (Tensor): Shape: (rows, vocab); -inf where not allowed.
+    """
+    # PAD and BOS are no outputs at all: the distribution is over the rest.
+    # The other constraints only forbid choices; scores stay the model's
+    # log-probabilities of what was chosen.
+    log_probs = torch.log_softmax(logits.float().index_fill(1, banned, float("-inf")), dim=-1)
+    too_short = constraints.min_lengths.index_select(0, rows) > step
+    log_probs[:, eos_id].masked_fill_(too_short, float("-inf"))
+    n = constraints.no_repeat_ngram_size
+    if n > 0 and history is not None and history.shape[1] >= n:
+        _block_repeated_ngrams(log_probs, history, n)
+    at_limit = constraints.max_lengths.index_select(0, rows) <= step
+    if bool(at_limit.any()):
+        # Only EOS may follow; its own log-probability still counts.
+        eos = log_probs[:, eos_id].clone()
+        log_probs.masked_fill_(at_limit.unsqueeze(1), float("-inf"))
+        log_probs[:, eos_id] = eos
+    return log_probs
+
+
+def _block_repeated_ngrams(log_probs: Tensor, history: Tensor, n: int) -> None:
+    """Set -inf on every piece that would complete an n-gram already output.
+
+    history (Tensor): Shape: (rows, t), t >= n.
+    """
+    grams = history.unfold(1, n, 1)  # (rows, t - n + 1, n)
+    last = history[:, history.shape[1] - (n - 1):]  # the n - 1 newest pieces
+    repeats = (grams[:, :, : n - 1] == last.unsqueeze(1)).all(dim=-1)
+    rows, positions = repeats.nonzero(as_tuple=True)
+    log_probs[rows, grams[rows, positions, n - 1]] = float("-inf")
+
+
+def banned_ids(model: RNNAttnSeq2Seq, device: torch.device) -> Tensor:
+    """PAD and BOS are inputs only; they must never be chosen as outputs."""
+    return torch.tensor([model.config.pad_id, model.config.bos_id], device=device)
+
+
 @torch.no_grad()
 def greedy_search(
-    model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, *, max_lengths: Tensor
+    model: RNNAttnSeq2Seq,
+    src_ids: Tensor,
+    src_lengths: Tensor,
+    *,
+    constraints: Constraints,
+    length_alpha: float = 0.0,
 ) -> List[Hypothesis]:
-    """Pick the most probable piece at every step.
+    """Pick the most probable allowed piece at every step.
 
     model (RNNAttnSeq2Seq): The network (put it in eval mode first).
     src_ids (Tensor): Source ids, EOS-terminated, padded. Shape: (batch, src_len).
     src_lengths (Tensor): Real lengths. Shape: (batch,).
-    max_lengths (Tensor): Most output pieces per row, EOS excluded; a row that
-        reaches its limit is ended. Shape: (batch,).
+    constraints (Constraints): Length limits and n-gram blocking per row.
+    length_alpha (float): Length penalty exponent; it only rescales the
+        reported score, as in beam search with beam_size 1.
     RETURNS (List[Hypothesis]): One per row, in input order.
     """
-    config = model.config
+    with invariant_kernels():
+        return _greedy_search(model, src_ids, src_lengths, constraints, length_alpha)
+
+
+def _greedy_search(
+    model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor,
+    constraints: Constraints, length_alpha: float,
+) -> List[Hypothesis]:
+    eos_id = model.config.eos_id
     device = src_ids.device
     batch, src_len = src_ids.shape
-    memory, state = model.encode(src_ids, src_lengths)
-    max_lengths = max_lengths.to(device)
+    memory, state = encode(model, src_ids, src_lengths)
     live = torch.arange(batch, device=device)  # original row of each live row
-    previous = torch.full((batch,), config.bos_id, dtype=torch.long, device=device)
+    previous = torch.full((batch,), model.config.bos_id, dtype=torch.long, device=device)
+    history = torch.empty((batch, 0), dtype=torch.long, device=device)
     scores = torch.zeros(batch, device=device)
-    # PAD and BOS are inputs only; they must never be chosen as outputs.
-    banned = torch.tensor([config.pad_id, config.bos_id], device=device)
+    banned = banned_ids(model, device)
     steps = []  # (live rows, chosen ids, attention weights) per step
-    for step in range(int(max_lengths.max()) + 1):
-        logits, weights, state = model.decoder(previous.unsqueeze(1), memory, state)
-        step_logits = logits[:, 0].float().index_fill(1, banned, float("-inf"))
-        log_probs = torch.log_softmax(step_logits, dim=-1)
+    for step in range(int(constraints.max_lengths.max()) + 1):
+        logits, weights, state = decode_step(model, previous, memory, state)
+        log_probs = step_log_probs(
+            logits, step=step, rows=live, history=history,
+            constraints=constraints, banned=banned, eos_id=eos_id,
+        )
         chosen = log_probs.argmax(dim=-1)
-        at_limit = max_lengths.index_select(0, live) <= step
-        chosen = torch.where(at_limit, torch.full_like(chosen, config.eos_id), chosen)
         scores.index_add_(0, live, log_probs.gather(1, chosen.unsqueeze(1)).squeeze(1))
-        steps.append((live, chosen, None if weights is None else weights[:, 0]))
-        going_on = chosen != config.eos_id
+        steps.append((live, chosen, weights))
+        going_on = chosen != eos_id
         if not bool(going_on.any()):
             break
         keep = going_on.nonzero().squeeze(1)
         live = live.index_select(0, keep)
         previous = chosen.index_select(0, keep)
+        history = torch.cat([history.index_select(0, keep), previous.unsqueeze(1)], dim=1)
         memory = memory.index_select(keep)
         state = state.index_select(keep)
-    return _collect(steps, batch, src_len, src_lengths, scores, config.eos_id)
+    return _collect(steps, batch, src_len, src_lengths, scores, eos_id, length_alpha)
 
 
 def _collect(
-    steps: list, batch: int, src_len: int, src_lengths: Tensor, scores: Tensor, eos_id: int
+    steps: list, batch: int, src_len: int, src_lengths: Tensor, scores: Tensor,
+    eos_id: int, length_alpha: float,
 ) -> List[Hypothesis]:
     """Turn per-step (rows, ids, weights) records into one Hypothesis per row."""
     n_steps = len(steps)
@@ -110,5 +247,6 @@ def _collect(
         attention = (
             weights_cpu[row, :n, : src_lengths_list[row]] if weights_cpu is not None else None
         )
-        hypotheses.append(Hypothesis(ids=ids_cpu[row, :n].tolist(), score=scores_list[row], attention=attention))
+        score = scores_list[row] / length_penalty(n + 1, length_alpha)
+        hypotheses.append(Hypothesis(ids=ids_cpu[row, :n].tolist(), score=score, attention=attention))
     return hypotheses

@@ -1,0 +1,104 @@
+"""Decoding many documents: length-bucketed sub-batches, then greedy or beam
+search on each, results back in input order."""
+
+from typing import Iterator, List, Optional, Sequence
+
+from thinc.api import PyTorchShim
+
+from .converters import pad_ids, tensor_to_numpy
+from .pytorch import (
+    Constraints,
+    Hypothesis,
+    RNNAttnSeq2Seq,
+    beam_search,
+    greedy_search,
+    output_length_limits,
+    output_length_minimums,
+)
+from .types import DecodeBatch, Decoded, SearchSettings
+
+
+def length_buckets(lengths: Sequence[int], max_batch_items: int) -> Iterator[List[int]]:
+    """Group row indices by length under a padded-size budget.
+
+    Rows are sorted by length so each sub-batch carries little padding; a
+    sub-batch grows while (rows x longest row) stays within the budget, and
+    always holds at least one row.
+
+    lengths (Sequence[int]): Length of each row.
+    max_batch_items (int): Budget of padded items per sub-batch.
+    YIELDS (List[int]): Row indices of one sub-batch.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    bucket: List[int] = []
+    for index in order:
+        longest = max(lengths[index], lengths[bucket[-1]] if bucket else 0)
+        if bucket and (len(bucket) + 1) * longest > max_batch_items:
+            yield bucket
+            bucket = []
+        bucket.append(index)
+    if bucket:
+        yield bucket
+
+
+def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
+    """Decode every document of the batch.
+
+    Documents are sorted by length into sub-batches of at most
+    `max_batch_items` padded source pieces (divided by the beam size, since
+    each document then takes beam_size rows). Decoding is batch-invariant,
+    so the grouping changes speed only, never results.
+
+    RETURNS (List[List[Decoded]]): Per document, in input order, its n-best
+        outputs, best first.
+    """
+    module: RNNAttnSeq2Seq = shim._model
+    settings = batch.search
+    results: List[Optional[List[Decoded]]] = [None] * len(batch.src)
+    lengths = [len(src) for src in batch.src]
+    budget = max(1, batch.max_batch_items // settings.beam_size)
+    was_training = module.training
+    module.eval()
+    try:
+        for rows in length_buckets(lengths, budget):
+            src_ids, src_lengths = pad_ids(
+                [batch.src[i] for i in rows], pad_id=module.config.pad_id, device=shim.device
+            )
+            for row, hypotheses in zip(rows, _search(module, src_ids, src_lengths, settings)):
+                results[row] = [_to_decoded(hypothesis) for hypothesis in hypotheses]
+    finally:
+        module.train(was_training)
+    return results  # type: ignore[return-value]
+
+
+def _search(module: RNNAttnSeq2Seq, src_ids, src_lengths, settings: SearchSettings) -> List[List[Hypothesis]]:
+    max_lengths = output_length_limits(
+        src_lengths, max_length=settings.max_length, max_length_ratio=settings.max_length_ratio
+    )
+    constraints = Constraints(
+        min_lengths=output_length_minimums(
+            src_lengths, min_length=settings.min_length,
+            min_length_ratio=settings.min_length_ratio, max_lengths=max_lengths,
+        ),
+        max_lengths=max_lengths,
+        no_repeat_ngram_size=settings.no_repeat_ngram_size,
+    )
+    if settings.beam_size == 1:
+        greedy = greedy_search(
+            module, src_ids, src_lengths, constraints=constraints,
+            length_alpha=settings.length_alpha,
+        )
+        return [[hypothesis] for hypothesis in greedy]
+    return beam_search(
+        module, src_ids, src_lengths, constraints=constraints,
+        beam_size=settings.beam_size, length_alpha=settings.length_alpha,
+        n_best=settings.n_best,
+    )
+
+
+def _to_decoded(hypothesis: Hypothesis) -> Decoded:
+    return Decoded(
+        ids=hypothesis.ids,
+        score=hypothesis.score,
+        attention=None if hypothesis.attention is None else tensor_to_numpy(hypothesis.attention),
+    )

@@ -1,0 +1,177 @@
+"""Decoding, part 2: batched beam search that keeps attention.
+
+All sentences of a batch search together: each holds `beam_size` rows, one
+decoder step serves every row, and a sentence leaves the batch as soon as it
+is done, so its result does not depend on the other sentences.
+
+Per step and sentence (as in fairseq): the 2K best continuations are taken;
+those that end with EOS among the K best become finished hypotheses, and the
+K best that do not end go on. A sentence is done when it has K finished
+hypotheses or reaches its length limit. Finished hypotheses are ranked by
+log-probability / GNMT length penalty ((5 + length) / 6) ** alpha (Wu et al.
+2016), length counting EOS.
+
+Unlike peers that drop attention in beam search (JoeyNMT returns none), each
+row carries the attention of its own history, reordered with the beam, so
+every n-best hypothesis comes back with its own attention.
+"""
+
+from typing import List, Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from .invariance import invariant_kernels
+from .search import (
+    Constraints,
+    Hypothesis,
+    banned_ids,
+    decode_step,
+    encode,
+    length_penalty,
+    step_log_probs,
+)
+from .seq2seq import RNNAttnSeq2Seq
+
+
+@torch.no_grad()
+def beam_search(
+    model: RNNAttnSeq2Seq,
+    src_ids: Tensor,
+    src_lengths: Tensor,
+    *,
+    constraints: Constraints,
+    beam_size: int,
+    length_alpha: float = 0.0,
+    n_best: int = 1,
+) -> List[List[Hypothesis]]:
+    """Keep the `beam_size` best partial outputs per sentence at every step.
+
+    model (RNNAttnSeq2Seq): The network (put it in eval mode first).
+    src_ids (Tensor): Source ids, EOS-terminated, padded. Shape: (batch, src_len).
+    src_lengths (Tensor): Real lengths. Shape: (batch,).
+    constraints (Constraints): Length limits and n-gram blocking per sentence.
+    beam_size (int): Hypotheses kept per sentence (K).
+    length_alpha (float): GNMT length penalty exponent (0 = none).
+    n_best (int): Hypotheses returned per sentence (<= beam_size).
+    RETURNS (List[List[Hypothesis]]): Per sentence, in input order, the
+        n_best best hypotheses, best first.
+    """
+    if not 1 <= n_best <= beam_size:
+        raise ValueError(f"n_best must be between 1 and beam_size ({beam_size}); got {n_best}.")
+    with invariant_kernels():
+        return _beam_search(model, src_ids, src_lengths, constraints, beam_size, length_alpha, n_best)
+
+
+def _beam_search(
+    model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, constraints: Constraints,
+    beam_size: int, length_alpha: float, n_best: int,
+) -> List[List[Hypothesis]]:
+    K = beam_size
+    eos_id = model.config.eos_id
+    device = src_ids.device
+    batch, src_len = src_ids.shape
+    memory, state = encode(model, src_ids, src_lengths)
+    rows = torch.arange(batch, device=device).repeat_interleave(K)
+    memory, state = memory.index_select(rows), state.index_select(rows)
+    live = torch.arange(batch, device=device)  # original sentence of each live sentence
+    # Only the first of a sentence's K identical start rows may expand.
+    scores = torch.full((batch, K), float("-inf"), device=device)
+    scores[:, 0] = 0.0
+    previous = torch.full((batch * K,), model.config.bos_id, dtype=torch.long, device=device)
+    history = torch.empty((batch * K, 0), dtype=torch.long, device=device)
+    attention: Optional[Tensor] = None  # (rows, steps, src_len) once known
+    banned = banned_ids(model, device)
+    finished: List[List[Tuple[float, int, Hypothesis]]] = [[] for _ in range(batch)]
+    max_lengths = constraints.max_lengths.tolist()
+    for step in range(max(max_lengths) + 1):
+        logits, weights, state = decode_step(model, previous, memory, state)
+        if weights is not None:
+            weights = weights.float()
+            attention = weights.new_zeros(weights.shape[0], 0, src_len) if attention is None else attention
+        log_probs = step_log_probs(
+            logits, step=step, rows=live.repeat_interleave(K), history=history,
+            constraints=constraints, banned=banned, eos_id=eos_id,
+        )
+        n_live, vocab = live.shape[0], log_probs.shape[1]
+        candidates = (scores.view(-1, 1) + log_probs).view(n_live, K * vocab)
+        top_scores, top_index = candidates.topk(min(2 * K, K * vocab), dim=1)
+        top_beams = torch.div(top_index, vocab, rounding_mode="floor")
+        top_tokens = top_index % vocab
+        is_eos = top_tokens == eos_id
+        # Candidate rows (sentence-major) that each candidate extends.
+        sentence_offsets = torch.arange(n_live, device=device).unsqueeze(1) * K
+        source_rows = sentence_offsets + top_beams
+
+        ranks = torch.arange(top_scores.shape[1], device=device)
+        to_finish = is_eos & (ranks < K) & torch.isfinite(top_scores)
+        _finish(
+            finished, to_finish, top_scores, source_rows, live, history, attention,
+            src_lengths, step, length_alpha,
+        )
+
+        done = [
+            len(finished[sentence]) >= K or step >= max_lengths[sentence]
+            for sentence in live.tolist()
+        ]
+        if all(done):
+            break
+        # The K best candidates that go on: non-EOS first, in rank order.
+        order_key = torch.where(is_eos, ranks + top_scores.shape[1], ranks)
+        going_on = order_key.argsort(dim=1)[:, :K]
+        chosen_rows = source_rows.gather(1, going_on)
+        chosen_tokens = top_tokens.gather(1, going_on)
+        scores = top_scores.gather(1, going_on)
+
+        keep_sentences = torch.tensor([not d for d in done], device=device)
+        kept = keep_sentences.nonzero().squeeze(1)
+        chosen_rows = chosen_rows.index_select(0, kept).reshape(-1)
+        previous = chosen_tokens.index_select(0, kept).reshape(-1)
+        scores = scores.index_select(0, kept)
+        live = live.index_select(0, kept)
+        history = torch.cat([history.index_select(0, chosen_rows), previous.unsqueeze(1)], dim=1)
+        if attention is not None and weights is not None:
+            attention = torch.cat(
+                [attention.index_select(0, chosen_rows), weights.index_select(0, chosen_rows).unsqueeze(1)],
+                dim=1,
+            )
+        # Sentences that leave take their K rows with them.
+        memory_rows = (kept.unsqueeze(1) * K + torch.arange(K, device=device)).reshape(-1)
+        memory = memory.index_select(memory_rows)
+        state = state.index_select(chosen_rows)
+    return [_best(hypotheses, n_best) for hypotheses in finished]
+
+
+def _finish(
+    finished: List[List[Tuple[float, int, Hypothesis]]],
+    to_finish: Tensor,
+    top_scores: Tensor,
+    source_rows: Tensor,
+    live: Tensor,
+    history: Tensor,
+    attention: Optional[Tensor],
+    src_lengths: Tensor,
+    step: int,
+    length_alpha: float,
+) -> None:
+    """Store the candidates that end with EOS as finished hypotheses."""
+    positions = to_finish.nonzero().tolist()
+    if not positions:
+        return
+    penalty = length_penalty(step + 1, length_alpha)
+    live_list = live.tolist()
+    for sentence_index, rank in positions:
+        sentence = live_list[sentence_index]
+        row = int(source_rows[sentence_index, rank])
+        score = float(top_scores[sentence_index, rank]) / penalty
+        weights = None
+        if attention is not None:
+            weights = attention[row, :, : int(src_lengths[sentence])].cpu()
+        hypothesis = Hypothesis(ids=history[row].tolist(), score=score, attention=weights)
+        # The count breaks ties: earlier (higher-ranked) finishes first.
+        finished[sentence].append((score, len(finished[sentence]), hypothesis))
+
+
+def _best(hypotheses: List[Tuple[float, int, Hypothesis]], n_best: int) -> List[Hypothesis]:
+    ranked = sorted(hypotheses, key=lambda item: (-item[0], item[1]))
+    return [hypothesis for _, _, hypothesis in ranked[:n_best]]

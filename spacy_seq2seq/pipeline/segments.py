@@ -1,0 +1,137 @@
+"""Long documents: split into parts the model can take, stitch the outputs.
+
+An RNN encoder-decoder is trained on sentences; a whole article as one input
+is slow and translates badly. So a Doc whose source pieces exceed
+`max_src_length` is decoded part by part:
+
+1. by sentence: `doc.sents` when the Doc has sentence boundaries (a parser,
+   senter or sentencizer ran), otherwise spaCy's rule-based sentencizer
+   rules, applied without touching the Doc;
+2. a sentence that is still too long is cut into consecutive token windows
+   (a warning names the tokens); a single token with more pieces than the
+   limit keeps only its first pieces (a warning says so).
+
+Nothing is dropped silently. Each part remembers the Doc's token indices, so
+alignments of the stitched output stay relative to the original Doc.
+"""
+
+import warnings
+from typing import List, Optional, Sequence
+
+import numpy
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc, Span
+
+from ..errors import Warnings
+from ..vocab import EOS_ID, PieceVocab
+from .predictions import EncodedSource, Seq2SeqPrediction
+
+_SENTENCIZER = Sentencizer()
+
+
+def encode_parts(doc: Doc, pieces: PieceVocab, max_src_length: int) -> List[EncodedSource]:
+    """The Doc as one or more encoded parts of at most `max_src_length`
+    pieces each (EOS included). An empty Doc gives no part.
+
+    doc (Doc): The source document.
+    pieces (PieceVocab): The source vocabulary.
+    max_src_length (int): Most source pieces per part.
+    RETURNS (List[EncodedSource]): The parts, in document order.
+    """
+    token_ids = [
+        None if token.is_space else pieces.encode_token(token.text) for token in doc
+    ]
+    whole = _encode_range(token_ids, 0, len(doc))
+    if whole is None or len(whole.ids) <= max_src_length:
+        return [] if whole is None else [whole]
+    parts: List[EncodedSource] = []
+    for sentence in _sentences(doc):
+        part = _encode_range(token_ids, sentence.start, sentence.end)
+        if part is None:
+            continue
+        if len(part.ids) <= max_src_length:
+            parts.append(part)
+        else:
+            parts.extend(_windows(doc, token_ids, sentence, max_src_length))
+    return parts
+
+
+def _sentences(doc: Doc) -> List[Span]:
+    if doc.has_annotation("SENT_START"):
+        return list(doc.sents)
+    (starts,) = _SENTENCIZER.predict([doc])
+    boundaries = [i for i, is_start in enumerate(starts) if is_start and i > 0]
+    edges = [0, *boundaries, len(doc)]
+    return [doc[start:end] for start, end in zip(edges, edges[1:])]
+
+
+def _encode_range(
+    token_ids: Sequence[Optional[List[int]]], start: int, end: int
+) -> Optional[EncodedSource]:
+    ids: List[int] = []
+    owners: List[int] = []
+    for i in range(start, end):
+        if token_ids[i]:
+            ids.extend(token_ids[i])  # type: ignore[arg-type]
+            owners.extend([i] * len(token_ids[i]))  # type: ignore[arg-type]
+    if not ids:
+        return None
+    ids.append(EOS_ID)
+    owners.append(-1)
+    return EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners)
+
+
+def _windows(
+    doc: Doc, token_ids: Sequence[Optional[List[int]]], sentence: Span, max_src_length: int
+) -> List[EncodedSource]:
+    """Cut a too-long sentence into consecutive token windows."""
+    budget = max_src_length - 1  # room for EOS
+    windows: List[EncodedSource] = []
+    start, used = sentence.start, 0
+    for i in range(sentence.start, sentence.end):
+        n = len(token_ids[i] or ())
+        if n > budget:
+            warnings.warn(Warnings.W003.format(
+                token=doc[i].text[:40], i=i, n_pieces=n, limit=max_src_length, kept=budget,
+            ))
+            token_ids = list(token_ids)
+            token_ids[i] = token_ids[i][:budget]  # type: ignore[index]
+            n = budget
+        if used + n > budget and used > 0:
+            windows.append(_encode_range(token_ids, start, i))  # type: ignore[arg-type]
+            start, used = i, 0
+        used += n
+    last = _encode_range(token_ids, start, sentence.end)
+    if last is not None:
+        windows.append(last)
+    cuts = [int(window.owners[0]) for window in windows[1:]]
+    warnings.warn(Warnings.W002.format(
+        start=sentence.start, end=sentence.end, limit=max_src_length,
+        n_windows=len(windows), cuts=", ".join(map(str, cuts)),
+        text=sentence.text[:60],
+    ))
+    return windows
+
+
+def stitch(parts: Sequence[Seq2SeqPrediction], store_attention: bool) -> Seq2SeqPrediction:
+    """One prediction from the predictions of a Doc's parts, in order.
+
+    Texts are joined with a space; target word indices are shifted by the
+    words before them; attention rows (already over all Doc tokens) are
+    stacked; scores (log-probabilities) add up. N-best lists of the parts
+    are not combined: the stitched output is the only entry.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    text = " ".join(part.text for part in parts if part.text)
+    tokens: List[str] = []
+    alignment = []
+    attention: Optional[List[List[float]]] = [] if store_attention else None
+    for part in parts:
+        offset = len(tokens)
+        alignment.extend((i, j + offset) for i, j in part.alignment)
+        tokens.extend(part.tokens)
+        if attention is not None and part.attention is not None:
+            attention.extend(part.attention)
+    score = sum(part.score for part in parts)
+    return Seq2SeqPrediction(text, tokens, alignment, attention, score)
