@@ -1,0 +1,189 @@
+"""Decoding through the pipeline: n-best on the Doc, batch invariance of
+`nlp.pipe`, worker processes, and long Docs split and stitched."""
+
+import itertools
+import json
+import os
+import random
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import pytest
+import spacy
+from spacy.tokens import Doc, DocBin
+from toy_data import TOY_CONFIG, outputs
+
+from spacy_seq2seq.pipeline.segments import encode_parts
+
+# Every combination of the toy vocabulary: 96 different sources, most of them
+# never seen in training, with different lengths.
+TEXTS = [
+    " ".join(words) + " ."
+    for words in itertools.product(
+        ["le", "un"], ["chat", "chien"], ["noir", "blanc", ""], ["dort", "mange"], ["", "vite"]
+    )
+]
+TEXTS = [" ".join(text.split()) for text in TEXTS]
+
+
+def copy_of(nlp, **settings):
+    """A separate pipeline with the same weights and changed decoding settings
+    (the shared fixture must not be modified)."""
+    copy = spacy.blank("fr")
+    copy.add_pipe("seq2seq_attn", config={**TOY_CONFIG, **settings})
+    copy.get_pipe("seq2seq_attn").from_bytes(nlp.get_pipe("seq2seq_attn").to_bytes())
+    return copy
+
+
+@pytest.fixture(scope="module")
+def beam_nlp(trained_toy):
+    return copy_of(trained_toy[0], beam_size=4, n_best=3)
+
+
+def test_nbest_is_on_the_doc_with_alignment_and_attention(beam_nlp):
+    doc = beam_nlp("le chien noir dort .")
+    nbest = doc._.translation_nbest
+    assert len(nbest) == 3
+    assert nbest[0][0] == doc._.translation
+    scores = [score for _, score in nbest]
+    assert scores == sorted(scores, reverse=True) and scores[0] < 0.0
+    assert len({text for text, _ in nbest}) == 3
+    assert doc._.translation_nbest_tokens[0] == doc._.translation_tokens
+    assert doc._.translation_nbest_alignment[0] == doc._.translation_alignment
+    assert doc._.translation_nbest_attention[0] == doc._.translation_attention
+    for (text, _), tokens, alignment, attention in zip(
+        nbest, doc._.translation_nbest_tokens, doc._.translation_nbest_alignment,
+        doc._.translation_nbest_attention,
+    ):
+        assert tokens == text.split()
+        assert len(attention) == len(tokens) and all(len(row) == len(doc) for row in attention)
+        assert {j for _, j in alignment} <= set(range(len(tokens)))
+        for i, j in alignment:
+            assert attention[j][i] == max(attention[j])
+    # The n-best values survive a DocBin round trip unchanged.
+    doc_bin = DocBin(store_user_data=True)
+    doc_bin.add(doc)
+    (restored,) = DocBin().from_bytes(doc_bin.to_bytes()).get_docs(beam_nlp.vocab)
+    assert outputs(restored) == outputs(doc)
+
+
+@pytest.mark.parametrize("beam_size", [1, 4])
+def test_pipe_is_batch_invariant(trained_toy, beam_size):
+    """Same outputs, bit for bit, whatever the batch size and order."""
+    nlp = copy_of(trained_toy[0], beam_size=beam_size, n_best=min(2, beam_size))
+    texts = TEXTS[:64]
+    reference = [outputs(doc) for doc in nlp.pipe(texts, batch_size=64)]
+    assert len({ref[0] for ref in reference}) > 10  # not all the same output
+    for batch_size in (1, 7):
+        assert [outputs(doc) for doc in nlp.pipe(texts, batch_size=batch_size)] == reference
+    order = list(range(len(texts)))
+    random.Random(1).shuffle(order)
+    shuffled = [outputs(doc) for doc in nlp.pipe([texts[i] for i in order], batch_size=64)]
+    assert [shuffled[order.index(i)] for i in range(len(texts))] == reference
+    # A small sub-batch budget splits the batch differently: same outputs.
+    nlp.get_pipe("seq2seq_attn").cfg["max_batch_items"] = 40
+    assert [outputs(doc) for doc in nlp.pipe(texts, batch_size=64)] == reference
+
+
+def test_pipe_with_two_processes(trained_toy, tmp_path):
+    """spaCy forks its workers; torch's OpenMP pool must not hang them."""
+    nlp, _ = trained_toy
+    nlp.to_disk(tmp_path / "model")
+    script = textwrap.dedent(f"""
+        import json, spacy
+        nlp = spacy.load({str(tmp_path / "model")!r})
+        texts = {TEXTS[:24]!r}
+        one = [d._.translation for d in nlp.pipe(texts)]  # torch threads start here
+        two = [d._.translation for d in nlp.pipe(texts, n_process=2, batch_size=5)]
+        print(json.dumps({{"one": one, "two": two}}))
+    """)
+    env = {**os.environ, "OMP_NUM_THREADS": "2"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    translations = json.loads(result.stdout.strip().splitlines()[-1])
+    assert translations["two"] == translations["one"]
+    assert len(set(translations["one"])) > 5
+
+
+def sentence_texts():
+    return ["le chat noir dort .", "un chien blanc mange .", "le chat mange ."]
+
+
+def test_long_doc_is_decoded_by_sentence_and_stitched(trained_toy):
+    nlp, _ = trained_toy
+    sentences = sentence_texts()
+    pieces = nlp.get_pipe("seq2seq_attn").src_pieces
+    longest = max(len(encode_parts(nlp.make_doc(s), pieces, 1000)[0].ids) for s in sentences)
+    split = copy_of(nlp, max_src_length=longest, beam_size=1)
+    whole = copy_of(nlp, beam_size=1)
+    doc = split(" ".join(sentences))
+    # The same as decoding each sentence on its own...
+    alone = [whole(sentence) for sentence in sentences]
+    assert doc._.translation == " ".join(d._.translation for d in alone)
+    assert doc._.translation_tokens == [t for d in alone for t in d._.translation_tokens]
+    # ...with alignments shifted to the original Doc's tokens and words.
+    expected, token_offset, word_offset = [], 0, 0
+    for d in alone:
+        expected += [(i + token_offset, j + word_offset) for i, j in d._.translation_alignment]
+        token_offset += len(d)
+        word_offset += len(d._.translation_tokens)
+    assert sorted(doc._.translation_alignment) == sorted(expected)
+    assert len(doc._.translation_attention) == len(doc._.translation_tokens)
+    assert all(len(row) == len(doc) for row in doc._.translation_attention)
+    assert doc._.translation_nbest == [(doc._.translation, pytest.approx(sum(d._.translation_nbest[0][1] for d in alone)))]
+    # Without the split, it is one input: different from the stitched output.
+    assert whole(" ".join(sentences))._.translation_attention != doc._.translation_attention
+
+
+def test_doc_sents_decide_the_parts(trained_toy):
+    nlp, _ = trained_toy
+    pieces = nlp.get_pipe("seq2seq_attn").src_pieces
+    words = "le chat noir dort . un chien mange .".split()
+    # Boundaries at odd places: the parts must follow them, not the periods.
+    doc = Doc(nlp.vocab, words=words, sent_starts=[True, False, False, True, False, False, False, False, False])
+    parts = encode_parts(doc, pieces, max_src_length=len(encode_parts(doc, pieces, 1000)[0].ids) - 1)
+    assert [sorted({o for o in part.owners if o >= 0}) for part in parts] == [[0, 1, 2], [3, 4, 5, 6, 7, 8]]
+
+
+def test_too_long_sentence_is_cut_into_windows_with_a_warning(trained_toy):
+    nlp, _ = trained_toy
+    pieces = nlp.get_pipe("seq2seq_attn").src_pieces
+    doc = nlp.make_doc("le chat noir dort et le chien blanc mange et un chat dort")
+    with pytest.warns(UserWarning, match=r"\[W002\].*tokens 0-13"):
+        parts = encode_parts(doc, pieces, max_src_length=8)
+    assert len(parts) > 1 and all(len(part.ids) <= 8 for part in parts)
+    owners = [o for part in parts for o in part.owners if o >= 0]
+    # Every token is decoded, once, in order: nothing dropped.
+    assert sorted(set(owners)) == list(range(len(doc))) and owners == sorted(owners)
+    split = copy_of(nlp, max_src_length=8, beam_size=1)
+    with pytest.warns(UserWarning, match="W002"):
+        translated = split(doc)
+    assert len(translated._.translation_tokens) > 0
+
+
+def test_token_with_too_many_pieces_is_cut_with_a_warning(trained_toy):
+    nlp, _ = trained_toy
+    pieces = nlp.get_pipe("seq2seq_attn").src_pieces
+    doc = nlp.make_doc("le " + "chatchienblancnoirmange" * 2 + " dort")
+    n_pieces = len(pieces.encode_token(doc[1].text))
+    assert n_pieces > 6
+    with pytest.warns(UserWarning) as record:
+        parts = encode_parts(doc, pieces, max_src_length=6)
+    messages = " ".join(str(w.message) for w in record)
+    assert "[W003] Token 1" in messages and f"{n_pieces} source pieces" in messages
+    assert sum(o == 1 for part in parts for o in part.owners) == 5
+    assert {o for part in parts for o in part.owners if o >= 0} == {0, 1, 2}
+
+
+def test_short_docs_are_not_split(trained_toy):
+    nlp, _ = trained_toy
+    pieces = nlp.get_pipe("seq2seq_attn").src_pieces
+    doc = nlp.make_doc("le chat dort . le chien mange .")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(encode_parts(doc, pieces, max_src_length=128)) == 1
+    assert encode_parts(nlp.make_doc("  "), pieces, 128) == []
