@@ -23,6 +23,7 @@ from ..errors import Errors, check_choice
 from .converters import pad_ids
 from .decoding import decode
 from .pytorch import ATTENTION_TYPES, CELL_TYPES, RNNAttnSeq2Seq, Seq2SeqConfig
+from .quantization import forget_int8_copy
 from .serialization import load_module_bytes, module_to_bytes
 from .types import (
     DecodeBatch,
@@ -105,6 +106,7 @@ def init(model: Seq2SeqModelT, X: Any = None, Y: Any = None) -> None:
         serialize_model=module_to_bytes,
         deserialize_model=lambda module, data, device: load_module_bytes(module, data),
     )
+    forget_int8_copy(shim)
     # Replace rather than append, so initializing twice leaves one network.
     model.shims[:] = [shim]
 
@@ -145,6 +147,7 @@ def _teacher_forced(
     tgt_out, _ = pad_ids(batch.tgt, pad_id=config.pad_id, suffix=(config.eos_id,), device=device)
     inputs = ArgsKwargs(args=(src_ids, src_lengths, tgt_in), kwargs={})
     if is_train:
+        forget_int8_copy(shim)  # the weights are about to change
         result, torch_backprop = shim.begin_update(inputs)
     else:
         result, torch_backprop = shim.predict(inputs), None

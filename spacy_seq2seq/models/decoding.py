@@ -3,6 +3,7 @@ search on each, results back in input order."""
 
 from typing import Iterator, List, Optional, Sequence
 
+import torch
 from thinc.api import PyTorchShim
 
 from .converters import pad_ids, tensor_to_numpy
@@ -15,6 +16,7 @@ from .pytorch import (
     output_length_limits,
     output_length_minimums,
 )
+from .quantization import int8_copy
 from .types import DecodeBatch, Decoded, SearchSettings
 
 
@@ -42,7 +44,8 @@ def length_buckets(lengths: Sequence[int], max_batch_items: int) -> Iterator[Lis
 
 
 def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
-    """Decode every document of the batch.
+    """Decode every document of the batch, with the shim's network or, with
+    `quantize = "int8"`, its int8 CPU copy (see quantization.py).
 
     Documents are sorted by length into sub-batches of at most
     `max_batch_items` padded source pieces (divided by the beam size, since
@@ -52,8 +55,11 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
     RETURNS (List[List[Decoded]]): Per document, in input order, its n-best
         outputs, best first.
     """
-    module: RNNAttnSeq2Seq = shim._model
     settings = batch.search
+    if settings.quantize == "int8":
+        module, device = int8_copy(shim), torch.device("cpu")
+    else:
+        module, device = shim._model, shim.device
     results: List[Optional[List[Decoded]]] = [None] * len(batch.src)
     lengths = [len(src) for src in batch.src]
     budget = max(1, batch.max_batch_items // settings.beam_size)
@@ -62,7 +68,7 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
     try:
         for rows in length_buckets(lengths, budget):
             src_ids, src_lengths = pad_ids(
-                [batch.src[i] for i in rows], pad_id=module.config.pad_id, device=shim.device
+                [batch.src[i] for i in rows], pad_id=module.config.pad_id, device=device
             )
             for row, hypotheses in zip(rows, _search(module, src_ids, src_lengths, settings)):
                 results[row] = [_to_decoded(hypothesis) for hypothesis in hypotheses]

@@ -33,6 +33,8 @@ class SearchSettings:
     max_length_ratio (float): Most output pieces per source piece.
     no_repeat_ngram_size (int): Never repeat an n-gram of output pieces
         (0 = allowed).
+    quantize (str): "none", or "int8" to decode with a dynamically
+        quantized copy of the network (CPU only).
     """
 
     beam_size: int = 1
@@ -43,6 +45,7 @@ class SearchSettings:
     max_length: int = 128
     max_length_ratio: float = 2.0
     no_repeat_ngram_size: int = 0
+    quantize: str = "none"
 
 
 @dataclass

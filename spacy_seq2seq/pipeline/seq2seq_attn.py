@@ -29,11 +29,12 @@ from spacy.training import Example, validate_examples, validate_get_examples
 from spacy.vocab import Vocab
 from thinc.api import Config, Optimizer
 
-from ..errors import Errors, Warnings
+from ..errors import Errors, Warnings, check_choice
 from ..forking import install_fork_guard
 from ..models import DecodeBatch, SearchSettings, TrainBatch, is_initialized
 from ..models.architectures import get_torch_module
 from ..models.loss import teacher_forced_loss
+from ..models.quantization import QUANTIZE_OPTIONS, forget_int8_copy
 from ..models.serialization import (
     WeightsFormatError,
     WeightsMismatchError,
@@ -66,7 +67,7 @@ DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 DECODING_SETTINGS = frozenset({
     "beam_size", "n_best", "length_alpha", "min_output_length", "min_output_ratio",
     "max_output_length", "max_output_ratio", "no_repeat_ngram_size",
-    "max_src_length", "max_batch_items", "store_attention",
+    "max_src_length", "max_batch_items", "quantize", "store_attention",
 })
 
 WEIGHTS_FILE = "model.safetensors"
@@ -96,6 +97,7 @@ TGT_PIECES_FILE = "tgt_pieces.model"
         "no_repeat_ngram_size": 0,
         "max_src_length": 128,
         "max_batch_items": 4096,
+        "quantize": "none",
         "store_attention": True,
     },
     # Keep the best model by BLEU; chrF is reported alongside.
@@ -122,6 +124,7 @@ def make_seq2seq_attn(
     no_repeat_ngram_size: int,
     max_src_length: int,
     max_batch_items: int,
+    quantize: str,
     store_attention: bool,
 ) -> "Seq2SeqAttn":
     """Create a `seq2seq_attn` component. Settings are documented on `Seq2SeqAttn`."""
@@ -146,6 +149,7 @@ def make_seq2seq_attn(
         no_repeat_ngram_size=no_repeat_ngram_size,
         max_src_length=max_src_length,
         max_batch_items=max_batch_items,
+        quantize=quantize,
         store_attention=store_attention,
     )
 
@@ -182,6 +186,8 @@ class Seq2SeqAttn(TrainablePipe):
         are split by sentence (see `segments.py`) and the outputs stitched.
     max_batch_items (int): Padded source pieces (times beam_size) per
         decoding sub-batch.
+    quantize (str): "none", or "int8" to decode on CPU with a dynamically
+        quantized copy of the network (faster; weights stay fp32 on disk).
     store_attention (bool): Keep the word-level attention matrices on the Doc.
 
     Decoding settings (beam_size to store_attention) say how to apply the
@@ -213,6 +219,7 @@ class Seq2SeqAttn(TrainablePipe):
         no_repeat_ngram_size: int = 0,
         max_src_length: int = 128,
         max_batch_items: int = 4096,
+        quantize: str = "none",
         store_attention: bool = True,
     ) -> None:
         if not isinstance(field, str) or not field.isidentifier():
@@ -230,6 +237,7 @@ class Seq2SeqAttn(TrainablePipe):
             no_repeat_ngram_size=no_repeat_ngram_size, max_src_length=max_src_length,
             max_batch_items=max_batch_items,
         )
+        check_choice("quantize", quantize, QUANTIZE_OPTIONS)
         for setting, value in (("src_vocab_size", src_vocab_size), ("tgt_vocab_size", tgt_vocab_size)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(Errors.E013.format(setting=setting, constraint="a positive integer", value=value))
@@ -260,6 +268,7 @@ class Seq2SeqAttn(TrainablePipe):
             "no_repeat_ngram_size": no_repeat_ngram_size,
             "max_src_length": max_src_length,
             "max_batch_items": max_batch_items,
+            "quantize": quantize,
             "store_attention": store_attention,
         }
         self.src_pieces: Optional[PieceVocab] = None
@@ -341,7 +350,7 @@ class Seq2SeqAttn(TrainablePipe):
             beam_size=cfg["beam_size"], n_best=cfg["n_best"], length_alpha=cfg["length_alpha"],
             min_length=cfg["min_output_length"], min_length_ratio=cfg["min_output_ratio"],
             max_length=cfg["max_output_length"], max_length_ratio=cfg["max_output_ratio"],
-            no_repeat_ngram_size=cfg["no_repeat_ngram_size"],
+            no_repeat_ngram_size=cfg["no_repeat_ngram_size"], quantize=cfg["quantize"],
         )
 
     def set_annotations(self, docs: Iterable[Doc], predictions: List[Seq2SeqPrediction]) -> None:
@@ -508,6 +517,7 @@ class Seq2SeqAttn(TrainablePipe):
         return module_to_bytes(get_torch_module(self.model))
 
     def _load_weights(self, data: bytes) -> None:
+        forget_int8_copy(self.model.shims[0])
         try:
             load_module_bytes(get_torch_module(self.model), data)
         except WeightsFormatError as error:

@@ -10,11 +10,14 @@ import sys
 import textwrap
 import warnings
 
+import numpy
 import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
-from toy_data import TOY_CONFIG, outputs
+from thinc.api import Adam
+from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs
 
+from spacy_seq2seq.models.quantization import int8_copy
 from spacy_seq2seq.pipeline.segments import encode_parts
 
 # Every combination of the toy vocabulary: 96 different sources, most of them
@@ -187,3 +190,50 @@ def test_short_docs_are_not_split(trained_toy):
         warnings.simplefilter("error")
         assert len(encode_parts(doc, pieces, max_src_length=128)) == 1
     assert encode_parts(nlp.make_doc("  "), pieces, 128) == []
+
+
+def test_int8_decoding_translates_and_keeps_fp32_weights(trained_toy):
+    nlp, _ = trained_toy
+    fp32 = copy_of(nlp, beam_size=1)
+    int8 = copy_of(nlp, beam_size=1, quantize="int8")
+    saved = int8.get_pipe("seq2seq_attn").to_bytes()
+    texts = [source for source, _ in TOY_PAIRS]
+    expected = [doc._.translation for doc in fp32.pipe(texts)]
+    quantized = list(int8.pipe(texts))
+    # Tiny quality loss allowed; on the toy pairs it must still be right.
+    assert [doc._.translation for doc in quantized] == expected
+    for doc, reference in zip(quantized, fp32.pipe(texts)):
+        assert numpy.allclose(doc._.translation_attention, reference._.translation_attention, atol=0.05)
+    # The network really is quantized, and nothing int8 reaches the saved bytes.
+    shim = int8.get_pipe("seq2seq_attn").model.shims[0]
+    copy = int8_copy(shim)
+    for layer in (copy.encoder.rnn, copy.decoder.rnn, copy.decoder.output):
+        assert ".quantized.dynamic." in type(layer).__module__, type(layer)
+    assert int8.get_pipe("seq2seq_attn").to_bytes() == saved
+
+
+def test_int8_copy_follows_weight_updates(trained_toy):
+    nlp, _ = trained_toy
+    int8 = copy_of(nlp, beam_size=1, quantize="int8")
+    s2s = int8.get_pipe("seq2seq_attn")
+    shim = s2s.model.shims[0]
+    before = int8_copy(shim)
+    assert int8_copy(shim) is before  # cached
+    examples = make_examples(int8)
+    int8.update(examples, sgd=Adam(0.01))
+    after = int8_copy(shim)
+    assert after is not before
+    # After reloading the original weights, decoding uses them again, not
+    # the copy of the updated ones.
+    texts = [source for source, _ in TOY_PAIRS]
+    updated = [outputs(doc) for doc in int8.pipe(texts)]
+    s2s.from_bytes(nlp.get_pipe("seq2seq_attn").to_bytes())
+    fresh = copy_of(nlp, beam_size=1, quantize="int8")
+    reloaded = [outputs(doc) for doc in int8.pipe(texts)]
+    assert reloaded == [outputs(doc) for doc in fresh.pipe(texts)]
+    assert reloaded != updated
+
+
+def test_invalid_quantize_setting_names_the_options():
+    with pytest.raises(ValueError, match=r"\[E003\].*quantize.*none, int8"):
+        spacy.blank("fr").add_pipe("seq2seq_attn", config={"quantize": "fp16"})

@@ -1,0 +1,69 @@
+"""CPU int8: a dynamically quantized copy of the network for decoding.
+
+Weights stay fp32 in the pipeline (training, saving and loading never see
+int8); the component builds this copy when `quantize = "int8"` and decodes
+with it. Dynamic quantization stores int8 weights for the RNNs and linear
+layers and quantizes activations on the fly, which makes CPU decoding faster
+at a small cost in quality (measured by benchmarks/decode_speed.py).
+
+Limits: CPU only; not batch-invariant (activations are quantized with one
+scale per tensor, so a row's result depends on the other rows in its
+batch); `torch.ao.quantization` is deprecated in torch >= 2.10 (it still
+works in 2.13; its warning is silenced here, once, on purpose).
+"""
+
+import copy
+import warnings
+
+from thinc.api import PyTorchShim
+from torch import nn
+
+from .pytorch import RNNAttnSeq2Seq
+
+QUANTIZE_OPTIONS = ("none", "int8")
+
+# The attention energy (a width -> 1 product, computed as an elementwise
+# product for batch invariance, see pytorch/invariance.py) reads its weight
+# directly, which a quantized layer no longer has; it is tiny anyway.
+_KEEP_FP32 = ("attention.energy",)
+
+
+def quantize_int8(module: RNNAttnSeq2Seq) -> RNNAttnSeq2Seq:
+    """A dynamically quantized (int8) copy for CPU decoding; `module` is unchanged."""
+    from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
+
+    quantized = copy.deepcopy(module).cpu().eval()
+    spec = {
+        name: default_dynamic_qconfig
+        for name, layer in quantized.named_modules()
+        if isinstance(layer, (nn.GRU, nn.LSTM, nn.Linear))
+        and not name.endswith(_KEEP_FP32)
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        quantize_dynamic(quantized, qconfig_spec=spec, inplace=True)
+    return quantized
+
+
+_CACHE_ATTR = "_spacy_seq2seq_int8_copy"
+
+
+def int8_copy(shim: PyTorchShim) -> RNNAttnSeq2Seq:
+    """The shim's int8 copy, built on first use and kept until the weights
+    change (`forget_int8_copy`)."""
+    if shim.device.type != "cpu":
+        raise ValueError(
+            "quantize = \"int8\" is for CPU decoding, but the model is on "
+            f"{shim.device}. On GPU, set quantize = \"none\"."
+        )
+    cached = getattr(shim, _CACHE_ATTR, None)
+    if cached is None:
+        cached = quantize_int8(shim._model)
+        setattr(shim, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_int8_copy(shim: PyTorchShim) -> None:
+    """Drop the int8 copy: call whenever the fp32 weights change."""
+    setattr(shim, _CACHE_ATTR, None)
