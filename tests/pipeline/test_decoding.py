@@ -237,3 +237,25 @@ def test_int8_copy_follows_weight_updates(trained_toy):
 def test_invalid_quantize_setting_names_the_options():
     with pytest.raises(ValueError, match=r"\[E003\].*quantize.*none, int8"):
         spacy.blank("fr").add_pipe("seq2seq_attn", config={"quantize": "fp16"})
+
+
+@pytest.mark.gpu
+def test_beam_search_on_gpu_gives_the_cpu_outputs(trained_toy):
+    from thinc.api import require_cpu, require_gpu
+
+    nlp, _ = trained_toy
+    texts = TEXTS[:32]
+    cpu = [doc._.translation_nbest for doc in copy_of(nlp, beam_size=4, n_best=2).pipe(texts)]
+    require_gpu()
+    try:
+        on_gpu = copy_of(nlp, beam_size=4, n_best=2)
+        module = on_gpu.get_pipe("seq2seq_attn").model.shims[0]._model
+        assert next(module.parameters()).device.type == "cuda"
+        gpu = [doc._.translation_nbest for doc in on_gpu.pipe(texts)]
+        with pytest.raises(ValueError, match="int8"):
+            copy_of(nlp, quantize="int8")(texts[0])
+    finally:
+        require_cpu()
+    assert [[text for text, _ in nbest] for nbest in gpu] == [[text for text, _ in nbest] for nbest in cpu]
+    for gpu_nbest, cpu_nbest in zip(gpu, cpu):
+        assert [score for _, score in gpu_nbest] == pytest.approx([score for _, score in cpu_nbest], abs=1e-3)
