@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional, Tuple
 
 import typer
 
@@ -15,6 +15,32 @@ def main() -> None:
     """spacy-seq2seq command line tools."""
 
 
+# Decoding options shared by translate and evaluate; None keeps the saved value.
+BEAM_SIZE = typer.Option(None, "--beam-size", "-b", help="Beam width (1 = greedy).")
+LENGTH_ALPHA = typer.Option(None, "--length-alpha", help="GNMT length penalty exponent.")
+QUANTIZE = typer.Option(None, "--quantize", help="none | int8 (CPU).")
+BATCH_SIZE = typer.Option(1000, "--batch-size", help="Docs per nlp.pipe batch.")
+
+
+def _load(model: Path, component: str, **overrides: Any) -> Tuple[Any, str]:
+    """Load a pipeline with decoding settings overridden through the config,
+    so the component validates them as it would any config value."""
+    import spacy
+    from spacy.util import load_config
+
+    config = load_config(model / "config.cfg")
+    names = [
+        name for name, settings in config["components"].items()
+        if settings.get("factory") == "seq2seq_attn"
+    ]
+    if not names:
+        raise typer.BadParameter(f"No seq2seq_attn component in {model}.")
+    name = component or names[0]
+    settings = {key: value for key, value in overrides.items() if value is not None}
+    nlp = spacy.load(model, config={"components": {name: settings}} if settings else {})
+    return nlp, name
+
+
 @app.command()
 def translate(
     model: Path = typer.Argument(..., help="A saved pipeline (nlp.to_disk / spacy train output)."),
@@ -22,31 +48,39 @@ def translate(
     input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="File with one text per line."),
     component: str = typer.Option("", help="Component name (default: the first seq2seq_attn)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    beam_size: Optional[int] = BEAM_SIZE,
+    n_best: Optional[int] = typer.Option(None, "--n-best", help="Outputs per text (<= beam size)."),
+    length_alpha: Optional[float] = LENGTH_ALPHA,
+    quantize: Optional[str] = QUANTIZE,
+    batch_size: int = BATCH_SIZE,
 ) -> None:
     """Translate texts and show each output with its word alignment."""
-    import spacy
-
-    nlp = spacy.load(model)
-    pipe_name = component or _first_seq2seq(nlp)
+    nlp, pipe_name = _load(
+        model, component, beam_size=beam_size, n_best=n_best,
+        length_alpha=length_alpha, quantize=quantize,
+    )
     field = nlp.get_pipe(pipe_name).field
     if texts:
         lines = list(texts)
     else:
         stream = input_file.open(encoding="utf8") if input_file else sys.stdin
         lines = [line.rstrip("\n") for line in stream]
-    for doc in nlp.pipe(lines):
+    for doc in nlp.pipe(lines, batch_size=batch_size):
         output = doc._.get(field)
         tokens = doc._.get(f"{field}_tokens")
         alignment = doc._.get(f"{field}_alignment")
+        nbest = doc._.get(f"{field}_nbest")
         if as_json:
             typer.echo(json.dumps({
                 "source": doc.text, field: output, "tokens": tokens,
-                "alignment": alignment,
+                "alignment": alignment, "nbest": nbest,
             }, ensure_ascii=False))
             continue
         typer.echo(f"{doc.text}\n-> {output}")
         links = ", ".join(f"{doc[i].text}->{tokens[j]}" for i, j in alignment)
         typer.echo(f"   alignment: {links}")
+        for rank, (text, score) in enumerate(nbest[1:], start=2):
+            typer.echo(f"   {rank}. {text}  ({score:.3f})")
 
 
 @app.command()
@@ -54,25 +88,34 @@ def evaluate(
     model: Path = typer.Argument(..., help="A saved pipeline."),
     data: Path = typer.Argument(..., help="Held-out parallel corpus (.tsv, .jsonl, .json)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the scores as JSON here."),
+    tgt: Optional[Path] = typer.Option(None, "--tgt", help="Line-aligned references when DATA holds sources only."),
     component: str = typer.Option("", help="Component name (default: the first seq2seq_attn)."),
+    beam_size: Optional[int] = BEAM_SIZE,
+    length_alpha: Optional[float] = LENGTH_ALPHA,
+    quantize: Optional[str] = QUANTIZE,
+    batch_size: int = BATCH_SIZE,
+    hypotheses_file: Optional[Path] = typer.Option(None, "--hypotheses", help="Also write the outputs here, one per line."),
 ) -> None:
     """Corpus BLEU and chrF (sacreBLEU, cased, detokenised) on held-out pairs."""
-    import spacy
-
     from .pipeline.scoring import corpus_scores
     from .training import ParallelCorpus
 
-    nlp = spacy.load(model)
-    pipe_name = component or _first_seq2seq(nlp)
+    nlp, pipe_name = _load(
+        model, component, beam_size=beam_size, length_alpha=length_alpha, quantize=quantize
+    )
     field = nlp.get_pipe(pipe_name).field
-    reader = ParallelCorpus(data, field=field, on_malformed="error")
+    reader = ParallelCorpus(data, tgt_path=tgt, field=field, on_malformed="error")
     examples = list(reader(nlp))
     sources = [eg.reference.text for eg in examples]
     references = [eg.reference._.get(field) for eg in examples]
-    hypotheses = [doc._.get(field) for doc in nlp.pipe(sources)]
+    hypotheses = [doc._.get(field) for doc in nlp.pipe(sources, batch_size=batch_size)]
+    if hypotheses_file is not None:
+        hypotheses_file.write_text("".join(h + "\n" for h in hypotheses), encoding="utf8")
     found = corpus_scores(hypotheses, references)
+    pipe_cfg = nlp.get_pipe(pipe_name).cfg
     scores = {
         "n_segments": len(examples),
+        "decoding": {key: pipe_cfg[key] for key in ("beam_size", "length_alpha", "quantize")},
         f"{field}_bleu": found["bleu"],
         f"{field}_chrf": found["chrf"],
         "bleu_signature": found["bleu_signature"],
@@ -84,13 +127,6 @@ def evaluate(
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf8")
-
-
-def _first_seq2seq(nlp) -> str:
-    for name, pipe in nlp.pipeline:
-        if type(pipe).__name__ == "Seq2SeqAttn":
-            return name
-    raise typer.BadParameter(f"No seq2seq_attn component in {nlp.pipe_names}.")
 
 
 @app.command()

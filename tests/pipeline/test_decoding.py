@@ -259,3 +259,17 @@ def test_beam_search_on_gpu_gives_the_cpu_outputs(trained_toy):
     assert [[text for text, _ in nbest] for nbest in gpu] == [[text for text, _ in nbest] for nbest in cpu]
     for gpu_nbest, cpu_nbest in zip(gpu, cpu):
         assert [score for _, score in gpu_nbest] == pytest.approx([score for _, score in cpu_nbest], abs=1e-3)
+
+
+def test_beam_search_never_scores_below_greedy_on_the_toy_pairs(trained_toy):
+    """A regression: stopping after beam_size finished hypotheses (fairseq's
+    rule) let poor early endings crowd out "a dog sleeps ." for beam 3."""
+    nlp, _ = trained_toy
+    greedy = copy_of(nlp, beam_size=1, length_alpha=0.0)
+    beam = copy_of(nlp, beam_size=3, n_best=3, length_alpha=0.0)
+    for source, target in TOY_PAIRS:
+        greedy_best = greedy(source)._.translation_nbest[0]
+        beam_best = beam(source)._.translation_nbest[0]
+        assert greedy_best[0] == target
+        assert beam_best[1] >= greedy_best[1] - 1e-6
+        assert beam_best[0] == target

@@ -6,10 +6,18 @@ is done, so its result does not depend on the other sentences.
 
 Per step and sentence (as in fairseq): the 2K best continuations are taken;
 those that end with EOS among the K best become finished hypotheses, and the
-K best that do not end go on. A sentence is done when it has K finished
-hypotheses or reaches its length limit. Finished hypotheses are ranked by
+K best that do not end go on. Finished hypotheses are ranked by
 log-probability / GNMT length penalty ((5 + length) / 6) ** alpha (Wu et al.
 2016), length counting EOS.
+
+A sentence is done when it reaches its length limit, or when its n_best
+best finished hypotheses all score at least as well as the best hypothesis
+that goes on would if it ended now. Log-probabilities only fall as outputs
+grow, so without a length penalty nothing that goes on could still win
+(with one, this is the usual heuristic). Stopping after K finished
+hypotheses instead (fairseq) can end a search before its best hypothesis
+finishes: poor early EOS candidates fill the K slots while the good output
+is still growing; the toy model in the tests did exactly that.
 
 Unlike peers that drop attention in beam search (JoeyNMT returns none), each
 row carries the attention of its own history, reordered with the beam, so
@@ -110,9 +118,14 @@ def _beam_search(
             src_lengths, step, length_alpha,
         )
 
+        # The best candidate that goes on, as if it ended now.
+        best_going_on = torch.where(is_eos, float("-inf"), top_scores).max(dim=1).values
+        bounds = (best_going_on / length_penalty(step + 1, length_alpha)).tolist()
         done = [
-            len(finished[sentence]) >= K or step >= max_lengths[sentence]
-            for sentence in live.tolist()
+            step >= max_lengths[sentence]
+            or bound == float("-inf")
+            or _beats(finished[sentence], n_best, bound)
+            for sentence, bound in zip(live.tolist(), bounds)
         ]
         if all(done):
             break
@@ -170,6 +183,13 @@ def _finish(
         hypothesis = Hypothesis(ids=history[row].tolist(), score=score, attention=weights)
         # The count breaks ties: earlier (higher-ranked) finishes first.
         finished[sentence].append((score, len(finished[sentence]), hypothesis))
+
+
+def _beats(hypotheses: List[Tuple[float, int, Hypothesis]], n_best: int, bound: float) -> bool:
+    """Whether n_best finished hypotheses all score at least `bound`."""
+    if len(hypotheses) < n_best:
+        return False
+    return sorted(score for score, _, _ in hypotheses)[-n_best] >= bound
 
 
 def _best(hypotheses: List[Tuple[float, int, Hypothesis]], n_best: int) -> List[Hypothesis]:
