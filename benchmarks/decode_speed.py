@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import typer
 
@@ -127,8 +127,8 @@ def main(
     model: Path = typer.Option(..., help="Trained pipeline directory."),
     src: Path = typer.Option(..., help="Source sentences, one per line."),
     ref: Path = typer.Option(..., help="Reference translations, line-aligned."),
-    joeynmt_dir: Optional[Path] = typer.Option(None, help="JoeyNMT work dir (config.run.yaml, model/best.ckpt)."),
-    joeynmt_python: Optional[Path] = typer.Option(None, help="Python of the JoeyNMT venv."),
+    joeynmt_dir: str = typer.Option("", help="JoeyNMT work dir (config.run.yaml, model/best.ckpt); empty: ours only."),
+    joeynmt_python: str = typer.Option("", help="Python of the JoeyNMT venv."),
     modes: str = typer.Option("greedy,beam5,greedy-int8,beam5-int8"),
     repeats: int = typer.Option(3),
     output: Path = typer.Option(Path("benchmarks/results/decode_speed.md")),
@@ -144,7 +144,7 @@ def main(
                 ours[mode].append(run_ours(model, src, mode, workdir))
                 print(f"round {round_index + 1} ours {mode}: {ours[mode][-1]['seconds']:.1f}s", flush=True)
                 if joeynmt_dir and mode in joey:
-                    joey[mode].append(run_joeynmt(joeynmt_dir, joeynmt_python, mode, workdir))
+                    joey[mode].append(run_joeynmt(Path(joeynmt_dir).resolve(), Path(joeynmt_python), mode, workdir))
                     print(f"round {round_index + 1} joeynmt {mode}: {joey[mode][-1]['seconds']:.1f}s", flush=True)
     results = {
         "ours": {m: summarize(r, references) for m, r in ours.items()},
