@@ -26,6 +26,8 @@ class Seq2SeqPrediction:
         length penalty when there is one).
     nbest (List[Seq2SeqPrediction]): The n-best outputs, best first; empty
         means this prediction is the only one.
+    decoded (bool): False for a Doc with nothing to decode (empty or
+        whitespace only); it then has no n-best entries at all.
     """
 
     text: str
@@ -34,16 +36,20 @@ class Seq2SeqPrediction:
     attention: Optional[List[List[float]]]
     score: float
     nbest: List["Seq2SeqPrediction"] = field(default_factory=list)
+    decoded: bool = True
 
     @property
     def candidates(self) -> List["Seq2SeqPrediction"]:
-        """The n-best list, never empty (this prediction alone if no list)."""
+        """The n-best list (this prediction alone if there is no list; none
+        for a Doc with nothing to decode)."""
+        if not self.decoded:
+            return []
         return self.nbest or [self]
 
     @classmethod
     def empty(cls, store_attention: bool) -> "Seq2SeqPrediction":
         """What an empty or whitespace-only Doc gets."""
-        return cls("", [], [], [] if store_attention else None, 0.0)
+        return cls("", [], [], [] if store_attention else None, 0.0, decoded=False)
 
 
 @dataclass

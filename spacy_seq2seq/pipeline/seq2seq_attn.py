@@ -365,7 +365,7 @@ class Seq2SeqAttn(TrainablePipe):
             doc._.set(names["tokens"], prediction.tokens)
             doc._.set(names["alignment"], prediction.alignment)
             doc._.set(names["attention"], prediction.attention)
-            candidates = prediction.candidates if prediction.text or prediction.nbest else []
+            candidates = prediction.candidates
             doc._.set(names["nbest"], [(c.text, c.score) for c in candidates])
             doc._.set(names["nbest_tokens"], [c.tokens for c in candidates])
             doc._.set(names["nbest_alignment"], [c.alignment for c in candidates])

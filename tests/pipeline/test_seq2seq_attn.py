@@ -62,6 +62,26 @@ def test_empty_and_whitespace_docs(trained_toy, text):
     assert doc._.translation_tokens == []
     assert doc._.translation_alignment == []
     assert doc._.translation_attention == []
+    assert doc._.translation_nbest == [] and doc._.translation_nbest_alignment == []
+
+
+def test_an_empty_output_still_has_its_nbest_entry(trained_toy):
+    nlp, _ = trained_toy
+    s2s = nlp.get_pipe("seq2seq_attn")
+    bias = s2s.model.shims[0]._model.decoder.output.bias
+    saved = bias.detach().clone()
+    with torch.no_grad():  # make EOS win at once: the output is empty
+        bias[3] += 1e4
+    try:
+        s2s.cfg["min_output_length"] = 0
+        doc = nlp("le chat mange .")
+    finally:  # the model is shared by other tests: restore it exactly
+        s2s.cfg["min_output_length"] = 1
+        with torch.no_grad():
+            bias.copy_(saved)
+    assert doc._.translation == "" and len(doc._.translation_nbest) == 1
+    assert doc._.translation_nbest[0][0] == "" and doc._.translation_nbest[0][1] > -1e-3
+    assert nlp("le chat mange .")._.translation == "the cat eats ."
 
 
 def test_empty_batches(trained_toy):
