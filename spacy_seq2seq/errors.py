@@ -99,6 +99,13 @@ class Warnings:
         "than max_src_length={limit} allows; only its first {kept} pieces were "
         "decoded. Raise `max_src_length` if such tokens are real text."
     )
+    W004 = (
+        "[W004] Component '{name}': {n_cut} of {n_total} outputs in this batch "
+        "reached the output length limit (max_output_length={max_length}, "
+        "max_output_ratio={ratio} x source pieces) and may be cut off: {where}. "
+        "Raise the limits if these outputs should be longer; an untrained or "
+        "diverging model also runs into them."
+    )
 
 
 def check_choice(setting: str, value: Any, options: Sequence[str]) -> None:

@@ -70,17 +70,21 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
             src_ids, src_lengths = pad_ids(
                 [batch.src[i] for i in rows], pad_id=module.config.pad_id, device=device
             )
-            for row, hypotheses in zip(rows, _search(module, src_ids, src_lengths, settings)):
-                results[row] = [_to_decoded(hypothesis) for hypothesis in hypotheses]
+            limits = output_length_limits(
+                src_lengths, max_length=settings.max_length,
+                max_length_ratio=settings.max_length_ratio,
+            )
+            found = _search(module, src_ids, src_lengths, limits, settings)
+            for row, hypotheses, limit in zip(rows, found, limits.tolist()):
+                results[row] = [_to_decoded(hypothesis, limit) for hypothesis in hypotheses]
     finally:
         module.train(was_training)
     return results  # type: ignore[return-value]
 
 
-def _search(module: RNNAttnSeq2Seq, src_ids, src_lengths, settings: SearchSettings) -> List[List[Hypothesis]]:
-    max_lengths = output_length_limits(
-        src_lengths, max_length=settings.max_length, max_length_ratio=settings.max_length_ratio
-    )
+def _search(
+    module: RNNAttnSeq2Seq, src_ids, src_lengths, max_lengths, settings: SearchSettings
+) -> List[List[Hypothesis]]:
     constraints = Constraints(
         min_lengths=output_length_minimums(
             src_lengths, min_length=settings.min_length,
@@ -102,9 +106,10 @@ def _search(module: RNNAttnSeq2Seq, src_ids, src_lengths, settings: SearchSettin
     )
 
 
-def _to_decoded(hypothesis: Hypothesis) -> Decoded:
+def _to_decoded(hypothesis: Hypothesis, limit: int) -> Decoded:
     return Decoded(
         ids=hypothesis.ids,
         score=hypothesis.score,
         attention=None if hypothesis.attention is None else tensor_to_numpy(hypothesis.attention),
+        at_length_limit=len(hypothesis.ids) >= limit,
     )

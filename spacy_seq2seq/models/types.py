@@ -73,11 +73,14 @@ class Decoded:
         the length penalty when there is one.
     attention (Optional[numpy.ndarray]): Weights over the source pieces for
         each output piece. Shape: (len(ids), len(src)); None without attention.
+    at_length_limit (bool): The output reached its most allowed pieces, so
+        it may have been cut off.
     """
 
     ids: List[int]
     score: float
     attention: Optional[numpy.ndarray]
+    at_length_limit: bool = False
 
 
 @dataclass

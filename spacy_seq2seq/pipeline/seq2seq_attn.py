@@ -333,6 +333,7 @@ class Seq2SeqAttn(TrainablePipe):
                 max_batch_items=self.cfg["max_batch_items"],
             )
         )
+        self._warn_if_cut(docs, flat, decoded)
         by_doc: List[List[Seq2SeqPrediction]] = [[] for _ in docs]
         for (i, part), outputs in zip(flat, decoded):
             by_doc[i].append(to_prediction(
@@ -343,6 +344,21 @@ class Seq2SeqAttn(TrainablePipe):
             if doc_predictions:
                 predictions[i] = stitch(doc_predictions, store_attention)
         return predictions
+
+    def _warn_if_cut(self, docs: List[Doc], flat: List[Tuple[int, Any]], decoded: List[Any]) -> None:
+        """Say which outputs hit the output length limit (never cut silently)."""
+        cut = [(i, part) for (i, part), outputs in zip(flat, decoded) if outputs[0].at_length_limit]
+        if not cut:
+            return
+        where = "; ".join(
+            f"doc {i} (tokens {min(o for o in part.owners if o >= 0)}-"
+            f"{max(part.owners) + 1}: {docs[i].text[:30]!r})"
+            for i, part in cut[:5]
+        ) + (f"; and {len(cut) - 5} more" if len(cut) > 5 else "")
+        warnings.warn(Warnings.W004.format(
+            name=self.name, n_cut=len(cut), n_total=len(flat), where=where,
+            max_length=self.cfg["max_output_length"], ratio=self.cfg["max_output_ratio"],
+        ))
 
     def _search_settings(self) -> SearchSettings:
         cfg = self.cfg

@@ -163,9 +163,22 @@ def test_too_long_sentence_is_cut_into_windows_with_a_warning(trained_toy):
     # Every token is decoded, once, in order: nothing dropped.
     assert sorted(set(owners)) == list(range(len(doc))) and owners == sorted(owners)
     split = copy_of(nlp, max_src_length=8, beam_size=1)
-    with pytest.warns(UserWarning, match="W002"):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
         translated = split(doc)
+    # W002 for the cut; the toy model, never trained on such windows, may
+    # also run into the output limit there (W004), which is said too.
+    codes = {str(w.message)[:6] for w in record}
+    assert "[W002]" in codes and codes <= {"[W002]", "[W004]"}
     assert len(translated._.translation_tokens) > 0
+
+
+def test_outputs_cut_by_the_length_limit_are_reported(trained_toy):
+    nlp, _ = trained_toy
+    short = copy_of(nlp, max_output_length=3, beam_size=1)
+    with pytest.warns(UserWarning, match=r"\[W004\].*1 of 1 outputs.*max_output_length=3.*doc 1 \(tokens 0-5: 'le chat noir dort \.'\)"):
+        docs = list(short.pipe(["  ", "le chat noir dort ."]))
+    assert len(docs[1]._.translation_tokens) < 5
 
 
 def test_token_with_too_many_pieces_is_cut_with_a_warning(trained_toy):
