@@ -194,4 +194,8 @@ def _beats(hypotheses: List[Tuple[float, int, Hypothesis]], n_best: int, bound: 
 
 def _best(hypotheses: List[Tuple[float, int, Hypothesis]], n_best: int) -> List[Hypothesis]:
     ranked = sorted(hypotheses, key=lambda item: (-item[0], item[1]))
+    if not ranked:
+        # Only if every continuation was forbidden from the start (n-gram
+        # blocking with a tiny vocabulary): an empty output, scored -inf.
+        return [Hypothesis(ids=[], score=float("-inf"), attention=None)]
     return [hypothesis for _, _, hypothesis in ranked[:n_best]]
