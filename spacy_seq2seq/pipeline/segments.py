@@ -86,6 +86,7 @@ def _windows(
 ) -> List[EncodedSource]:
     """Cut a too-long sentence into consecutive token windows."""
     budget = max_src_length - 1  # room for EOS
+    token_ids = list(token_ids)  # tokens cut below stay whole elsewhere
     windows: List[EncodedSource] = []
     start, used = sentence.start, 0
     for i in range(sentence.start, sentence.end):
@@ -94,7 +95,6 @@ def _windows(
             warnings.warn(Warnings.W003.format(
                 token=doc[i].text[:40], i=i, n_pieces=n, limit=max_src_length, kept=budget,
             ))
-            token_ids = list(token_ids)
             token_ids[i] = token_ids[i][:budget]  # type: ignore[index]
             n = budget
         if used + n > budget and used > 0:
