@@ -46,10 +46,14 @@ JOEY_BEAMS = {"greedy": 1, "beam5": 5}
 app = typer.Typer(add_completion=False)
 
 
-def bleu(hypotheses: List[str], references: List[str]) -> float:
+def bleu(hypotheses: List[str], references: List[str]) -> Dict[str, float]:
+    """sacreBLEU (cased, 13a) and the output/reference length ratio: a weak
+    model that writes much longer or shorter outputs also decodes at
+    another speed, so the ratio belongs next to the timing."""
     import sacrebleu
 
-    return round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2)
+    result = sacrebleu.corpus_bleu(hypotheses, [references])
+    return {"bleu": round(result.score, 2), "length_ratio": round(result.sys_len / result.ref_len, 3)}
 
 
 @app.command()
@@ -117,7 +121,7 @@ def summarize(runs: List[Dict], references: List[str]) -> Dict:
         "sent_per_s": round(len(outputs) / seconds, 1),
         "words_per_s": round(words / seconds, 0),
         "peak_rss_mib": round(max(run["peak_rss_mib"] for run in runs)),
-        "bleu": bleu(outputs, references),
+        **bleu(outputs, references),
         "identical_across_runs": all(run["outputs"] == outputs for run in runs),
     }
 
@@ -166,14 +170,14 @@ def report(results: Dict, model: Path, src: Path, repeats: int) -> str:
         f"Model: `{model}`. Data: `{src}`. {repeats} rounds, systems alternating; medians.",
         "Command: `python benchmarks/decode_speed.py` (see its docstring).",
         "",
-        "| system | mode | median s | sent/s | words/s | peak RSS MiB | BLEU | outputs same every run |",
-        "|---|---|---|---|---|---|---|---|",
+        "| system | mode | median s | sent/s | words/s | peak RSS MiB | BLEU | length ratio | outputs same every run |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for system in ("ours", "joeynmt"):
         for mode, row in results[system].items():
             lines.append(
                 f"| {system} | {mode} | {row['median_s']} | {row['sent_per_s']} | {row['words_per_s']:.0f} | "
-                f"{row['peak_rss_mib']} | {row['bleu']} | {row['identical_across_runs']} |"
+                f"{row['peak_rss_mib']} | {row['bleu']} | {row['length_ratio']} | {row['identical_across_runs']} |"
             )
     lines.append("")
     for mode in results["joeynmt"]:
