@@ -1,4 +1,5 @@
-"""Command line: `python -m spacy_seq2seq translate MODEL "text" ...`."""
+"""Command line: `python -m spacy_seq2seq translate MODEL "text" ...`, `evaluate`,
+`convert`, `align` and `evaluate-alignment`."""
 
 import json
 import sys
@@ -146,6 +147,76 @@ def convert(
     reader = ParallelCorpus(source, tgt_path=tgt, field=field, max_length=max_length)
     stats = convert_to_docbin(reader, spacy.blank(lang), output)
     typer.echo(f"Wrote {stats.yielded} docs to {output} (skipped {stats.skipped}).")
+
+
+def _read_tokenised(path: Path) -> List[List[str]]:
+    return [line.split() for line in path.read_text(encoding="utf8").splitlines()]
+
+
+@app.command()
+def align(
+    model: Path = typer.Argument(..., help="A saved pipeline, trained source -> target."),
+    src_file: Path = typer.Argument(..., help="Pre-tokenised source sentences, one per line."),
+    tgt_file: Path = typer.Argument(..., help="Pre-tokenised target sentences, line-aligned with SRC_FILE."),
+    method: Optional[str] = typer.Option(None, "--method", "-m", help="argmax | shift | threshold | shift_threshold (default: the model's)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Least attention for a link (threshold methods)."),
+    reverse_model: Optional[Path] = typer.Option(None, "--reverse-model", help="A target -> source pipeline, for bidirectional agreement."),
+    symmetrize_how: str = typer.Option("grow-diag-final-and", "--symmetrize", help="intersection | union | grow-diag-final-and (with --reverse-model)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    component: str = typer.Option("", help="Component name (default: the first seq2seq_attn)."),
+    batch_size: int = typer.Option(256, "--batch-size", help="Pairs per forced pass."),
+) -> None:
+    """Word-align given sentence pairs (forced alignment, no decoding).
+
+    Prints one line per pair in 0-based pharaoh format (`i-j`: source word
+    i, target word j; words are the whitespace tokens of each line).
+    """
+    from .alignment import flip, format_pharaoh, symmetrize
+    from .pipeline.forced import align_word_lists
+
+    sources, targets = _read_tokenised(src_file), _read_tokenised(tgt_file)
+    if len(sources) != len(targets):
+        raise typer.BadParameter(
+            f"{src_file} has {len(sources)} lines but {tgt_file} has {len(targets)}: "
+            "the files must be line-aligned (one sentence pair per line)."
+        )
+    nlp, name = _load(model, component)
+    options = dict(method=method, threshold=threshold, batch_size=batch_size)
+    links = align_word_lists(nlp.get_pipe(name), sources, targets, **options)
+    if reverse_model is not None:
+        reverse_nlp, reverse_name = _load(reverse_model, "")
+        reverse = align_word_lists(reverse_nlp.get_pipe(reverse_name), targets, sources, **options)
+        links = [symmetrize(f, flip(r), symmetrize_how) for f, r in zip(links, reverse)]
+    text = "".join(format_pharaoh(pair_links) + "\n" for pair_links in links)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf8")
+
+
+@app.command("evaluate-alignment")
+def evaluate_alignment(
+    gold: Path = typer.Argument(..., help="Gold links, .talp format (1-based; i-j sure, ipj possible)."),
+    predicted: Path = typer.Argument(..., help="Predicted links, 0-based pharaoh (what `align` writes)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the scores as JSON here."),
+) -> None:
+    """Alignment error rate, precision and recall against gold links."""
+    from .alignment import read_gold, read_pharaoh, score_alignments
+    from .alignment.aer import AlignmentFileError
+
+    try:
+        scores = score_alignments(read_pharaoh(predicted), read_gold(gold))
+    except AlignmentFileError as error:
+        raise typer.BadParameter(str(error)) from None
+    typer.echo(
+        f"AER {100 * scores.aer:.2f}  precision {100 * scores.precision:.2f}  "
+        f"recall {100 * scores.recall:.2f}  ({scores.n_sentences} pairs, "
+        f"{scores.n_predicted} predicted links, {scores.n_sure} sure gold links)"
+    )
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(scores.to_dict(), indent=2) + "\n", encoding="utf8")
 
 
 if __name__ == "__main__":

@@ -79,6 +79,11 @@ class Errors(metaclass=_ErrorsWithCodes):
     E013 = (
         "{setting} must be {constraint}; got {value!r}."
     )
+    E014 = (
+        "Component '{name}': align() got {n_docs} source Docs but {n_targets} "
+        "targets. Give one target (a string, a list of words or a Doc) per Doc, "
+        "in the same order."
+    )
 
 
 class Warnings:

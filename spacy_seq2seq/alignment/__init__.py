@@ -1,5 +1,13 @@
-"""Word-level alignment from piece-level attention (no torch needed)."""
+"""Word alignment: from piece attention to word links, symmetrization of two
+directions, AER scoring, projection of spans (no torch needed)."""
 
-from .words import argmax_alignment, pool_attention, spans_to_words
+from .aer import AlignmentScores, format_pharaoh, read_gold, read_pharaoh, score_alignments
+from .links import ALIGNMENT_METHODS, argmax_alignment, step_rows, word_links
+from .symmetrize import SYMMETRIZATIONS, flip, symmetrize
+from .words import pool_attention, spans_to_words
 
-__all__ = ["argmax_alignment", "pool_attention", "spans_to_words"]
+__all__ = [
+    "ALIGNMENT_METHODS", "AlignmentScores", "SYMMETRIZATIONS", "argmax_alignment",
+    "flip", "format_pharaoh", "pool_attention", "read_gold", "read_pharaoh",
+    "score_alignments", "spans_to_words", "step_rows", "symmetrize", "word_links",
+]

@@ -19,15 +19,17 @@ def spans_to_words(piece_spans: Sequence[Span], word_spans: Sequence[Span]) -> L
 
     piece_spans (Sequence[Tuple[int, int]]): (start, end) character span per piece.
     word_spans (Sequence[Tuple[int, int]]): (start, end) character span per word.
-    RETURNS (List[List[int]]): Piece indices per word (a piece spanning two
-        words, like "▁cat." split into "cat" and ".", belongs to both).
+    RETURNS (List[List[int]]): Piece indices per word. A piece spanning two
+        words, like "▁cat." split into "cat" and ".", belongs to both; a
+        bare word-boundary piece ("▁", no characters of its own) belongs to
+        the word that starts where it ends, since it opens that word.
     """
     pieces_per_word: List[List[int]] = [[] for _ in word_spans]
     for piece_index, (p_start, p_end) in enumerate(piece_spans):
-        if p_end <= p_start:
-            continue
         for word_index, (w_start, w_end) in enumerate(word_spans):
-            if p_start < w_end and w_start < p_end:
+            overlaps = p_start < w_end and w_start < p_end
+            opens = p_end <= p_start and w_start == p_start
+            if overlaps or opens:
                 pieces_per_word[word_index].append(piece_index)
     return pieces_per_word
 
@@ -59,19 +61,3 @@ def pool_attention(
             words[word_index] = by_token[list(pieces)].mean(axis=0)
     return words
 
-
-def argmax_alignment(word_attention: numpy.ndarray) -> List[Tuple[int, int]]:
-    """Link each target word to the source token it attends to most.
-
-    word_attention (numpy.ndarray): Shape: (n_tgt_words, n_src_tokens).
-    RETURNS (List[Tuple[int, int]]): (source_i, target_j) pairs, sorted;
-        target words with no attention on any token get no link.
-    """
-    links = []
-    if word_attention.size == 0:
-        return links
-    best = word_attention.argmax(axis=1)
-    for target_j, source_i in enumerate(best.tolist()):
-        if word_attention[target_j, source_i] > 0.0:
-            links.append((int(source_i), target_j))
-    return sorted(links)

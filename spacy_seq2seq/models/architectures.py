@@ -10,7 +10,9 @@ One model, two kinds of input (dispatch on the input type, not a mode string):
 - `TrainBatch`  -> `TeacherForced` (logits for the loss; differentiable when
   is_train is True),
 - `DecodeBatch` -> `List[List[Decoded]]` (n-best per document from greedy
-  or beam search, no gradients; see `decoding.py`).
+  or beam search, no gradients; see `decoding.py`),
+- `ForcedBatch` -> `List[Forced]` (attention and scores over given outputs,
+  for forced alignment; see `forced.py`).
 """
 
 from typing import Any, Callable, Tuple
@@ -22,11 +24,13 @@ from thinc.api import ArgsKwargs, Model, PyTorchShim
 from ..errors import Errors, check_choice
 from .converters import pad_ids
 from .decoding import decode
+from .forced import force
 from .pytorch import ATTENTION_TYPES, CELL_TYPES, RNNAttnSeq2Seq, Seq2SeqConfig
 from .quantization import forget_int8_copy
 from .serialization import load_module_bytes, module_to_bytes
 from .types import (
     DecodeBatch,
+    ForcedBatch,
     LossGradient,
     Seq2SeqInT,
     Seq2SeqModelT,
@@ -129,7 +133,11 @@ def forward(model: Seq2SeqModelT, batch: Seq2SeqInT, is_train: bool) -> Tuple[An
         if is_train:
             raise ValueError("A DecodeBatch can only be predicted, not trained on.")
         return decode(model.shims[0], batch), _no_backprop
-    raise TypeError(f"Expected a TrainBatch or DecodeBatch, got {type(batch).__name__}.")
+    if isinstance(batch, ForcedBatch):
+        if is_train:
+            raise ValueError("A ForcedBatch can only be predicted, not trained on.")
+        return force(model.shims[0], batch), _no_backprop
+    raise TypeError(f"Expected a TrainBatch, DecodeBatch or ForcedBatch, got {type(batch).__name__}.")
 
 
 def _no_backprop(d_output: Any) -> None:

@@ -71,8 +71,10 @@ class Decoded:
     ids (List[int]): Output piece ids, EOS excluded.
     score (float): Log-probability of the output (EOS included), divided by
         the length penalty when there is one.
-    attention (Optional[numpy.ndarray]): Weights over the source pieces for
-        each output piece. Shape: (len(ids), len(src)); None without attention.
+    attention (Optional[numpy.ndarray]): Weights over the source pieces at
+        each decoder step, the EOS step last (row t outputs piece t; see
+        `alignment.links` for how rows become links).
+        Shape: (len(ids) + 1, len(src)); None without attention.
     at_length_limit (bool): The output reached its most allowed pieces, so
         it may have been cut off.
     """
@@ -81,6 +83,35 @@ class Decoded:
     score: float
     attention: Optional[numpy.ndarray]
     at_length_limit: bool = False
+
+
+@dataclass
+class ForcedBatch:
+    """Forced alignment input: score and attend over GIVEN outputs.
+
+    src (Sequence[numpy.ndarray]): Source piece ids per pair, EOS-terminated.
+    tgt (Sequence[numpy.ndarray]): Target piece ids per pair, without BOS/EOS.
+    max_batch_items (int): Budget of padded pieces per sub-batch.
+    """
+
+    src: Sequence[numpy.ndarray]
+    tgt: Sequence[numpy.ndarray]
+    max_batch_items: int
+
+
+@dataclass
+class Forced:
+    """One forced pair.
+
+    log_probs (numpy.ndarray): Log-probability of each target piece and of
+        the final EOS (PAD and BOS excluded from the softmax, as in search).
+        Shape: (len(tgt) + 1,).
+    attention (Optional[numpy.ndarray]): As `Decoded.attention`.
+        Shape: (len(tgt) + 1, len(src)); None without attention.
+    """
+
+    log_probs: numpy.ndarray
+    attention: Optional[numpy.ndarray]
 
 
 @dataclass
@@ -110,7 +141,8 @@ class LossGradient:
     loss: Any
 
 
-Seq2SeqInT = Union[TrainBatch, DecodeBatch]
+Seq2SeqInT = Union[TrainBatch, DecodeBatch, ForcedBatch]
 # Decoding gives, per document, its n-best outputs (best first).
-Seq2SeqOutT = Union[TeacherForced, List[List[Decoded]]]
+# Forced alignment gives one Forced per pair.
+Seq2SeqOutT = Union[TeacherForced, List[List[Decoded]], List[Forced]]
 Seq2SeqModelT = Model[Seq2SeqInT, Seq2SeqOutT]

@@ -13,6 +13,17 @@ For ``field = "translation"``:
 - ``doc._.translation_nbest_tokens``, ``..._nbest_alignment``,
   ``..._nbest_attention``: the same three values for every n-best entry.
 
+Computed from those values (getters, nothing stored; see
+`alignment/projection.py`):
+
+- ``doc._.translation_doc`` (Optional[Doc]): the output as a Doc of the
+  target language (a new Doc per access).
+- ``token._.translation_aligned`` (List[int]): target word indices linked to
+  this source token.
+- ``span._.translation_projection`` (Optional[Span]): the target-side span
+  covering the words linked to this source span (on a new target Doc; use
+  `project_spans` to put many spans on one).
+
 Why getters and setters instead of plain ``default=None`` extensions: values
 must survive ``DocBin(store_user_data=True)`` and ``Doc.to_bytes`` unchanged, but
 msgpack turns tuples into lists (``Doc.to_bytes``) or lists into tuples
@@ -25,7 +36,9 @@ carries the raw values.
 
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from ..alignment.projection import aligned_targets, project_span, target_doc
 
 TEXT_SUFFIX = ""
 TOKENS_SUFFIX = "_tokens"
@@ -35,6 +48,13 @@ NBEST_SUFFIX = "_nbest"
 NBEST_TOKENS_SUFFIX = "_nbest_tokens"
 NBEST_ALIGNMENT_SUFFIX = "_nbest_alignment"
 NBEST_ATTENTION_SUFFIX = "_nbest_attention"
+TARGET_DOC_SUFFIX = "_doc"
+ALIGNED_SUFFIX = "_aligned"
+PROJECTION_SUFFIX = "_projection"
+
+# The target language of each field, for the target Doc getters; set by the
+# component that writes the field.
+_TARGET_LANGS: Dict[str, str] = {}
 
 
 def _storage_key(name: str) -> Tuple[str, str, None, None]:
@@ -145,7 +165,7 @@ def extension_names(field: str) -> Dict[str, str]:
     }
 
 
-def install_extensions(field: str) -> None:
+def install_extensions(field: str, tgt_lang: Optional[str] = None) -> None:
     """Register the Doc extensions for `field`; safe to call many times.
 
     An extension that already exists (e.g. `doc._.translation` from spacy-llm,
@@ -153,6 +173,9 @@ def install_extensions(field: str) -> None:
     the same user_data key, so both read and write the same data.
 
     field (str): The component's `field` setting.
+    tgt_lang (Optional[str]): The output language; given, the target-side
+        getters (`{field}_doc`, `token._.{field}_aligned`,
+        `span._.{field}_projection`) are registered too.
     """
     for suffix, normalize in _NORMALIZERS.items():
         name = field + suffix
@@ -162,3 +185,20 @@ def install_extensions(field: str) -> None:
                 getter=_make_getter(name, normalize),
                 setter=_make_setter(name, normalize),
             )
+    if tgt_lang is None:
+        return
+    _TARGET_LANGS[field] = tgt_lang
+
+    def get_target_doc(doc: Doc) -> Optional[Doc]:
+        return target_doc(doc, field, _TARGET_LANGS[field])
+
+    def get_projection(span: Span) -> Optional[Span]:
+        target = get_target_doc(span.doc)
+        return None if target is None else project_span(span, field, target)
+
+    if not Doc.has_extension(field + TARGET_DOC_SUFFIX):
+        Doc.set_extension(field + TARGET_DOC_SUFFIX, getter=get_target_doc)
+    if not Token.has_extension(field + ALIGNED_SUFFIX):
+        Token.set_extension(field + ALIGNED_SUFFIX, getter=lambda token: aligned_targets(token, field))
+    if not Span.has_extension(field + PROJECTION_SUFFIX):
+        Span.set_extension(field + PROJECTION_SUFFIX, getter=get_projection)

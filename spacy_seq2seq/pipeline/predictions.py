@@ -8,7 +8,7 @@ import numpy
 import spacy
 from spacy.tokens import Doc
 
-from ..alignment import argmax_alignment, pool_attention, spans_to_words
+from ..alignment import pool_attention, spans_to_words, step_rows, word_links
 from ..models import Decoded
 from ..vocab import EOS_ID, PieceVocab
 
@@ -103,6 +103,38 @@ class TargetWords:
         return words, spans
 
 
+@dataclass(frozen=True)
+class AlignmentSettings:
+    """How attention becomes word links (see `alignment.links`).
+
+    method (str): "argmax", "shift", "threshold" or "shift_threshold".
+    threshold (float): Least attention for a link, threshold methods only.
+    """
+
+    method: str = "argmax"
+    threshold: float = 0.5
+
+
+def word_alignment(
+    doc: Doc,
+    source: EncodedSource,
+    piece_attention: numpy.ndarray,
+    pieces_per_word: Sequence[Sequence[int]],
+    alignment: AlignmentSettings,
+) -> Tuple[List[Tuple[int, int]], numpy.ndarray]:
+    """Piece attention (one row per decoder step, EOS step last) -> word
+    links by the configured method, and the word-level attention of the
+    steps that output each word (what the Doc stores and shows)."""
+    n_pieces = piece_attention.shape[0] - 1
+    word_attention = pool_attention(piece_attention[:n_pieces], source.owners, len(doc), pieces_per_word)
+    if alignment.method in ("argmax", "threshold"):
+        linked = word_attention
+    else:
+        rows = step_rows(piece_attention, alignment.method)
+        linked = pool_attention(rows, source.owners, len(doc), pieces_per_word)
+    return word_links(linked, alignment.method, alignment.threshold), word_attention
+
+
 def to_prediction(
     doc: Doc,
     source: EncodedSource,
@@ -111,13 +143,14 @@ def to_prediction(
     tgt_pieces: PieceVocab,
     target_words: TargetWords,
     store_attention: bool,
+    alignment: AlignmentSettings,
 ) -> Seq2SeqPrediction:
     """The n-best outputs of one source (best first) -> the best prediction,
     carrying all of them in `nbest`."""
     candidates = [
         _to_candidate(
             doc, source, output, tgt_pieces=tgt_pieces, target_words=target_words,
-            store_attention=store_attention,
+            store_attention=store_attention, alignment=alignment,
         )
         for output in outputs
     ]
@@ -134,16 +167,15 @@ def _to_candidate(
     tgt_pieces: PieceVocab,
     target_words: TargetWords,
     store_attention: bool,
+    alignment: AlignmentSettings,
 ) -> Seq2SeqPrediction:
     """Decoded pieces -> text, words, word alignment and word attention."""
     text, piece_spans = tgt_pieces.decode(output.ids)
     words, word_spans = target_words(text)
     if output.attention is None:
         return Seq2SeqPrediction(text, words, [], None, output.score)
-    word_attention = pool_attention(
-        output.attention, source.owners, len(doc), spans_to_words(piece_spans, word_spans)
+    links, word_attention = word_alignment(
+        doc, source, output.attention, spans_to_words(piece_spans, word_spans), alignment
     )
     attention = word_attention.tolist() if store_attention else None
-    return Seq2SeqPrediction(
-        text, words, argmax_alignment(word_attention), attention, output.score
-    )
+    return Seq2SeqPrediction(text, words, links, attention, output.score)

@@ -41,9 +41,18 @@ from ..models.serialization import (
     load_module_bytes,
     module_to_bytes,
 )
+from ..alignment import ALIGNMENT_METHODS
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .extensions import extension_names, install_extensions
-from .predictions import Seq2SeqPrediction, TargetWords, encode_source, to_prediction
+from .forced import forced_predictions
+from .predictions import (
+    AlignmentSettings,
+    Seq2SeqPrediction,
+    TargetWords,
+    encode_source,
+    to_prediction,
+)
+from .targets import Target
 from .scoring import score_outputs
 from .segments import encode_parts, stitch
 
@@ -68,6 +77,7 @@ DECODING_SETTINGS = frozenset({
     "beam_size", "n_best", "length_alpha", "min_output_length", "min_output_ratio",
     "max_output_length", "max_output_ratio", "no_repeat_ngram_size",
     "max_src_length", "max_batch_items", "quantize", "store_attention",
+    "alignment_method", "alignment_threshold",
 })
 
 WEIGHTS_FILE = "model.safetensors"
@@ -99,6 +109,8 @@ TGT_PIECES_FILE = "tgt_pieces.model"
         "max_batch_items": 4096,
         "quantize": "none",
         "store_attention": True,
+        "alignment_method": "argmax",
+        "alignment_threshold": 0.5,
     },
     # Keep the best model by BLEU; chrF is reported alongside.
     default_score_weights={"translation_bleu": 1.0, "translation_chrf": 0.0},
@@ -126,6 +138,8 @@ def make_seq2seq_attn(
     max_batch_items: int,
     quantize: str,
     store_attention: bool,
+    alignment_method: str,
+    alignment_threshold: float,
 ) -> "Seq2SeqAttn":
     """Create a `seq2seq_attn` component. Settings are documented on `Seq2SeqAttn`."""
     return Seq2SeqAttn(
@@ -151,6 +165,8 @@ def make_seq2seq_attn(
         max_batch_items=max_batch_items,
         quantize=quantize,
         store_attention=store_attention,
+        alignment_method=alignment_method,
+        alignment_threshold=alignment_threshold,
     )
 
 
@@ -189,8 +205,12 @@ class Seq2SeqAttn(TrainablePipe):
     quantize (str): "none", or "int8" to decode on CPU with a dynamically
         quantized copy of the network (faster; weights stay fp32 on disk).
     store_attention (bool): Keep the word-level attention matrices on the Doc.
+    alignment_method (str): How attention becomes word links: "argmax",
+        "shift", "threshold" or "shift_threshold" (see `alignment.links`).
+    alignment_threshold (float): Least attention for a link, for the
+        threshold methods.
 
-    Decoding settings (beam_size to store_attention) say how to apply the
+    Decoding settings (beam_size to alignment_threshold) say how to apply the
     model, not what it learned: loading weights keeps the receiving
     component's values, so they can be changed at load time with
     `spacy.load(path, config={"components": {name: {"beam_size": 1}}})`.
@@ -221,6 +241,8 @@ class Seq2SeqAttn(TrainablePipe):
         max_batch_items: int = 4096,
         quantize: str = "none",
         store_attention: bool = True,
+        alignment_method: str = "argmax",
+        alignment_threshold: float = 0.5,
     ) -> None:
         if not isinstance(field, str) or not field.isidentifier():
             raise ValueError(Errors.E006.format(field=field, name=name))
@@ -238,6 +260,8 @@ class Seq2SeqAttn(TrainablePipe):
             max_batch_items=max_batch_items,
         )
         check_choice("quantize", quantize, QUANTIZE_OPTIONS)
+        check_choice("alignment_method", alignment_method, ALIGNMENT_METHODS)
+        _check_range("alignment_threshold", alignment_threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
         for setting, value in (("src_vocab_size", src_vocab_size), ("tgt_vocab_size", tgt_vocab_size)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(Errors.E013.format(setting=setting, constraint="a positive integer", value=value))
@@ -270,11 +294,13 @@ class Seq2SeqAttn(TrainablePipe):
             "max_batch_items": max_batch_items,
             "quantize": quantize,
             "store_attention": store_attention,
+            "alignment_method": alignment_method,
+            "alignment_threshold": alignment_threshold,
         }
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
         self._target_words = TargetWords(tgt_lang)
-        install_extensions(field)
+        install_extensions(field, tgt_lang)
         install_fork_guard()  # nlp.pipe(n_process=N) forks; see forking.py
 
     # -- settings ---------------------------------------------------------
@@ -299,11 +325,11 @@ class Seq2SeqAttn(TrainablePipe):
     # -- applying ---------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        install_extensions(self.field)  # worker processes start without them
+        install_extensions(self.field, self.cfg["tgt_lang"])  # worker processes start without them
         return super().__call__(doc)
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
-        install_extensions(self.field)
+        install_extensions(self.field, self.cfg["tgt_lang"])
         return super().pipe(stream, batch_size=batch_size)
 
     def predict(self, docs: Iterable[Doc]) -> List[Seq2SeqPrediction]:
@@ -339,6 +365,7 @@ class Seq2SeqAttn(TrainablePipe):
             by_doc[i].append(to_prediction(
                 docs[i], part, outputs, tgt_pieces=self.tgt_pieces,
                 target_words=self._target_words, store_attention=store_attention,
+                alignment=self._alignment_settings(),
             ))
         for i, doc_predictions in enumerate(by_doc):
             if doc_predictions:
@@ -368,6 +395,56 @@ class Seq2SeqAttn(TrainablePipe):
             max_length=cfg["max_output_length"], max_length_ratio=cfg["max_output_ratio"],
             no_repeat_ngram_size=cfg["no_repeat_ngram_size"], quantize=cfg["quantize"],
         )
+
+    def _alignment_settings(
+        self, method: Optional[str] = None, threshold: Optional[float] = None
+    ) -> AlignmentSettings:
+        method = self.cfg["alignment_method"] if method is None else method
+        threshold = self.cfg["alignment_threshold"] if threshold is None else threshold
+        check_choice("alignment_method", method, ALIGNMENT_METHODS)
+        _check_range("alignment_threshold", threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
+        return AlignmentSettings(method=method, threshold=threshold)
+
+    def align(
+        self,
+        docs: Iterable[Doc],
+        targets: Iterable[Target],
+        *,
+        method: Optional[str] = None,
+        threshold: Optional[float] = None,
+    ) -> List[Doc]:
+        """Forced alignment: write the extensions for GIVEN outputs, no decoding.
+
+        Each Doc gets its target as `doc._.{field}` and `{field}_tokens`,
+        the word links and attention the model has over it, and in
+        `{field}_nbest` its score (log-probability, length-penalised as in
+        search). Docs are not split by `max_src_length` here.
+
+        docs (Iterable[Doc]): Source Docs (tokenised as you want them
+            indexed: `Doc(vocab, words=...)` keeps pre-tokenised input).
+        targets (Iterable[Union[str, List[str], Doc]]): One per Doc: a text
+            (split into words by the `tgt_lang` tokenizer), a list of words
+            (kept exactly), or a Doc (its non-space tokens).
+        method (Optional[str]): Overrides `alignment_method`.
+        threshold (Optional[float]): Overrides `alignment_threshold`.
+        RETURNS (List[Doc]): The Docs, annotated.
+        """
+        docs, targets = list(docs), list(targets)
+        if len(docs) != len(targets):
+            raise ValueError(Errors.E014.format(name=self.name, n_docs=len(docs), n_targets=len(targets)))
+        install_extensions(self.field, self.cfg["tgt_lang"])
+        if not docs:
+            return docs
+        self._require_initialized()
+        assert self.src_pieces is not None and self.tgt_pieces is not None
+        predictions = forced_predictions(
+            self.model, docs, targets, src_pieces=self.src_pieces, tgt_pieces=self.tgt_pieces,
+            target_words=self._target_words, alignment=self._alignment_settings(method, threshold),
+            store_attention=self.cfg["store_attention"], length_alpha=self.cfg["length_alpha"],
+            max_batch_items=self.cfg["max_batch_items"],
+        )
+        self.set_annotations(docs, predictions)
+        return docs
 
     def set_annotations(self, docs: Iterable[Doc], predictions: List[Seq2SeqPrediction]) -> None:
         """Write predictions to the Doc extensions.
@@ -557,7 +634,7 @@ class Seq2SeqAttn(TrainablePipe):
         if "cfg" in parts:
             saved = srsly.json_loads(parts["cfg"])
             self.cfg.update({key: value for key, value in saved.items() if key not in DECODING_SETTINGS})
-            install_extensions(self.field)
+            install_extensions(self.field, self.cfg["tgt_lang"])
             self._target_words = TargetWords(self.cfg["tgt_lang"])
         if WEIGHTS_FILE not in parts:
             return  # saved before initialize(): nothing learned yet

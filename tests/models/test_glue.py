@@ -159,7 +159,7 @@ def test_learns_a_reversal_task():
     ]
     assert [d.ids for d in decoded] == [t for _, t in pairs]
     for (src, tgt), result in zip(pairs, decoded):
-        assert result.attention.shape == (len(tgt), len(src))
+        assert result.attention.shape == (len(tgt) + 1, len(src))  # + the EOS step
         assert result.score < 0.0
     # Decoding put the module back in training mode.
     assert get_torch_module(model).training

@@ -1,5 +1,6 @@
 """Toy data and helpers shared by the pipeline tests."""
 
+import random
 from typing import Dict, List, Tuple
 
 import spacy
@@ -63,3 +64,47 @@ def train_toy(
 def outputs(doc, field: str = "translation") -> Tuple:
     """All extension values of a Doc, for exact comparisons."""
     return tuple(doc._.get(name) for name in extension_names(field).values())
+
+
+# Word-for-word number translation with the order reversed: the right word
+# alignment of every pair is known (source i <-> target n - 1 - i), and a
+# small attention model learns it exactly in a few seconds.
+NUMBERS_FR = "un deux trois quatre cinq six sept huit".split()
+NUMBERS_EN = "one two three four five six seven eight".split()
+
+
+def reversal_pairs(n_pairs: int = 80, seed: int = 0) -> List[Tuple[str, str]]:
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(n_pairs):
+        words = [rng.randrange(len(NUMBERS_FR)) for _ in range(rng.randint(3, 6))]
+        pairs.append((
+            " ".join(NUMBERS_FR[w] for w in words),
+            " ".join(NUMBERS_EN[w] for w in reversed(words)),
+        ))
+    return pairs
+
+
+def reversed_links(n_words: int) -> List[Tuple[int, int]]:
+    return [(i, n_words - 1 - i) for i in range(n_words)]
+
+
+def train_reversal(n_steps: int = 150, seed: int = 0, swap: bool = False) -> Language:
+    """A blank pipeline whose seq2seq_attn learned `reversal_pairs`:
+    French -> English, or English -> French with `swap`."""
+    fix_random_seed(seed)
+    torch.manual_seed(seed)
+    pairs = reversal_pairs()
+    if swap:
+        pairs = [(tgt, src) for src, tgt in pairs]
+    nlp = spacy.blank("en" if swap else "fr")
+    nlp.add_pipe("seq2seq_attn", config={
+        "tgt_lang": "fr" if swap else "en", "src_vocab_size": 40, "tgt_vocab_size": 40, "beam_size": 1,
+        "model": {"embed_width": 32, "hidden_width": 64, "dropout_prob": 0.0},
+    })
+    examples = make_examples(nlp, pairs)
+    nlp.initialize(lambda: examples)
+    optimizer = Adam(0.01)
+    for _ in range(n_steps):
+        nlp.update(examples, sgd=optimizer)
+    return nlp

@@ -112,9 +112,10 @@ def test_every_nbest_hypothesis_agrees_with_teacher_forcing(cell, attention):
             if attention == "none":
                 assert hypothesis.attention is None
             else:
-                assert hypothesis.attention.shape == (len(hypothesis.ids), len(src_row))
+                # One row per step, the EOS step included.
+                assert hypothesis.attention.shape == (len(hypothesis.ids) + 1, len(src_row))
                 torch.testing.assert_close(
-                    hypothesis.attention, weights[: len(hypothesis.ids)], atol=1e-5, rtol=1e-5
+                    hypothesis.attention, weights[: len(hypothesis.ids) + 1], atol=1e-5, rtol=1e-5
                 )
             n_checked += 1
         scores = [h.score for h in nbest]

@@ -115,7 +115,7 @@ def _beam_search(
         to_finish = is_eos & (ranks < K) & torch.isfinite(top_scores)
         _finish(
             finished, to_finish, top_scores, source_rows, live, history, attention,
-            src_lengths, step, length_alpha,
+            weights, src_lengths, step, length_alpha,
         )
 
         # The best candidate that goes on, as if it ended now.
@@ -163,11 +163,13 @@ def _finish(
     live: Tensor,
     history: Tensor,
     attention: Optional[Tensor],
+    weights: Optional[Tensor],
     src_lengths: Tensor,
     step: int,
     length_alpha: float,
 ) -> None:
-    """Store the candidates that end with EOS as finished hypotheses."""
+    """Store the candidates that end with EOS as finished hypotheses, with
+    the attention of their history plus that of this (the EOS) step."""
     positions = to_finish.nonzero().tolist()
     if not positions:
         return
@@ -177,10 +179,13 @@ def _finish(
         sentence = live_list[sentence_index]
         row = int(source_rows[sentence_index, rank])
         score = float(top_scores[sentence_index, rank]) / penalty
-        weights = None
-        if attention is not None:
-            weights = attention[row, :, : int(src_lengths[sentence])].cpu()
-        hypothesis = Hypothesis(ids=history[row].tolist(), score=score, attention=weights)
+        row_attention = None
+        if attention is not None and weights is not None:
+            src_length = int(src_lengths[sentence])
+            row_attention = torch.cat(
+                [attention[row, :, :src_length], weights[row, :src_length].unsqueeze(0)]
+            ).cpu()
+        hypothesis = Hypothesis(ids=history[row].tolist(), score=score, attention=row_attention)
         # The count breaks ties: earlier (higher-ranked) finishes first.
         finished[sentence].append((score, len(finished[sentence]), hypothesis))
 

@@ -26,8 +26,11 @@ class Hypothesis:
     score (float): Ranking score: the sum of the log-probabilities of the
         pieces and of EOS, divided by the length penalty (1 without one).
     attention (Optional[Tensor]): Weights over the source pieces (EOS column
-        included) for each output piece; None without attention.
-        Shape: (len(ids), src_length).
+        included) at each decoder step, the EOS step last: row t is the step
+        that output piece t, so its input was piece t - 1 (BOS for t = 0).
+        Word alignment reads rows 0..n-1 ("argmax") or, shifted, rows 1..n
+        (the step where piece t is the input). None without attention.
+        Shape: (len(ids) + 1, src_length).
     """
 
     ids: List[int]
@@ -244,8 +247,9 @@ def _collect(
     hypotheses = []
     for row in range(batch):
         n = lengths[row]
+        # Row n is the EOS step (always taken: EOS is forced at the limit).
         attention = (
-            weights_cpu[row, :n, : src_lengths_list[row]] if weights_cpu is not None else None
+            weights_cpu[row, : n + 1, : src_lengths_list[row]] if weights_cpu is not None else None
         )
         score = scores_list[row] / length_penalty(n + 1, length_alpha)
         hypotheses.append(Hypothesis(ids=ids_cpu[row, :n].tolist(), score=score, attention=attention))
