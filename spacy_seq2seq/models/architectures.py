@@ -17,6 +17,7 @@ One model, two kinds of input (dispatch on the input type, not a mode string):
 
 from typing import Any, Callable, Tuple
 
+import numpy
 import torch
 from spacy.util import registry
 from thinc.api import ArgsKwargs, Model, PyTorchShim
@@ -161,7 +162,7 @@ def _teacher_forced(
         result, torch_backprop = shim.predict(inputs), None
     output = TeacherForced(
         logits=result.logits, tgt_out=tgt_out, attention=result.attention,
-        pad_id=config.pad_id,
+        pad_id=config.pad_id, guide=_pad_guide(batch, tgt_out.shape[1], src_ids.shape[1], device),
     )
 
     def backprop(d_output: LossGradient) -> TrainBatch:
@@ -172,3 +173,14 @@ def _teacher_forced(
         return batch
 
     return output, backprop
+
+
+def _pad_guide(batch: TrainBatch, tgt_len: int, src_len: int, device) -> Any:
+    """Guided-alignment targets as one zero-padded tensor, or None."""
+    if batch.guide is None or all(g is None for g in batch.guide):
+        return None
+    guide = numpy.zeros((len(batch.tgt), tgt_len, src_len), dtype=numpy.float32)
+    for row, matrix in enumerate(batch.guide):
+        if matrix is not None:
+            guide[row, : matrix.shape[0], : matrix.shape[1]] = matrix
+    return torch.as_tensor(guide, device=device)

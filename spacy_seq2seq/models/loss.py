@@ -2,23 +2,34 @@
 
 from typing import Tuple
 
-from .pytorch.loss import label_smoothed_nll
+from .pytorch.loss import guided_alignment_ce, label_smoothed_nll
 from .types import LossGradient, TeacherForced
 
 
 def teacher_forced_loss(
-    output: TeacherForced, *, label_smoothing: float
+    output: TeacherForced, *, label_smoothing: float, guided_alignment_weight: float = 0.0
 ) -> Tuple[float, int, LossGradient]:
-    """Mean label-smoothed cross-entropy per real target piece.
+    """Mean label-smoothed cross-entropy per real target piece, plus (with
+    a guide in the output and a positive weight) the weighted mean
+    guided-alignment cross-entropy per guided decoder step.
 
     output (TeacherForced): From the model's teacher-forced pass.
     label_smoothing (float): Mass spread over the vocabulary (0 disables).
-    RETURNS (Tuple[float, int, LossGradient]): The mean loss, the number of
-        target pieces it averages over, and the gradient handle for backprop.
+    guided_alignment_weight (float): Weight of the alignment term.
+    RETURNS (Tuple[float, int, LossGradient]): The loss, the number of
+        target pieces the main term averages over, and the gradient handle.
     """
     loss_sum, n_tokens = label_smoothed_nll(
         output.logits, output.tgt_out,
         pad_id=output.pad_id, label_smoothing=label_smoothing,
     )
     loss = loss_sum / max(n_tokens, 1)
+    if guided_alignment_weight > 0 and output.guide is not None:
+        if output.attention is None:
+            raise ValueError(
+                "guided_alignment_weight > 0 needs a model with attention; this one "
+                'has attention = "none". Set guided_alignment_weight = 0.0 or choose an attention type.'
+            )
+        guided_sum, n_guided = guided_alignment_ce(output.attention, output.guide)
+        loss = loss + guided_alignment_weight * guided_sum / max(n_guided, 1)
     return float(loss.detach()), n_tokens, LossGradient(loss=loss)

@@ -14,10 +14,15 @@ class TrainBatch:
     src (Sequence[numpy.ndarray]): Source piece ids per example, EOS-terminated.
     tgt (Sequence[numpy.ndarray]): Gold target piece ids per example, without
         BOS/EOS (the model adds them).
+    guide (Optional[Sequence[Optional[numpy.ndarray]]]): For guided
+        alignment: per example, the attention each decoder step should have
+        (rows summing to 1; all-zero rows are not guided), or None for an
+        example without gold links. Shape: (len(tgt) + 1, len(src)).
     """
 
     src: Sequence[numpy.ndarray]
     tgt: Sequence[numpy.ndarray]
+    guide: Optional[Sequence[Optional[numpy.ndarray]]] = None
 
 
 @dataclass(frozen=True)
@@ -123,12 +128,15 @@ class TeacherForced:
     tgt_out (Any): torch tensor of gold next pieces, padded. Shape: (batch, tgt_len).
     attention (Any): torch tensor or None. Shape: (batch, tgt_len, src_len).
     pad_id (int): The padding id in `tgt_out`.
+    guide (Any): torch tensor of guided-alignment targets (zeros where not
+        guided) or None. Shape: (batch, tgt_len, src_len).
     """
 
     logits: Any
     tgt_out: Any
     attention: Any
     pad_id: int
+    guide: Any = None
 
 
 @dataclass

@@ -52,7 +52,7 @@ from .predictions import (
     encode_source,
     to_prediction,
 )
-from .targets import Target
+from .targets import Target, forced_target, guide_matrix
 from .scoring import score_outputs
 from .segments import encode_parts, stitch
 
@@ -97,6 +97,7 @@ TGT_PIECES_FILE = "tgt_pieces.model"
         "joint_vocab": False,
         "character_coverage": 1.0,
         "label_smoothing": 0.1,
+        "guided_alignment_weight": 0.0,
         "beam_size": 5,
         "n_best": 1,
         "length_alpha": 0.6,
@@ -126,6 +127,7 @@ def make_seq2seq_attn(
     joint_vocab: bool,
     character_coverage: float,
     label_smoothing: float,
+    guided_alignment_weight: float,
     beam_size: int,
     n_best: int,
     length_alpha: float,
@@ -153,6 +155,7 @@ def make_seq2seq_attn(
         joint_vocab=joint_vocab,
         character_coverage=character_coverage,
         label_smoothing=label_smoothing,
+        guided_alignment_weight=guided_alignment_weight,
         beam_size=beam_size,
         n_best=n_best,
         length_alpha=length_alpha,
@@ -188,6 +191,10 @@ class Seq2SeqAttn(TrainablePipe):
         must then be equal).
     character_coverage (float): SentencePiece character coverage.
     label_smoothing (float): Label smoothing of the training loss.
+    guided_alignment_weight (float): Weight of the guided-alignment loss,
+        which pulls the attention towards gold word links where the training
+        data has them (`reference._.{field}_alignment`, e.g. from the
+        reader's `alignment_path`); 0 turns it off.
     beam_size (int): Beam width (1 = greedy search).
     n_best (int): Outputs kept per Doc in `doc._.{field}_nbest` (<= beam_size).
     length_alpha (float): GNMT length penalty exponent for ranking outputs
@@ -229,6 +236,7 @@ class Seq2SeqAttn(TrainablePipe):
         joint_vocab: bool = False,
         character_coverage: float = 1.0,
         label_smoothing: float = 0.1,
+        guided_alignment_weight: float = 0.0,
         beam_size: int = 5,
         n_best: int = 1,
         length_alpha: float = 0.6,
@@ -252,6 +260,10 @@ class Seq2SeqAttn(TrainablePipe):
             raise ValueError(Errors.E007.format(name=name, lang=tgt_lang, error=error)) from None
         _check_range("label_smoothing", label_smoothing, 0.0, 1.0, "in [0, 1)")
         _check_range("character_coverage", character_coverage, 0.5, 1.0 + 1e-9, "in [0.5, 1]")
+        if not isinstance(guided_alignment_weight, (int, float)) or guided_alignment_weight < 0:
+            raise ValueError(Errors.E013.format(
+                setting="guided_alignment_weight", constraint="a number >= 0", value=guided_alignment_weight,
+            ))
         _check_decoding(
             beam_size=beam_size, n_best=n_best, length_alpha=length_alpha,
             min_output_length=min_output_length, min_output_ratio=min_output_ratio,
@@ -282,6 +294,7 @@ class Seq2SeqAttn(TrainablePipe):
             "joint_vocab": joint_vocab,
             "character_coverage": character_coverage,
             "label_smoothing": label_smoothing,
+            "guided_alignment_weight": guided_alignment_weight,
             "beam_size": beam_size,
             "n_best": n_best,
             "length_alpha": length_alpha,
@@ -523,7 +536,10 @@ class Seq2SeqAttn(TrainablePipe):
         output (TeacherForced): The model's teacher-forced output.
         RETURNS (Tuple[float, LossGradient]): The loss and what backprop takes.
         """
-        loss, _, gradient = teacher_forced_loss(output, label_smoothing=self.cfg["label_smoothing"])
+        loss, _, gradient = teacher_forced_loss(
+            output, label_smoothing=self.cfg["label_smoothing"],
+            guided_alignment_weight=self.cfg.get("guided_alignment_weight", 0.0),
+        )
         if numpy.isnan(loss):
             raise ValueError(Errors.E004.format(name=self.name))
         return loss, gradient
@@ -535,19 +551,30 @@ class Seq2SeqAttn(TrainablePipe):
         return value
 
     def _make_train_batch(self, examples: List[Example]) -> TrainBatch:
-        assert self.tgt_pieces is not None
-        sources, targets = [], []
+        assert self.src_pieces is not None and self.tgt_pieces is not None
+        guided = self.cfg.get("guided_alignment_weight", 0.0) > 0
+        alignment_name = self.extension_names["alignment"]
+        sources, targets, guides = [], [], []
         for index, example in enumerate(examples):
             target = self._gold_target(example, index)
             source = encode_source(example.x, self.src_pieces)
             if source is None:
                 continue
+            links = example.reference._.get(alignment_name) if guided else None
+            if links is None:
+                target_ids = numpy.asarray(self.tgt_pieces.encode_text(target), dtype=numpy.int64)
+                guides.append(None)
+            else:
+                # Gold links index whitespace words: encode the target word by word.
+                given = forced_target(target.split(), self.tgt_pieces, self._target_words)
+                target_ids = given.ids
+                guides.append(guide_matrix(links, source.owners, given.pieces_per_word, len(target_ids)))
             sources.append(source.ids)
-            targets.append(numpy.asarray(self.tgt_pieces.encode_text(target), dtype=numpy.int64))
+            targets.append(target_ids)
         n_skipped = len(examples) - len(sources)
         if n_skipped:
             warnings.warn(Warnings.W001.format(name=self.name, n_skipped=n_skipped, n_total=len(examples)))
-        return TrainBatch(src=sources, tgt=targets)
+        return TrainBatch(src=sources, tgt=targets, guide=guides if any(g is not None for g in guides) else None)
 
     def initialize(
         self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None

@@ -110,3 +110,29 @@ def _encode_run(
         return
     for word_index, owned in zip(range(start, end), spans_to_words(piece_spans, word_spans)):
         pieces_per_word[word_index].extend(offset + piece for piece in owned)
+
+
+def guide_matrix(
+    links: Sequence[Tuple[int, int]], src_owners: Sequence[int],
+    pieces_per_word: Sequence[Sequence[int]], n_pieces: int,
+) -> numpy.ndarray:
+    """Where each decoder step should attend, from gold word links.
+
+    The step that outputs a piece of target word j should attend to the
+    pieces of the source tokens linked to j, evenly; steps of unlinked words
+    and the EOS step are not guided (all-zero rows).
+
+    links (Sequence[Tuple[int, int]]): (source_i, target_j) gold links.
+    src_owners (Sequence[int]): Source token of each source piece (-1: EOS).
+    pieces_per_word (Sequence[Sequence[int]]): Target pieces of each word.
+    n_pieces (int): Target pieces in all.
+    RETURNS (numpy.ndarray): Shape: (n_target_pieces + 1, len(src_owners)).
+    """
+    owners = numpy.asarray(src_owners)
+    guide = numpy.zeros((n_pieces + 1, len(owners)), dtype=numpy.float32)
+    for i, j in links:
+        if j < len(pieces_per_word):
+            for piece in pieces_per_word[j]:
+                guide[piece] += owners == i
+    totals = guide.sum(axis=1, keepdims=True)
+    return numpy.divide(guide, totals, out=numpy.zeros_like(guide), where=totals > 0)

@@ -47,11 +47,12 @@ from typing import (
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import DocBin
+from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
 from ..errors import Errors, check_choice
 from ..pipeline.extensions import install_extensions
+from .gold_alignments import AlignmentLines, parse_links
 
 logger = logging.getLogger("spacy_seq2seq")
 
@@ -178,6 +179,8 @@ class ParallelCorpus:
         max_length: Optional[int] = None,
         limit: Optional[int] = None,
         on_malformed: str = "skip",
+        pretokenized: bool = False,
+        alignment_path: Optional[Union[str, Path]] = None,
     ) -> None:
         """Check the settings; the file itself is only opened when called.
 
@@ -196,6 +199,12 @@ class ParallelCorpus:
         limit (Optional[int]): Stop after this many examples. None or 0: no limit
             (0 as in `spacy.Corpus.v1`).
         on_malformed (str): "skip" (count and warn) or "error" (raise).
+        pretokenized (bool): Make the source Docs from the whitespace tokens
+            (`Doc(vocab, words=text.split())`) instead of the tokenizer.
+        alignment_path (Optional[Union[str, Path]]): Gold word alignments for
+            guided-alignment training: 0-based pharaoh links over whitespace
+            tokens, line N for record N; stored in
+            `reference._.{field}_alignment`. Needs `pretokenized = true`.
         """
         if path is None:
             raise ValueError(
@@ -252,6 +261,13 @@ class ParallelCorpus:
                 f"but format = {format!r} reads both sides from `path`. Remove "
                 f'tgt_path or set format = "lines".'
             )
+        if alignment_path is not None and not pretokenized:
+            raise ValueError(
+                "ParallelCorpus: `alignment_path` indexes whitespace tokens, so the "
+                "source Docs must be made from them too: set pretokenized = true."
+            )
+        self.pretokenized = pretokenized
+        self.alignment_path = Path(alignment_path) if alignment_path is not None else None
         self.path = Path(path)
         self.tgt_path = Path(tgt_path) if tgt_path is not None else None
         self.format = format
@@ -275,7 +291,7 @@ class ParallelCorpus:
         # Extensions are global state; re-installing is cheap and guards against
         # a Doc class that was reset between construction and use (e.g. tests).
         install_extensions(self.field)
-        for file in (self.path, self.tgt_path):
+        for file in (self.path, self.tgt_path, self.alignment_path):
             if file is not None and not file.is_file():
                 raise FileNotFoundError(
                     f"ParallelCorpus: corpus file not found: '{file}'. Check the "
@@ -288,8 +304,13 @@ class ParallelCorpus:
         self.stats = stats
         # closing(): stopping at `limit` must close the files now, not whenever
         # the abandoned generator happens to be collected.
-        with closing(self._records(fmt)) as records:
-            yield from self._examples(nlp, records, stats)
+        gold = AlignmentLines(self.alignment_path) if self.alignment_path is not None else None
+        try:
+            with closing(self._records(fmt)) as records:
+                yield from self._examples(nlp, records, stats, gold)
+        finally:
+            if gold is not None:
+                gold.close()
         stats.complete = True
         if stats.malformed or stats.empty or not stats.yielded:
             logger.warning(stats.summary())
@@ -297,8 +318,14 @@ class ParallelCorpus:
             logger.info(stats.summary())
 
     def _examples(
-        self, nlp: Language, records: Iterator[_Record], stats: CorpusStats
+        self, nlp: Language, records: Iterator[_Record], stats: CorpusStats,
+        gold: Optional[AlignmentLines] = None,
     ) -> Iterator[Example]:
+        def make_doc(text: str) -> Doc:
+            if self.pretokenized:
+                return Doc(nlp.vocab, words=text.split())
+            return nlp.make_doc(text)
+
         for record in records:
             if record.problem is not None:
                 self._reject(stats, record, "malformed", record.problem)
@@ -318,10 +345,19 @@ class ParallelCorpus:
             ):
                 stats.too_long += 1
                 continue
-            reference = nlp.make_doc(src)
+            links = None
+            if gold is not None:
+                links, problem = parse_links(gold.line(record.number), len(src.split()), len(tgt.split()))
+                if problem is not None:
+                    assert self.alignment_path is not None
+                    self._reject(stats, record._replace(file=self.alignment_path), "malformed", problem)
+                    continue
+            reference = make_doc(src)
             setattr(reference._, self.field, tgt)
+            if links is not None:
+                reference._.set(f"{self.field}_alignment", links)
             stats.yielded += 1
-            yield Example(nlp.make_doc(src), reference)
+            yield Example(make_doc(src), reference)
             if self.limit is not None and stats.yielded >= self.limit:
                 stats.stopped_at_limit = True
                 break
@@ -604,6 +640,8 @@ def create_parallel_corpus_reader(
     max_length: Optional[int] = None,
     limit: Optional[int] = None,
     on_malformed: OnMalformedType = "skip",
+    pretokenized: bool = False,
+    alignment_path: Optional[Path] = None,
 ) -> Callable[[Language], Iterable[Example]]:
     """Create a reader of parallel (source, target) text for `spacy train`.
 
@@ -624,6 +662,10 @@ def create_parallel_corpus_reader(
     limit (Optional[int]): Stop after this many examples per pass.
     on_malformed (str): "skip" to skip, count and warn about malformed lines and
         empty pairs; "error" to raise a ValueError naming file and line.
+    pretokenized (bool): Source Docs from whitespace tokens, not the tokenizer.
+    alignment_path (Optional[Path]): Gold word alignments (0-based pharaoh,
+        line N for record N) for guided-alignment training; needs
+        pretokenized = true. Bad or missing lines count as malformed.
     RETURNS (ParallelCorpus): A callable `(nlp) -> Iterator[Example]`; its
         `.stats` describe the most recent pass.
     """
@@ -639,6 +681,8 @@ def create_parallel_corpus_reader(
         max_length=max_length,
         limit=limit,
         on_malformed=on_malformed,
+        pretokenized=pretokenized,
+        alignment_path=alignment_path,
     )
 
 

@@ -326,3 +326,43 @@ def test_convert_to_docbin_roundtrip_with_spacy_corpus(tmp_path, nlp):
     examples = list(Corpus(output)(nlp))
     assert pairs_of(examples) == PAIRS
     assert examples[0].predicted._.translation is None
+
+
+# Gold alignments for guided training ----------------------------------------
+
+
+def test_alignment_path_fills_gold_links_and_counts_bad_lines(tmp_path):
+    from spacy_seq2seq.training import ParallelCorpus
+
+    (tmp_path / "src.txt").write_text("le chat noir\nun chien\nle chat\nun chat\n", encoding="utf8")
+    (tmp_path / "tgt.txt").write_text("the black cat\na dog\nthe cat\na cat\n", encoding="utf8")
+    # line 2: out of range; line 3: not pharaoh; line 4 missing.
+    (tmp_path / "links.txt").write_text("0-0 1-2 2-1\n0-0 5-1\n0-0 1x1\n", encoding="utf8")
+    nlp = spacy.blank("fr")
+    reader = ParallelCorpus(
+        tmp_path / "src.txt", tgt_path=tmp_path / "tgt.txt", pretokenized=True,
+        alignment_path=tmp_path / "links.txt",
+    )
+    examples = list(reader(nlp))
+    assert len(examples) == 1 and reader.stats.malformed == 3
+    assert reader.stats.malformed_lines == [2, 3, 4]
+    assert "out of range" in reader.stats.first_malformed_reason
+    assert examples[0].reference._.translation_alignment == [(0, 0), (1, 2), (2, 1)]
+    with pytest.raises(ValueError, match=r"line 2 in '.*links.txt'.*out of range"):
+        list(ParallelCorpus(
+            tmp_path / "src.txt", tgt_path=tmp_path / "tgt.txt", pretokenized=True,
+            alignment_path=tmp_path / "links.txt", on_malformed="error",
+        )(nlp))
+
+
+def test_alignment_path_needs_pretokenized_and_pretokenized_keeps_tokens(tmp_path):
+    from spacy_seq2seq.training import ParallelCorpus
+
+    (tmp_path / "pairs.tsv").write_text("l'homme mange.\tthe man eats.\n", encoding="utf8")
+    with pytest.raises(ValueError, match="pretokenized = true"):
+        ParallelCorpus(tmp_path / "pairs.tsv", alignment_path=tmp_path / "links.txt")
+    nlp = spacy.blank("fr")
+    tokenized = list(ParallelCorpus(tmp_path / "pairs.tsv")(nlp))[0]
+    kept = list(ParallelCorpus(tmp_path / "pairs.tsv", pretokenized=True)(nlp))[0]
+    assert [t.text for t in kept.reference] == ["l'homme", "mange."]
+    assert len(tokenized.reference) > 2  # the tokenizer splits them

@@ -1,7 +1,9 @@
-"""Label-smoothed cross-entropy over target pieces, padding ignored."""
+"""Training losses: label-smoothed cross-entropy over target pieces (padding
+ignored), and the guided-alignment cross-entropy on attention."""
 
 from typing import Tuple
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -28,3 +30,22 @@ def label_smoothed_nll(
         reduction="sum",
     )
     return loss, n_tokens
+
+
+def guided_alignment_ce(attention: Tensor, guide: Tensor) -> Tuple[Tensor, int]:
+    """Cross-entropy of the attention against gold alignment distributions
+    (Garg et al. 2019; Marian's guided alignment "ce" cost).
+
+    attention (Tensor): Attention weights. Shape: (batch, tgt_len, src_len).
+    guide (Tensor): Target distributions, rows summing to 1 where a step is
+        guided and all zeros where not. Same shape.
+    RETURNS (Tuple[Tensor, int]): The loss summed over guided steps, and how
+        many steps were guided.
+    """
+    guided = guide.sum(dim=-1) > 0
+    n_guided = int(guided.sum())
+    if n_guided == 0:
+        return attention.sum() * 0.0, 0
+    log_attention = torch.log(attention.clamp_min(1e-9))
+    per_step = -(guide * log_attention).sum(dim=-1)
+    return per_step[guided].sum(), n_guided

@@ -1,0 +1,57 @@
+"""Supplied word alignments for guided-alignment training.
+
+A pharaoh file (0-based `i-j` links, i = source word, j = target word, words
+being the whitespace tokens of each side) with one line per corpus record:
+line N belongs to record N (line N of the corpus files, or JSON item N).
+"""
+
+from pathlib import Path
+from typing import Iterator, List, Optional, Tuple
+
+Link = Tuple[int, int]
+
+
+class AlignmentLines:
+    """Line N of an alignment file on demand, reading forward only (the
+    corpus asks for records in increasing order)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file = path.open(encoding="utf8")
+        self._lines: Iterator[str] = iter(self._file)
+        self._number = 0
+
+    def line(self, number: int) -> Optional[str]:
+        """The text of line `number` (1-based), None past the end."""
+        text: Optional[str] = None
+        while self._number < number:
+            text = next(self._lines, None)
+            if text is None:
+                return None
+            self._number += 1
+        return None if text is None else text.rstrip("\n")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def parse_links(line: Optional[str], n_src: int, n_tgt: int) -> Tuple[Optional[List[Link]], Optional[str]]:
+    """(links, None), or (None, what is wrong) for a missing or bad line.
+
+    n_src, n_tgt (int): Whitespace words on each side, to check the indices.
+    """
+    if line is None:
+        return None, "the alignment file has no line for it (it must have one line per record)"
+    links = []
+    for token in line.split():
+        parts = token.split("-")
+        if len(parts) != 2 or not parts[0].isdigit() or not parts[1].isdigit():
+            return None, f"alignment link {token!r} is not 0-based pharaoh 'i-j'"
+        i, j = int(parts[0]), int(parts[1])
+        if i >= n_src or j >= n_tgt:
+            return None, (
+                f"alignment link {token!r} is out of range: the pair has {n_src} source and "
+                f"{n_tgt} target words (0-based indices, whitespace tokens)"
+            )
+        links.append((i, j))
+    return sorted(set(links)), None
