@@ -80,6 +80,9 @@ DECODING_SETTINGS = frozenset({
     "alignment_method", "alignment_threshold",
 })
 
+# W004 (outputs at the length limit) is said at most this often per call.
+MAX_CUT_WARNINGS = 3
+
 WEIGHTS_FILE = "model.safetensors"
 SRC_PIECES_FILE = "src_pieces.model"
 TGT_PIECES_FILE = "tgt_pieces.model"
@@ -310,6 +313,7 @@ class Seq2SeqAttn(TrainablePipe):
             "alignment_method": alignment_method,
             "alignment_threshold": alignment_threshold,
         }
+        self._cut_warnings_left = MAX_CUT_WARNINGS
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
         self._target_words = TargetWords(tgt_lang)
@@ -339,10 +343,14 @@ class Seq2SeqAttn(TrainablePipe):
 
     def __call__(self, doc: Doc) -> Doc:
         install_extensions(self.field, self.cfg["tgt_lang"])  # worker processes start without them
+        self._cut_warnings_left = MAX_CUT_WARNINGS
         return super().__call__(doc)
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
         install_extensions(self.field, self.cfg["tgt_lang"])
+        # A weak model (early in training) can hit the length limit in every
+        # batch of an evaluation: a few warnings per pass say enough.
+        self._cut_warnings_left = MAX_CUT_WARNINGS
         return super().pipe(stream, batch_size=batch_size)
 
     def predict(self, docs: Iterable[Doc]) -> List[Seq2SeqPrediction]:
@@ -388,17 +396,21 @@ class Seq2SeqAttn(TrainablePipe):
     def _warn_if_cut(self, docs: List[Doc], flat: List[Tuple[int, Any]], decoded: List[Any]) -> None:
         """Say which outputs hit the output length limit (never cut silently)."""
         cut = [(i, part) for (i, part), outputs in zip(flat, decoded) if outputs[0].at_length_limit]
-        if not cut:
+        if not cut or self._cut_warnings_left <= 0:
             return
+        self._cut_warnings_left -= 1
         where = "; ".join(
             f"doc {i} (tokens {min(o for o in part.owners if o >= 0)}-"
             f"{max(part.owners) + 1}: {docs[i].text[:30]!r})"
             for i, part in cut[:5]
         ) + (f"; and {len(cut) - 5} more" if len(cut) > 5 else "")
+        last = "" if self._cut_warnings_left else (
+            f" (W004 said {MAX_CUT_WARNINGS} times in this call: later batches are not reported.)"
+        )
         warnings.warn(Warnings.W004.format(
             name=self.name, n_cut=len(cut), n_total=len(flat), where=where,
             max_length=self.cfg["max_output_length"], ratio=self.cfg["max_output_ratio"],
-        ))
+        ) + last)
 
     def _search_settings(self) -> SearchSettings:
         cfg = self.cfg

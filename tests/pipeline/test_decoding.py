@@ -286,3 +286,28 @@ def test_beam_search_never_scores_below_greedy_on_the_toy_pairs(trained_toy):
         assert greedy_best[0] == target
         assert beam_best[1] >= greedy_best[1] - 1e-6
         assert beam_best[0] == target
+
+
+def test_length_limit_warnings_are_capped_per_call(trained_toy):
+    """Every batch hits the limit here; one nlp.pipe call says so at most
+    MAX_CUT_WARNINGS times, the last one saying the rest are not reported,
+    and the next call starts again."""
+    import warnings
+
+    from spacy_seq2seq.pipeline.seq2seq_attn import MAX_CUT_WARNINGS
+
+    nlp, _ = trained_toy
+    pipe = nlp.get_pipe("seq2seq_attn")
+    pipe.cfg["max_output_length"] = 2
+    try:
+        for _ in range(2):
+            with warnings.catch_warnings(record=True) as record:
+                warnings.simplefilter("always")
+                docs = list(nlp.pipe(["le chat noir dort ."] * 12, batch_size=2))
+            messages = [str(w.message) for w in record if "[W004]" in str(w.message)]
+            assert len(docs) == 12
+            assert len(messages) == MAX_CUT_WARNINGS
+            assert "later batches are not reported" in messages[-1]
+            assert not any("later batches" in m for m in messages[:-1])
+    finally:
+        pipe.cfg["max_output_length"] = 128

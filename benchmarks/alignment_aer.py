@@ -1,0 +1,137 @@
+"""Word-alignment quality on the RWTH German-English gold (508 pairs): AER,
+precision and recall of every alignment method, with eflomal side by side.
+
+Ours: a de->en and an en->de model (`configs/align_*.cfg`, trained on
+`scripts/prepare_alignment_deen.py` output) force-align the 508 gold pairs;
+each method is scored in each direction, and the two directions are
+symmetrized. eflomal (when `--eflomal-bin` points at `eflomal-align`) is
+trained on exactly the same text file and scored the same way, `--eflomal-runs`
+times (it has no seed option), as in `../shared/peers/eflomal`.
+
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/alignment_aer.py \\
+        --forward training/align_de_en/model-best --reverse training/align_en_de/model-best \\
+        --data-dir corpus/align_deen --eflomal-bin ../peer-eflomal/venv/bin/eflomal-align
+"""
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Set, Tuple
+
+import typer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from spacy_seq2seq.alignment import (  # noqa: E402
+    flip,
+    read_gold,
+    read_pharaoh,
+    score_alignments,
+    symmetrize,
+)
+
+Link = Tuple[int, int]
+METHODS = ("argmax", "shift", "threshold", "shift_threshold")
+SYMMETRIZATIONS = ("intersection", "union", "grow-diag-final-and")
+
+
+def read_words(path: Path) -> List[List[str]]:
+    return [line.split() for line in path.read_text(encoding="utf8").splitlines()]
+
+
+def align_all(model: Path, sources, targets, threshold: float) -> Tuple[Dict[str, List[List[Link]]], float]:
+    import spacy
+
+    from spacy_seq2seq.pipeline.forced import align_word_lists
+
+    nlp = spacy.load(model)
+    pipe = nlp.get_pipe("seq2seq_attn")
+    links, seconds = {}, []
+    for method in METHODS:
+        start = time.perf_counter()
+        links[method] = align_word_lists(pipe, sources, targets, method=method, threshold=threshold)
+        seconds.append(time.perf_counter() - start)
+    return links, len(sources) / statistics.median(seconds)
+
+
+def run_eflomal(binary: Path, data_dir: Path, n_gold: int, workdir: Path) -> Dict[str, List[Set[Link]]]:
+    forward, reverse = workdir / "fwd", workdir / "rev"
+    subprocess.run(
+        [str(binary), "-s", str(data_dir / "train.de"), "-t", str(data_dir / "train.en"),
+         "-f", str(forward), "-r", str(reverse), "--overwrite"],
+        check=True, capture_output=True,
+    )
+    # The gold pairs are the last lines of the training text.
+    fwd = read_pharaoh(forward)[-n_gold:]
+    rev = read_pharaoh(reverse)[-n_gold:]
+    return {
+        "forward": fwd, "reverse": rev,
+        "grow-diag-final-and": [set(symmetrize(f, r, "grow-diag-final-and")) for f, r in zip(fwd, rev)],
+    }
+
+
+def main(
+    forward: Path = typer.Option(..., help="de->en pipeline."),
+    reverse: Optional[Path] = typer.Option(None, help="en->de pipeline (for symmetrization)."),
+    data_dir: Path = typer.Option(ROOT / "corpus" / "align_deen", help="prepare_alignment_deen.py output."),
+    threshold: float = typer.Option(0.3, help="Threshold of the threshold methods."),
+    eflomal_bin: str = typer.Option("", help="eflomal-align, to run it side by side (empty: skip)."),
+    eflomal_runs: int = typer.Option(3),
+    output: Path = typer.Option(ROOT / "benchmarks" / "results" / "alignment_deen.md"),
+) -> None:
+    gold = read_gold(data_dir / "gold.talp")
+    de, en = read_words(data_dir / "gold.de"), read_words(data_dir / "gold.en")
+    rows: List[Tuple[str, Dict]] = []
+    fwd_links, fwd_speed = align_all(forward, de, en, threshold)
+    for method in METHODS:
+        rows.append((f"ours de->en, {method}", score_alignments([set(x) for x in fwd_links[method]], gold).to_dict()))
+    speeds = {"de->en": fwd_speed}
+    if reverse is not None:
+        rev_raw, rev_speed = align_all(reverse, en, de, threshold)
+        speeds["en->de"] = rev_speed
+        rev_links = {m: [flip(x) for x in links] for m, links in rev_raw.items()}
+        for method in METHODS:
+            rows.append((f"ours en->de, {method}", score_alignments([set(x) for x in rev_links[method]], gold).to_dict()))
+        for method in ("argmax", "shift"):
+            for how in SYMMETRIZATIONS:
+                combined = [set(symmetrize(f, r, how)) for f, r in zip(fwd_links[method], rev_links[method])]
+                rows.append((f"ours both, {method}, {how}", score_alignments(combined, gold).to_dict()))
+    if eflomal_bin:
+        runs: Dict[str, List[Dict]] = {}
+        for _ in range(eflomal_runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                for name, links in run_eflomal(Path(eflomal_bin), data_dir, len(gold), Path(tmp)).items():
+                    runs.setdefault(name, []).append(score_alignments(links, gold).to_dict())
+        for name, scores in runs.items():
+            mean = {key: statistics.mean(s[key] for s in scores) for key in ("aer", "precision", "recall")}
+            mean["runs"] = [round(100 * s["aer"], 2) for s in scores]
+            rows.append((f"eflomal, {name} (mean of {len(scores)})", mean))
+    lines = [
+        "# Word alignment: RWTH German-English gold (508 pairs)",
+        "",
+        f"Training text: `{data_dir}` (Multi30k train, Moses-tokenised and lower-cased, plus the 508 gold "
+        "pairs as plain text; no gold links used). Threshold methods: "
+        f"{threshold}. Forced alignment speed (pairs/s, median over methods): "
+        + ", ".join(f"{k} {v:.0f}" for k, v in speeds.items()) + ".",
+        "",
+        "| system, direction, method | AER % | precision % | recall % |",
+        "|---|---|---|---|",
+    ]
+    for name, scores in rows:
+        extra = f" (runs: {scores['runs']})" if "runs" in scores else ""
+        lines.append(
+            f"| {name}{extra} | {100 * scores['aer']:.1f} | {100 * scores['precision']:.1f} | {100 * scores['recall']:.1f} |"
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(lines) + "\n", encoding="utf8")
+    output.with_suffix(".json").write_text(json.dumps({"rows": rows, "speeds": speeds}, indent=2) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    typer.run(main)
