@@ -7,6 +7,10 @@ instead of being cached on `self` (which breaks re-entrancy).
 All modules accept queries for several decoder steps at once, so the same
 code serves the step-by-step loop (steps = 1) and the batched path used when
 input feeding is off.
+
+Decoding (one step, no gradients) uses batch-invariant forms of three
+operations (see invariance.py); training keeps the faster usual kernels,
+where a last-bit difference between batch sizes does not matter.
 """
 
 from typing import Optional, Tuple
@@ -15,6 +19,12 @@ import torch
 from torch import Tensor, nn
 
 from .invariance import matrix_vector
+
+
+def invariant_step(queries: Tensor) -> bool:
+    """Whether this is a decoding step, which must be batch-invariant: one
+    query step, no gradients (search and forced alignment run without)."""
+    return queries.shape[1] == 1 and not torch.is_grad_enabled()
 
 
 def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
@@ -26,7 +36,7 @@ def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
     """
     # exp(-inf) == 0, so padding gets no weight at all rather than a tiny one.
     scores = scores.masked_fill(~mask.unsqueeze(1), float("-inf"))
-    if scores.shape[1] == 1:
+    if invariant_step(scores):
         # Decoding: softmax's vectorised sum groups its terms by the padded
         # length, so a row's float32 weights would change in the last bit
         # with the batch it is in. Summed in float64 and rounded back, they
@@ -37,7 +47,7 @@ def masked_softmax(scores: Tensor, mask: Tensor) -> Tensor:
 
 def dot_scores(queries: Tensor, keys: Tensor) -> Tensor:
     """queries (batch, steps, width) . keys (batch, src_len, width) -> (batch, steps, src_len)."""
-    if queries.shape[1] == 1:
+    if invariant_step(queries):
         # Decoding: bmm's result for a column depends on the padded source
         # length (see invariance.py); this form is the same for any length.
         return matrix_vector(keys, queries).unsqueeze(1)
@@ -114,7 +124,9 @@ class AdditiveAttention(Attention):
         projected = self.query_projection(queries)
         # (batch, steps, 1, width) + (batch, 1, src_len, width)
         hidden = torch.tanh(projected.unsqueeze(2) + keys.unsqueeze(1))
-        return matrix_vector(hidden, self.energy.weight[0])
+        if invariant_step(queries):
+            return matrix_vector(hidden, self.energy.weight[0])
+        return self.energy(hidden).squeeze(-1)
 
 
 def build_attention(
