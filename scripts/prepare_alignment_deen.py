@@ -10,7 +10,13 @@ the two compare on equal terms:
 - RWTH gold text: already tokenised; only lower-cased, tokens kept, so the
   gold `.talp` indices apply to the whitespace tokens.
 
-Writes to OUT_DIR: `train.{de,en}` (Multi30k then the 508 gold pairs),
+`--gold-repeat N` writes the gold text N times into the training file: an
+unsupervised aligner only sees the gold sentences as text, and a neural
+model that reads 508 Europarl sentences once among 29,000 captions learns
+little about them (eflomal, counting co-occurrences, needs no repeats; give
+it the same file to compare like with like).
+
+Writes to OUT_DIR: `train.{de,en}` (Multi30k then the gold pairs, last),
 `val.{de,en}` (Multi30k val, for model selection), `gold.{de,en}` (the 508
 pairs alone, to align) and `gold.talp` (a copy of the gold links for the
 evaluation command). Research-only data: OUT_DIR belongs in the ignored
@@ -53,6 +59,7 @@ def main(
     out_dir: Path = typer.Argument(..., help="Where to write the prepared files."),
     multi30k: Path = typer.Option(..., "--multi30k", help="Folder with Multi30k {train,val}.{de,en}."),
     gold_dir: Path = typer.Option(..., "--gold-dir", help="Folder with deen.de, deen.en, deen.talp."),
+    gold_repeat: int = typer.Option(1, "--gold-repeat", min=1, help="Copies of the gold text in train.*"),
 ) -> None:
     try:
         import sacremoses  # noqa: F401
@@ -70,14 +77,14 @@ def main(
             moses_lower(read(multi30k / f"{split}.de"), "de"), moses_lower(read(multi30k / f"{split}.en"), "en")
         )
         if split == "train":
-            de, en = de + gold_de, en + gold_en
+            de, en = de + gold_de * gold_repeat, en + gold_en * gold_repeat
         write(out_dir / f"{split}.de", de)
         write(out_dir / f"{split}.en", en)
         typer.echo(f"{split}: {len(de)} pairs ({dropped} with an empty side dropped)")
     write(out_dir / "gold.de", gold_de)
     write(out_dir / "gold.en", gold_en)
     shutil.copyfile(gold_dir / "deen.talp", out_dir / "gold.talp")
-    typer.echo(f"gold: {len(gold_de)} pairs to align")
+    typer.echo(f"gold: {len(gold_de)} pairs to align ({gold_repeat} copies in train)")
 
 
 if __name__ == "__main__":
