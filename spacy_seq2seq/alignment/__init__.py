@@ -1,7 +1,13 @@
 """Word alignment: from piece attention to word links, symmetrization of two
 directions, AER scoring, projection of spans (no torch needed)."""
 
-from .aer import AlignmentScores, format_pharaoh, read_gold, read_pharaoh, score_alignments
+from .aer import (
+    AlignmentScores,
+    format_pharaoh,
+    read_gold,
+    read_pharaoh,
+    score_alignments,
+)
 from .links import ALIGNMENT_METHODS, argmax_alignment, step_rows, word_links
 from .symmetrize import SYMMETRIZATIONS, flip, symmetrize
 from .words import pool_attention, spans_to_words

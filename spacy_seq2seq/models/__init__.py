@@ -1,7 +1,15 @@
 """thinc glue: registered architectures and Docs-free converters around the torch network."""
 
 from .architectures import build_rnn_attn_seq2seq_v1, get_torch_module, is_initialized
-from .types import DecodeBatch, Decoded, Forced, ForcedBatch, SearchSettings, TeacherForced, TrainBatch
+from .types import (
+    DecodeBatch,
+    Decoded,
+    Forced,
+    ForcedBatch,
+    SearchSettings,
+    TeacherForced,
+    TrainBatch,
+)
 
 __all__ = [
     "DecodeBatch",

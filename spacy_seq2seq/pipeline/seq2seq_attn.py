@@ -16,12 +16,9 @@ dropout` does not reach the torch network.
 """
 
 import warnings
-from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy
-import srsly
-from spacy import util
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
@@ -29,19 +26,11 @@ from spacy.training import Example, validate_examples, validate_get_examples
 from spacy.vocab import Vocab
 from thinc.api import Config, Optimizer
 
+from ..alignment import ALIGNMENT_METHODS
 from ..errors import Errors, Warnings, check_choice
 from ..forking import install_fork_guard
 from ..models import DecodeBatch, SearchSettings, TrainBatch, is_initialized
-from ..models.architectures import get_torch_module
 from ..models.loss import teacher_forced_loss
-from ..models.quantization import QUANTIZE_OPTIONS, forget_int8_copy
-from ..models.serialization import (
-    WeightsFormatError,
-    WeightsMismatchError,
-    load_module_bytes,
-    module_to_bytes,
-)
-from ..alignment import ALIGNMENT_METHODS
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .extensions import extension_names, install_extensions
 from .forced import forced_predictions
@@ -49,12 +38,14 @@ from .predictions import (
     AlignmentSettings,
     Seq2SeqPrediction,
     TargetWords,
-    encode_source,
     to_prediction,
 )
-from .targets import Target, forced_target, guide_matrix
+from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
 from .scoring import score_outputs
 from .segments import encode_parts, stitch
+from .settings import check_range, validate_settings
+from .targets import Target
+from .train_batch import gold_target, make_train_batch
 
 DEFAULT_MODEL_CONFIG = """
 [model]
@@ -71,21 +62,10 @@ tie_embeddings = false
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 
-# How to apply the model, not what it learned: loading keeps the receiving
-# component's values (from its config), so they can be overridden at load time.
-DECODING_SETTINGS = frozenset({
-    "beam_size", "n_best", "length_alpha", "min_output_length", "min_output_ratio",
-    "max_output_length", "max_output_ratio", "no_repeat_ngram_size",
-    "max_src_length", "max_batch_items", "quantize", "store_attention",
-    "alignment_method", "alignment_threshold",
-})
+
 
 # W004 (outputs at the length limit) is said at most this often per call.
 MAX_CUT_WARNINGS = 3
-
-WEIGHTS_FILE = "model.safetensors"
-SRC_PIECES_FILE = "src_pieces.model"
-TGT_PIECES_FILE = "tgt_pieces.model"
 
 
 @Language.factory(
@@ -176,7 +156,7 @@ def make_seq2seq_attn(
     )
 
 
-class Seq2SeqAttn(TrainablePipe):
+class Seq2SeqAttn(SavedParts, TrainablePipe):
     """Turn Docs into translations, summaries or replies, with attention.
 
     vocab (Vocab): The shared spaCy vocabulary.
@@ -255,37 +235,6 @@ class Seq2SeqAttn(TrainablePipe):
         alignment_method: str = "argmax",
         alignment_threshold: float = 0.5,
     ) -> None:
-        if not isinstance(field, str) or not field.isidentifier():
-            raise ValueError(Errors.E006.format(field=field, name=name))
-        try:
-            util.get_lang_class(tgt_lang)
-        except Exception as error:  # spaCy raises ImportError for unknown codes
-            raise ValueError(Errors.E007.format(name=name, lang=tgt_lang, error=error)) from None
-        _check_range("label_smoothing", label_smoothing, 0.0, 1.0, "in [0, 1)")
-        _check_range("character_coverage", character_coverage, 0.5, 1.0 + 1e-9, "in [0.5, 1]")
-        if not isinstance(guided_alignment_weight, (int, float)) or guided_alignment_weight < 0:
-            raise ValueError(Errors.E013.format(
-                setting="guided_alignment_weight", constraint="a number >= 0", value=guided_alignment_weight,
-            ))
-        _check_decoding(
-            beam_size=beam_size, n_best=n_best, length_alpha=length_alpha,
-            min_output_length=min_output_length, min_output_ratio=min_output_ratio,
-            max_output_length=max_output_length, max_output_ratio=max_output_ratio,
-            no_repeat_ngram_size=no_repeat_ngram_size, max_src_length=max_src_length,
-            max_batch_items=max_batch_items,
-        )
-        check_choice("quantize", quantize, QUANTIZE_OPTIONS)
-        check_choice("alignment_method", alignment_method, ALIGNMENT_METHODS)
-        _check_range("alignment_threshold", alignment_threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
-        for setting, value in (("src_vocab_size", src_vocab_size), ("tgt_vocab_size", tgt_vocab_size)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(Errors.E013.format(setting=setting, constraint="a positive integer", value=value))
-        if joint_vocab and src_vocab_size != tgt_vocab_size:
-            raise ValueError(Errors.E013.format(
-                setting="With joint_vocab = true, src_vocab_size and tgt_vocab_size",
-                constraint="equal (one vocabulary serves both sides)",
-                value=(src_vocab_size, tgt_vocab_size),
-            ))
         self.vocab = vocab
         self.model = model
         self.name = name
@@ -313,6 +262,7 @@ class Seq2SeqAttn(TrainablePipe):
             "alignment_method": alignment_method,
             "alignment_threshold": alignment_threshold,
         }
+        validate_settings(name, self.cfg)
         self._cut_warnings_left = MAX_CUT_WARNINGS
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
@@ -427,7 +377,7 @@ class Seq2SeqAttn(TrainablePipe):
         method = self.cfg["alignment_method"] if method is None else method
         threshold = self.cfg["alignment_threshold"] if threshold is None else threshold
         check_choice("alignment_method", method, ALIGNMENT_METHODS)
-        _check_range("alignment_threshold", threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
+        check_range("alignment_threshold", threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
         return AlignmentSettings(method=method, threshold=threshold)
 
     def align(
@@ -557,36 +507,15 @@ class Seq2SeqAttn(TrainablePipe):
         return loss, gradient
 
     def _gold_target(self, example: Example, index: int) -> str:
-        value = example.reference._.get(self.field) if example.reference.has_extension(self.field) else None
-        if not isinstance(value, str):
-            raise ValueError(Errors.E002.format(name=self.name, index=index, field=self.field, value=value))
-        return value
+        return gold_target(example, index, field=self.field, name=self.name)
 
     def _make_train_batch(self, examples: List[Example]) -> TrainBatch:
         assert self.src_pieces is not None and self.tgt_pieces is not None
-        guided = self.cfg.get("guided_alignment_weight", 0.0) > 0
-        alignment_name = self.extension_names["alignment"]
-        sources, targets, guides = [], [], []
-        for index, example in enumerate(examples):
-            target = self._gold_target(example, index)
-            source = encode_source(example.x, self.src_pieces)
-            if source is None:
-                continue
-            links = example.reference._.get(alignment_name) if guided else None
-            if links is None:
-                target_ids = numpy.asarray(self.tgt_pieces.encode_text(target), dtype=numpy.int64)
-                guides.append(None)
-            else:
-                # Gold links index whitespace words: encode the target word by word.
-                given = forced_target(target.split(), self.tgt_pieces, self._target_words)
-                target_ids = given.ids
-                guides.append(guide_matrix(links, source.owners, given.pieces_per_word, len(target_ids)))
-            sources.append(source.ids)
-            targets.append(target_ids)
-        n_skipped = len(examples) - len(sources)
-        if n_skipped:
-            warnings.warn(Warnings.W001.format(name=self.name, n_skipped=n_skipped, n_total=len(examples)))
-        return TrainBatch(src=sources, tgt=targets, guide=guides if any(g is not None for g in guides) else None)
+        return make_train_batch(
+            examples, name=self.name, field=self.field, src_pieces=self.src_pieces,
+            tgt_pieces=self.tgt_pieces, target_words=self._target_words,
+            guided=self.cfg.get("guided_alignment_weight", 0.0) > 0,
+        )
 
     def initialize(
         self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None
@@ -642,122 +571,3 @@ class Seq2SeqAttn(TrainablePipe):
         self.model.set_dim("tgt_vocab_size", len(self.tgt_pieces), force=True)
         self.model.attrs["special_ids"] = {"pad_id": PAD_ID, "bos_id": BOS_ID, "eos_id": EOS_ID}
         self.model.initialize()
-
-    # -- serialization ----------------------------------------------------
-
-    def _weights_to_bytes(self) -> bytes:
-        return module_to_bytes(get_torch_module(self.model))
-
-    def _load_weights(self, data: bytes) -> None:
-        forget_int8_copy(self.model.shims[0])
-        try:
-            load_module_bytes(get_torch_module(self.model), data)
-        except WeightsFormatError as error:
-            raise ValueError(Errors.E008.format(name=self.name, error=error)) from None
-        except WeightsMismatchError as error:
-            raise ValueError(Errors.E010.format(name=self.name, error=error)) from None
-
-    def _state_dict_parts(self) -> Dict[str, Callable[[], bytes]]:
-        parts: Dict[str, Callable[[], bytes]] = {
-            "cfg": lambda: srsly.json_dumps(self.cfg).encode("utf8"),
-        }
-        if self.is_initialized:
-            assert self.src_pieces is not None and self.tgt_pieces is not None
-            parts[SRC_PIECES_FILE] = self.src_pieces.to_bytes
-            parts[TGT_PIECES_FILE] = self.tgt_pieces.to_bytes
-            parts[WEIGHTS_FILE] = self._weights_to_bytes
-        return parts
-
-    def _restore(self, parts: Dict[str, bytes]) -> None:
-        """Rebuild vocabularies and network from saved parts, then load weights."""
-        if "cfg" in parts:
-            saved = srsly.json_loads(parts["cfg"])
-            self.cfg.update({key: value for key, value in saved.items() if key not in DECODING_SETTINGS})
-            install_extensions(self.field, self.cfg["tgt_lang"])
-            self._target_words = TargetWords(self.cfg["tgt_lang"])
-        if WEIGHTS_FILE not in parts:
-            return  # saved before initialize(): nothing learned yet
-        self.src_pieces = PieceVocab.from_bytes(parts[SRC_PIECES_FILE])
-        self.tgt_pieces = (
-            self.src_pieces if self.cfg["joint_vocab"]
-            else PieceVocab.from_bytes(parts[TGT_PIECES_FILE])
-        )
-        self._build_network()
-        self._load_weights(parts[WEIGHTS_FILE])
-
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        """Serialize the component: config, vocabularies and weights."""
-        serializers: Dict[str, Callable[[], bytes]] = dict(self._state_dict_parts())
-        serializers["vocab"] = lambda: self.vocab.to_bytes(exclude=exclude)
-        return util.to_bytes(serializers, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> "Seq2SeqAttn":
-        """Load the component from `to_bytes` output."""
-        msg = srsly.msgpack_loads(bytes_data)
-        if "vocab" in msg and "vocab" not in exclude:
-            self.vocab.from_bytes(msg["vocab"], exclude=exclude)
-        self._restore({key: value for key, value in msg.items() if key != "vocab" and key not in exclude})
-        return self
-
-    def to_disk(self, path: Path, *, exclude: Iterable[str] = tuple()) -> None:
-        """Save the component to a directory (one file per part)."""
-        path = util.ensure_path(path)
-        serializers: Dict[str, Callable[[Path], Any]] = {
-            name: (lambda p, get=get: p.write_bytes(get()))
-            for name, get in self._state_dict_parts().items()
-        }
-        serializers["vocab"] = lambda p: self.vocab.to_disk(p, exclude=exclude)
-        util.to_disk(path, serializers, exclude)
-
-    def from_disk(self, path: Path, *, exclude: Iterable[str] = tuple()) -> "Seq2SeqAttn":
-        """Load the component from a directory written by `to_disk`."""
-        path = util.ensure_path(path)
-        if (path / "vocab").exists() and "vocab" not in exclude:
-            self.vocab.from_disk(path / "vocab", exclude=exclude)
-        parts = {
-            name: (path / name).read_bytes()
-            for name in ("cfg", SRC_PIECES_FILE, TGT_PIECES_FILE, WEIGHTS_FILE)
-            if (path / name).exists() and name not in exclude
-        }
-        self._restore(parts)
-        return self
-
-
-def _check_decoding(**settings: Any) -> None:
-    """Validate the decoding settings, each with a coded error naming it."""
-    for setting in ("beam_size", "n_best", "max_output_length", "max_batch_items"):
-        value = settings[setting]
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(Errors.E013.format(setting=setting, constraint="a positive integer", value=value))
-    for setting in ("min_output_length", "no_repeat_ngram_size"):
-        value = settings[setting]
-        if not isinstance(value, int) or value < 0:
-            raise ValueError(Errors.E013.format(setting=setting, constraint="an integer >= 0", value=value))
-    if not isinstance(settings["max_src_length"], int) or settings["max_src_length"] < 2:
-        raise ValueError(Errors.E013.format(
-            setting="max_src_length", constraint="an integer >= 2 (one piece plus EOS)",
-            value=settings["max_src_length"],
-        ))
-    if settings["n_best"] > settings["beam_size"]:
-        raise ValueError(Errors.E013.format(
-            setting="n_best", constraint=f"at most beam_size ({settings['beam_size']})",
-            value=settings["n_best"],
-        ))
-    for setting in ("length_alpha", "min_output_ratio"):
-        if settings[setting] < 0:
-            raise ValueError(Errors.E013.format(setting=setting, constraint=">= 0", value=settings[setting]))
-    if settings["max_output_ratio"] <= 0:
-        raise ValueError(Errors.E013.format(
-            setting="max_output_ratio", constraint="> 0", value=settings["max_output_ratio"]
-        ))
-    if settings["min_output_length"] > settings["max_output_length"]:
-        raise ValueError(Errors.E013.format(
-            setting="min_output_length",
-            constraint=f"at most max_output_length ({settings['max_output_length']})",
-            value=settings["min_output_length"],
-        ))
-
-
-def _check_range(setting: str, value: float, low: float, high: float, constraint: str) -> None:
-    if not low <= value < high:
-        raise ValueError(Errors.E013.format(setting=setting, constraint=constraint, value=value))
