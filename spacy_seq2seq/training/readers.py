@@ -21,16 +21,12 @@ skipped, counted in ``reader.stats`` and summarised in a warning at the end of
 every pass (``on_malformed="skip"``).
 """
 
-import gzip
-import itertools
-import json
 import logging
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import (
-    IO,
     Any,
     Callable,
     Dict,
@@ -38,7 +34,6 @@ from typing import (
     Iterator,
     List,
     Literal,
-    NamedTuple,
     Optional,
     Tuple,
     Union,
@@ -52,6 +47,14 @@ from spacy.training import Example
 
 from ..errors import Errors, check_choice
 from ..pipeline.extensions import install_extensions
+from .formats import (
+    Record,
+    open_binary,
+    records_json,
+    records_jsonl,
+    records_lines,
+    records_tsv,
+)
 from .gold_alignments import AlignmentLines, parse_links
 
 logger = logging.getLogger("spacy_seq2seq")
@@ -65,7 +68,6 @@ ON_MALFORMED: Tuple[str, ...] = get_args(OnMalformedType)
 # problem in an editor, and bounded when a whole file is in the wrong format.
 MAX_RECORDED_LINES = 10
 
-_BOM = b"\xef\xbb\xbf"
 _SKIP_HINT = (
     'Fix or remove it, or set on_malformed = "skip" to skip and count such '
     "lines instead."
@@ -144,16 +146,6 @@ class CorpusStats:
         if self.stopped_at_limit:
             text += " (stopped early at `limit`)"
         return text
-
-
-class _Record(NamedTuple):
-    """One raw pair, or the reason it could not be read."""
-
-    file: Path  # the file to blame in messages
-    number: int  # 1-based line (or JSON item) number
-    src: Optional[str]
-    tgt: Optional[str]
-    problem: Optional[str]  # set when the record is malformed
 
 
 class ParallelCorpus:
@@ -318,7 +310,7 @@ class ParallelCorpus:
             logger.info(stats.summary())
 
     def _examples(
-        self, nlp: Language, records: Iterator[_Record], stats: CorpusStats,
+        self, nlp: Language, records: Iterator[Record], stats: CorpusStats,
         gold: Optional[AlignmentLines] = None,
     ) -> Iterator[Example]:
         def make_doc(text: str) -> Doc:
@@ -383,7 +375,7 @@ class ParallelCorpus:
             return "tsv"
         # Anything else (.txt, Tatoeba/Anki exports, ...) is TSV if its first
         # non-blank line has a tab; guessing further would be unsafe.
-        with _open_binary(self.path) as file_:
+        with open_binary(self.path) as file_:
             for raw in file_:
                 line = raw.strip()
                 if line:
@@ -398,7 +390,7 @@ class ParallelCorpus:
         )
 
     def _reject(
-        self, stats: CorpusStats, record: _Record, reason: str, what: str
+        self, stats: CorpusStats, record: Record, reason: str, what: str
     ) -> None:
         """Raise, or count a malformed/empty record, according to on_malformed."""
         unit = "item" if stats.format == "json" else "line"
@@ -427,204 +419,16 @@ class ParallelCorpus:
         if len(lines) < MAX_RECORDED_LINES:
             lines.append(record.number)
 
-    def _records(self, fmt: str) -> Iterator[_Record]:
+    def _records(self, fmt: str) -> Iterator[Record]:
         if fmt == "lines":
-            yield from self._records_lines()
+            assert self.tgt_path is not None
+            yield from records_lines(self.path, self.tgt_path)
         elif fmt == "tsv":
-            yield from self._records_tsv()
+            yield from records_tsv(self.path, self.src_column, self.tgt_column)
         elif fmt == "jsonl":
-            yield from self._records_jsonl()
+            yield from records_jsonl(self.path, self.src_key, self.tgt_key)
         else:
-            yield from self._records_json()
-
-    def _records_lines(self) -> Iterator[_Record]:
-        assert self.tgt_path is not None
-        src_path, tgt_path = self.path, self.tgt_path
-        with _open_binary(src_path) as src_file, _open_binary(tgt_path) as tgt_file:
-            pairs = itertools.zip_longest(
-                _decoded_lines(src_file), _decoded_lines(tgt_file)
-            )
-            for number, (src_line, tgt_line) in enumerate(pairs, start=1):
-                if src_line is None or tgt_line is None:
-                    longer, shorter = (
-                        (tgt_path, src_path)
-                        if src_line is None
-                        else (src_path, tgt_path)
-                    )
-                    yield _Record(
-                        longer,
-                        number,
-                        None,
-                        None,
-                        f"'{longer.name}' has more lines than '{shorter.name}' "
-                        f"(which ends at line {number - 1}); source and target files "
-                        f"must have the same number of lines. If a line is missing "
-                        f"in the middle, every pair after it is misaligned",
-                    )
-                    continue
-                src_text, src_problem = src_line
-                tgt_text, tgt_problem = tgt_line
-                if src_problem or tgt_problem:
-                    blamed = src_path if src_problem else tgt_path
-                    yield _Record(
-                        blamed, number, None, None, src_problem or tgt_problem
-                    )
-                    continue
-                yield _Record(src_path, number, src_text, tgt_text, None)
-
-    def _records_tsv(self) -> Iterator[_Record]:
-        needed = max(self.src_column, self.tgt_column) + 1
-        # Every line must have as many columns as the first one: extra columns
-        # (e.g. Tatoeba's attribution) are fine, but a stray tab inside one
-        # sentence would otherwise shift or truncate that pair unnoticed.
-        expected: Optional[int] = None
-        with _open_binary(self.path) as file_:
-            for number, (text, problem) in enumerate(_decoded_lines(file_), start=1):
-                if problem is not None:
-                    yield _Record(self.path, number, None, None, problem)
-                    continue
-                if not text.strip():
-                    yield _Record(self.path, number, "", "", None)
-                    continue
-                columns = text.split("\t")
-                if len(columns) < needed:
-                    yield _Record(
-                        self.path,
-                        number,
-                        None,
-                        None,
-                        f"expected at least {needed} tab-separated columns "
-                        f"(src_column={self.src_column}, tgt_column={self.tgt_column}),"
-                        f" found {len(columns)}",
-                    )
-                    continue
-                if expected is None:
-                    expected = len(columns)
-                elif len(columns) != expected:
-                    yield _Record(
-                        self.path,
-                        number,
-                        None,
-                        None,
-                        f"found {len(columns)} tab-separated columns, but the first "
-                        f"line has {expected} (a tab inside a sentence?)",
-                    )
-                    continue
-                yield _Record(
-                    self.path,
-                    number,
-                    columns[self.src_column],
-                    columns[self.tgt_column],
-                    None,
-                )
-
-    def _records_jsonl(self) -> Iterator[_Record]:
-        with _open_binary(self.path) as file_:
-            for number, (text, problem) in enumerate(_decoded_lines(file_), start=1):
-                if problem is not None:
-                    yield _Record(self.path, number, None, None, problem)
-                    continue
-                if not text.strip():
-                    yield _Record(self.path, number, "", "", None)
-                    continue
-                try:
-                    obj = json.loads(text)
-                except json.JSONDecodeError as err:
-                    yield _Record(
-                        self.path, number, None, None, f"invalid JSON ({err})"
-                    )
-                    continue
-                yield self._record_from_obj(number, obj)
-
-    def _records_json(self) -> Iterator[_Record]:
-        # A JSON list can't be parsed line by line with the standard library,
-        # so this format reads the whole file; JSONL is the streaming option.
-        with _open_binary(self.path) as file_:
-            raw = file_.read()
-        try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            # A file-level error: no record can be trusted, so always raise.
-            raise ValueError(
-                f"ParallelCorpus: '{self.path}' is not a valid UTF-8 JSON file "
-                f'({err}). format = "json" expects one JSON list of objects; for '
-                f'one object per line use format = "jsonl".'
-            ) from err
-        if not isinstance(data, list):
-            raise ValueError(
-                f"ParallelCorpus: '{self.path}' holds a JSON {type(data).__name__}, "
-                f'but format = "json" expects a list of objects like '
-                f'[{{"{self.src_key}": "...", "{self.tgt_key}": "..."}}].'
-            )
-        for number, obj in enumerate(data, start=1):
-            yield self._record_from_obj(number, obj)
-
-    def _record_from_obj(self, number: int, obj: Any) -> _Record:
-        if not isinstance(obj, dict):
-            return _Record(
-                self.path,
-                number,
-                None,
-                None,
-                f"expected a JSON object with keys {self.src_key!r} and "
-                f"{self.tgt_key!r}, got a {type(obj).__name__}",
-            )
-        missing = [key for key in (self.src_key, self.tgt_key) if key not in obj]
-        if missing:
-            return _Record(
-                self.path,
-                number,
-                None,
-                None,
-                f"missing key(s) {', '.join(repr(k) for k in missing)} (found "
-                f"{', '.join(repr(k) for k in obj) or 'no keys'}); set src_key/"
-                f"tgt_key to the names your file uses",
-            )
-        src, tgt = obj[self.src_key], obj[self.tgt_key]
-        if src is None:
-            src = ""
-        if tgt is None:
-            tgt = ""
-        if not isinstance(src, str) or not isinstance(tgt, str):
-            return _Record(
-                self.path,
-                number,
-                None,
-                None,
-                f"values of {self.src_key!r} and {self.tgt_key!r} must be strings",
-            )
-        return _Record(self.path, number, src, tgt, None)
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    """Open a file for reading bytes, decompressing it if it ends with .gz."""
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")
-
-
-def _decoded_lines(file_: IO[bytes]) -> Iterator[Tuple[str, Optional[str]]]:
-    """Yield (text, problem) per line: text without BOM and line ending.
-
-    Decoding line by line (rather than opening in text mode) keeps one bad byte
-    from aborting the whole file and lets the error name its line. Splitting on
-    b"\\n" only means a stray "\\r" or U+2028 inside a sentence does not start a
-    new line, which text mode's universal newlines would do.
-    """
-    for index, raw in enumerate(file_):
-        if index == 0 and raw.startswith(_BOM):
-            raw = raw[len(_BOM) :]
-        if raw.endswith(b"\n"):
-            raw = raw[:-1]
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        try:
-            yield raw.decode("utf-8"), None
-        except UnicodeDecodeError as err:
-            yield "", (
-                f"not valid UTF-8 ({err.reason} at byte {err.start}); re-encode the "
-                f"file as UTF-8"
-            )
+            yield from records_json(self.path, self.src_key, self.tgt_key)
 
 
 @spacy.registry.readers("spacy-seq2seq.ParallelCorpus.v1")
