@@ -6,7 +6,7 @@ import gzip
 import itertools
 import json
 from pathlib import Path
-from typing import IO, Any, Iterator, NamedTuple, Optional, Tuple
+from typing import IO, Any, Iterator, NamedTuple, Optional, Tuple, Union
 
 BOM = b"\xef\xbb\xbf"
 
@@ -55,6 +55,7 @@ def records_lines(src_path: Path, tgt_path: Path) -> Iterator[Record]:
                 continue
             yield Record(src_path, number, src_text, tgt_text, None)
 
+
 def records_tsv(path: Path, src_column: int, tgt_column: int) -> Iterator[Record]:
     """One pair per line, in two tab-separated columns."""
     needed = max(src_column, tgt_column) + 1
@@ -62,64 +63,60 @@ def records_tsv(path: Path, src_column: int, tgt_column: int) -> Iterator[Record
     # (e.g. Tatoeba's attribution) are fine, but a stray tab inside one
     # sentence would otherwise shift or truncate that pair unnoticed.
     expected: Optional[int] = None
-    with open_binary(path) as file_:
-        for number, (text, problem) in enumerate(decoded_lines(file_), start=1):
-            if problem is not None:
-                yield Record(path, number, None, None, problem)
-                continue
-            if not text.strip():
-                yield Record(path, number, "", "", None)
-                continue
-            columns = text.split("\t")
-            if len(columns) < needed:
-                yield Record(
-                    path,
-                    number,
-                    None,
-                    None,
-                    f"expected at least {needed} tab-separated columns "
-                    f"(src_column={src_column}, tgt_column={tgt_column}),"
-                    f" found {len(columns)}",
-                )
-                continue
-            if expected is None:
-                expected = len(columns)
-            elif len(columns) != expected:
-                yield Record(
-                    path,
-                    number,
-                    None,
-                    None,
-                    f"found {len(columns)} tab-separated columns, but the first "
-                    f"line has {expected} (a tab inside a sentence?)",
-                )
-                continue
+    for item in _text_lines(path):
+        if isinstance(item, Record):
+            yield item
+            continue
+        number, text = item
+        columns = text.split("\t")
+        if len(columns) < needed:
             yield Record(
                 path,
                 number,
-                columns[src_column],
-                columns[tgt_column],
                 None,
+                None,
+                f"expected at least {needed} tab-separated columns "
+                f"(src_column={src_column}, tgt_column={tgt_column}),"
+                f" found {len(columns)}",
             )
+            continue
+        if expected is None:
+            expected = len(columns)
+        elif len(columns) != expected:
+            yield Record(
+                path,
+                number,
+                None,
+                None,
+                f"found {len(columns)} tab-separated columns, but the first "
+                f"line has {expected} (a tab inside a sentence?)",
+            )
+            continue
+        yield Record(
+            path,
+            number,
+            columns[src_column],
+            columns[tgt_column],
+            None,
+        )
+
 
 def records_jsonl(path: Path, src_key: str, tgt_key: str) -> Iterator[Record]:
     """One JSON object per line."""
-    with open_binary(path) as file_:
-        for number, (text, problem) in enumerate(decoded_lines(file_), start=1):
-            if problem is not None:
-                yield Record(path, number, None, None, problem)
-                continue
-            if not text.strip():
-                yield Record(path, number, "", "", None)
-                continue
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as err:
-                yield Record(
-                    path, number, None, None, f"invalid JSON ({err})"
-                )
-                continue
-            yield record_from_obj(path, number, obj, src_key, tgt_key)
+    for item in _text_lines(path):
+        if isinstance(item, Record):
+            yield item
+            continue
+        number, text = item
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as err:
+            yield Record(
+                path, number, None, None, f"invalid JSON ({err})"
+            )
+            continue
+        yield record_from_obj(path, number, obj, src_key, tgt_key)
+
 
 def records_json(path: Path, src_key: str, tgt_key: str) -> Iterator[Record]:
     """One JSON list of objects (read whole)."""
@@ -144,6 +141,7 @@ def records_json(path: Path, src_key: str, tgt_key: str) -> Iterator[Record]:
         )
     for number, obj in enumerate(data, start=1):
         yield record_from_obj(path, number, obj, src_key, tgt_key)
+
 
 def record_from_obj(path: Path, number: int, obj: Any, src_key: str, tgt_key: str) -> Record:
     if not isinstance(obj, dict):
@@ -180,6 +178,19 @@ def record_from_obj(path: Path, number: int, obj: Any, src_key: str, tgt_key: st
             f"values of {src_key!r} and {tgt_key!r} must be strings",
         )
     return Record(path, number, src, tgt, None)
+
+
+def _text_lines(path: Path) -> Iterator[Union[Record, Tuple[int, str]]]:
+    """(number, text) for each line with text; an undecodable line comes as
+    a malformed record and a blank one as an empty record."""
+    with open_binary(path) as file_:
+        for number, (text, problem) in enumerate(decoded_lines(file_), start=1):
+            if problem is not None:
+                yield Record(path, number, None, None, problem)
+            elif not text.strip():
+                yield Record(path, number, "", "", None)
+            else:
+                yield number, text
 
 
 def open_binary(path: Path) -> IO[bytes]:
