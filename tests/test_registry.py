@@ -9,6 +9,7 @@ REGISTERED = [
     ("factories", "seq2seq_attn"),
     ("architectures", "spacy-seq2seq.RNNAttnSeq2Seq.v1"),
     ("readers", "spacy-seq2seq.ParallelCorpus.v1"),
+    ("misc", "spacy-seq2seq.pair_length.v1"),
 ]
 
 

@@ -1,5 +1,7 @@
-"""Reading parallel corpora for training (importing registers the reader)."""
+"""Reading parallel corpora for training (importing registers the reader and
+the batch length function)."""
 
+from .batching import make_pair_length
 from .readers import (
     CorpusStats,
     ParallelCorpus,
@@ -8,6 +10,7 @@ from .readers import (
 )
 
 __all__ = [
+    "make_pair_length",
     "CorpusStats",
     "ParallelCorpus",
     "convert_to_docbin",
