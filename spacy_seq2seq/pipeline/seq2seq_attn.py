@@ -31,6 +31,7 @@ from ..errors import Errors, Warnings, check_choice
 from ..forking import install_fork_guard
 from ..models import DecodeBatch, SearchSettings, TrainBatch, is_initialized
 from ..models.loss import teacher_forced_loss
+from ..models.optimizer import apply_optimizer
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .extensions import extension_names, install_extensions
 from .forced import forced_predictions
@@ -489,6 +490,15 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             self.finish_update(sgd)
         losses[self.name] += loss
         return losses
+
+    def finish_update(self, sgd: Optimizer) -> None:
+        """Update the weights with the optimizer, in place (thinc's own
+        update leaks memory every step; see models/optimizer.py).
+
+        sgd (Optimizer): The optimizer.
+        """
+        self._require_initialized()
+        apply_optimizer(self.model.shims[0], sgd)
 
     def get_loss(self, examples: Iterable[Example], output: Any) -> Tuple[float, Any]:
         """Mean label-smoothed cross-entropy per target piece.
