@@ -53,7 +53,7 @@ def parse_gold_line(line: str, *, where: str = "") -> GoldAlignment:
         match = _GOLD_LINK.match(token)
         if match is None or int(match.group(1)) < 1 or int(match.group(3)) < 1:
             raise AlignmentFileError(
-                f"{where}: {token!r} is not a gold link: expected 1-based 'i-j' (sure) or "
+                f"{_at(where)}{token!r} is not a gold link: expected 1-based 'i-j' (sure) or "
                 "'ipj' (possible), e.g. '3-4' or '3p4'."
             )
         link = (int(match.group(1)) - 1, int(match.group(3)) - 1)
@@ -70,10 +70,14 @@ def parse_pharaoh_line(line: str, *, where: str = "") -> Set[Link]:
         match = _PREDICTED_LINK.match(token)
         if match is None:
             raise AlignmentFileError(
-                f"{where}: {token!r} is not a 0-based pharaoh link 'i-j' (e.g. '0-2')."
+                f"{_at(where)}{token!r} is not a 0-based pharaoh link 'i-j' (e.g. '0-2')."
             )
         links.add((int(match.group(1)), int(match.group(2))))
     return links
+
+
+def _at(where: str) -> str:
+    return f"{where}: " if where else ""
 
 
 def read_gold(path: Path) -> List[GoldAlignment]:

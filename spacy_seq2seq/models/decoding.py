@@ -1,6 +1,7 @@
 """Decoding many documents: length-bucketed sub-batches, then greedy or beam
 search on each, results back in input order."""
 
+from contextlib import contextmanager
 from typing import Iterator, List, Optional, Sequence
 
 import torch
@@ -43,6 +44,18 @@ def length_buckets(lengths: Sequence[int], max_batch_items: int) -> Iterator[Lis
         yield bucket
 
 
+@contextmanager
+def eval_mode(module: torch.nn.Module) -> Iterator[None]:
+    """Dropout off for the duration, then the module's mode as it was (a
+    pipeline may be predicting in the middle of training)."""
+    was_training = module.training
+    module.eval()
+    try:
+        yield
+    finally:
+        module.train(was_training)
+
+
 def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
     """Decode every document of the batch, with the shim's network or, with
     `quantize = "int8"`, its int8 CPU copy (see quantization.py).
@@ -63,9 +76,7 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
     results: List[Optional[List[Decoded]]] = [None] * len(batch.src)
     lengths = [len(src) for src in batch.src]
     budget = max(1, batch.max_batch_items // settings.beam_size)
-    was_training = module.training
-    module.eval()
-    try:
+    with eval_mode(module):
         for rows in length_buckets(lengths, budget):
             src_ids, src_lengths = pad_ids(
                 [batch.src[i] for i in rows], pad_id=module.config.pad_id, device=device
@@ -77,8 +88,6 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
             found = _search(module, src_ids, src_lengths, limits, settings)
             for row, hypotheses, limit in zip(rows, found, limits.tolist()):
                 results[row] = [_to_decoded(hypothesis, limit) for hypothesis in hypotheses]
-    finally:
-        module.train(was_training)
     return results  # type: ignore[return-value]
 
 

@@ -12,7 +12,8 @@ import torch
 from thinc.api import PyTorchShim
 
 from .converters import pad_ids, tensor_to_numpy
-from .decoding import length_buckets
+from .decoding import eval_mode, length_buckets
+from .pytorch.search import banned_ids
 from .types import Forced, ForcedBatch
 
 
@@ -28,9 +29,7 @@ def force(shim: PyTorchShim, batch: ForcedBatch) -> List[Forced]:
     config = module.config
     results: List[Optional[Forced]] = [None] * len(batch.src)
     lengths = [max(len(src), len(tgt) + 1) for src, tgt in zip(batch.src, batch.tgt)]
-    was_training = module.training
-    module.eval()
-    try:
+    with eval_mode(module):
         for rows in length_buckets(lengths, batch.max_batch_items):
             src_ids, src_lengths = pad_ids([batch.src[i] for i in rows], pad_id=config.pad_id, device=device)
             targets = [batch.tgt[i] for i in rows]
@@ -38,10 +37,9 @@ def force(shim: PyTorchShim, batch: ForcedBatch) -> List[Forced]:
             tgt_out, _ = pad_ids(targets, pad_id=config.pad_id, suffix=(config.eos_id,), device=device)
             with torch.no_grad():
                 output = module(src_ids, src_lengths, tgt_in)
-                logits = output.logits.float()
-                # PAD and BOS are never outputs; search leaves them out of
-                # the softmax too, so forced and decoded scores compare.
-                logits[..., [config.pad_id, config.bos_id]] = float("-inf")
+                # The ids search never outputs are left out of the softmax
+                # here too, so forced and decoded scores compare.
+                logits = output.logits.float().index_fill(2, banned_ids(module, device), float("-inf"))
                 log_probs = torch.log_softmax(logits, dim=-1).gather(2, tgt_out.unsqueeze(-1)).squeeze(-1)
             log_probs_np = tensor_to_numpy(log_probs)
             attention_np = None if output.attention is None else tensor_to_numpy(output.attention)
@@ -51,6 +49,4 @@ def force(shim: PyTorchShim, batch: ForcedBatch) -> List[Forced]:
                     log_probs=log_probs_np[k, :n_steps].copy(),
                     attention=None if attention_np is None else attention_np[k, :n_steps, :n_src].copy(),
                 )
-    finally:
-        module.train(was_training)
     return results  # type: ignore[return-value]

@@ -26,8 +26,7 @@ from spacy.training import Example, validate_examples, validate_get_examples
 from spacy.vocab import Vocab
 from thinc.api import Config, Optimizer
 
-from ..alignment import ALIGNMENT_METHODS
-from ..errors import Errors, Warnings, check_choice
+from ..errors import Errors, Warnings
 from ..forking import install_fork_guard
 from ..models import DecodeBatch, SearchSettings, TrainBatch, is_initialized
 from ..models.loss import teacher_forced_loss
@@ -44,7 +43,7 @@ from .predictions import (
 from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
 from .scoring import score_outputs
 from .segments import encode_parts, stitch
-from .settings import check_range, validate_settings
+from .settings import check_alignment, validate_settings
 from .targets import Target
 from .train_batch import gold_target, make_train_batch
 
@@ -377,8 +376,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
     ) -> AlignmentSettings:
         method = self.cfg["alignment_method"] if method is None else method
         threshold = self.cfg["alignment_threshold"] if threshold is None else threshold
-        check_choice("alignment_method", method, ALIGNMENT_METHODS)
-        check_range("alignment_threshold", threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
+        check_alignment(method, threshold)
         return AlignmentSettings(method=method, threshold=threshold)
 
     def align(
@@ -510,7 +508,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         """
         loss, _, gradient = teacher_forced_loss(
             output, label_smoothing=self.cfg["label_smoothing"],
-            guided_alignment_weight=self.cfg.get("guided_alignment_weight", 0.0),
+            guided_alignment_weight=self.cfg["guided_alignment_weight"],
         )
         if numpy.isnan(loss):
             raise ValueError(Errors.E004.format(name=self.name))
@@ -524,7 +522,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         return make_train_batch(
             examples, name=self.name, field=self.field, src_pieces=self.src_pieces,
             tgt_pieces=self.tgt_pieces, target_words=self._target_words,
-            guided=self.cfg.get("guided_alignment_weight", 0.0) > 0,
+            guided=self.cfg["guided_alignment_weight"] > 0,
         )
 
     def initialize(

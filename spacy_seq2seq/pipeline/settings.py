@@ -29,8 +29,7 @@ def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
         raise ValueError(Errors.E013.format(setting="guided_alignment_weight", constraint="a number >= 0", value=weight))
     check_decoding(cfg)
     check_choice("quantize", cfg["quantize"], QUANTIZE_OPTIONS)
-    check_choice("alignment_method", cfg["alignment_method"], ALIGNMENT_METHODS)
-    check_range("alignment_threshold", cfg["alignment_threshold"], 0.0, 1.0 + 1e-9, "in [0, 1]")
+    check_alignment(cfg["alignment_method"], cfg["alignment_threshold"])
     for setting in ("src_vocab_size", "tgt_vocab_size"):
         value = cfg[setting]
         if not isinstance(value, int) or value < 1:
@@ -76,6 +75,12 @@ def check_decoding(settings: Dict[str, Any]) -> None:
             constraint=f"at most max_output_length ({settings['max_output_length']})",
             value=settings["min_output_length"],
         ))
+
+
+def check_alignment(method: str, threshold: float) -> None:
+    """An alignment method and threshold, from the config or an `align` call."""
+    check_choice("alignment_method", method, ALIGNMENT_METHODS)
+    check_range("alignment_threshold", threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
 
 
 def check_range(setting: str, value: float, low: float, high: float, constraint: str) -> None:

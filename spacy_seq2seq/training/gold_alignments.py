@@ -8,6 +8,8 @@ line N belongs to record N (line N of the corpus files, or JSON item N).
 from pathlib import Path
 from typing import Iterator, List, Optional, Tuple
 
+from ..alignment.aer import AlignmentFileError, parse_pharaoh_line
+
 Link = Tuple[int, int]
 
 
@@ -42,16 +44,14 @@ def parse_links(line: Optional[str], n_src: int, n_tgt: int) -> Tuple[Optional[L
     """
     if line is None:
         return None, "the alignment file has no line for it (it must have one line per record)"
-    links = []
-    for token in line.split():
-        parts = token.split("-")
-        if len(parts) != 2 or not parts[0].isdigit() or not parts[1].isdigit():
-            return None, f"alignment link {token!r} is not 0-based pharaoh 'i-j'"
-        i, j = int(parts[0]), int(parts[1])
+    try:
+        links = sorted(parse_pharaoh_line(line))
+    except AlignmentFileError as error:
+        return None, str(error)
+    for i, j in links:
         if i >= n_src or j >= n_tgt:
             return None, (
-                f"alignment link {token!r} is out of range: the pair has {n_src} source and "
+                f"alignment link '{i}-{j}' is out of range: the pair has {n_src} source and "
                 f"{n_tgt} target words (0-based indices, whitespace tokens)"
             )
-        links.append((i, j))
-    return sorted(set(links)), None
+    return links, None
