@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 # and much faster than spinning threads when another process is busy.
 RUN_ENV := OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
 
-.PHONY: install test test-slow demo clean
+.PHONY: install browser test test-slow demo clean
 
 install: $(VENV)/.installed
 
@@ -25,12 +25,17 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-test: install
-	$(BIN)/ruff check spacy_seq2seq tests scripts
-	$(RUN_ENV) $(BIN)/python -m pytest -q
+# Debian's Chromium for the browser tests (they skip, saying why, without it).
+browser:
+	sh scripts/install_browser.sh
 
-test-slow: install
-	$(RUN_ENV) $(BIN)/python -m pytest -q --slow
+# -rs prints why any test was skipped (slow, gpu, no browser).
+test: install browser
+	$(BIN)/ruff check spacy_seq2seq tests scripts
+	$(RUN_ENV) $(BIN)/python -m pytest -q -rs
+
+test-slow: install browser
+	$(RUN_ENV) $(BIN)/python -m pytest -q -rs --slow
 
 demo: install
 	$(RUN_ENV) $(BIN)/python -m spacy project run all .

@@ -1,5 +1,5 @@
 """Command line: `python -m spacy_seq2seq translate MODEL "text" ...`, `evaluate`,
-`convert`, `align` and `evaluate-alignment`."""
+`convert`, `align`, `evaluate-alignment` and `render`."""
 
 import json
 import sys
@@ -42,6 +42,16 @@ def _load(model: Path, component: str, **overrides: Any) -> Tuple[Any, str]:
     return nlp, name
 
 
+def _read_texts(texts: Optional[List[str]], input_file: Optional[Path]) -> List[str]:
+    """The texts given as arguments, else the lines of --input, else stdin."""
+    if texts:
+        return list(texts)
+    if input_file is None:
+        return [line.rstrip("\n") for line in sys.stdin]
+    with input_file.open(encoding="utf8") as stream:
+        return [line.rstrip("\n") for line in stream]
+
+
 @app.command()
 def translate(
     model: Path = typer.Argument(..., help="A saved pipeline (nlp.to_disk / spacy train output)."),
@@ -61,12 +71,7 @@ def translate(
         length_alpha=length_alpha, quantize=quantize,
     )
     field = nlp.get_pipe(pipe_name).field
-    if texts:
-        lines = list(texts)
-    else:
-        stream = input_file.open(encoding="utf8") if input_file else sys.stdin
-        lines = [line.rstrip("\n") for line in stream]
-    for doc in nlp.pipe(lines, batch_size=batch_size):
+    for doc in nlp.pipe(_read_texts(texts, input_file), batch_size=batch_size):
         output = doc._.get(field)
         tokens = doc._.get(f"{field}_tokens")
         alignment = doc._.get(f"{field}_alignment")
@@ -217,6 +222,34 @@ def evaluate_alignment(
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(scores.to_dict(), indent=2) + "\n", encoding="utf8")
+
+
+@app.command()
+def render(
+    model: Path = typer.Argument(..., help="A saved pipeline (nlp.to_disk / spacy train output)."),
+    texts: Optional[List[str]] = typer.Argument(None, help="Texts; read from --input or stdin if none."),
+    input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="File with one text per line."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the page here instead of stdout."),
+    component: str = typer.Option("", help="Component name (default: the first seq2seq_attn)."),
+    beam_size: Optional[int] = BEAM_SIZE,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    """Translate texts and write an interactive attention page (one HTML file,
+    nothing loaded from the network): hover a word to see what it attended to."""
+    from . import displacy
+
+    nlp, pipe_name = _load(model, component, beam_size=beam_size)
+    pipe = nlp.get_pipe(pipe_name)
+    if not pipe.cfg["store_attention"]:
+        typer.echo("Note: this model stores no attention (store_attention = false); the page shows its alignment links only.", err=True)
+    docs = list(nlp.pipe(_read_texts(texts, input_file), batch_size=batch_size))
+    html = displacy.render(docs, field=pipe.field, jupyter=False, page=True)
+    if output is None:
+        sys.stdout.write(html)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf8")
+    typer.echo(f"Wrote {len(docs)} {'doc' if len(docs) == 1 else 'docs'} to {output}", err=True)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,31 @@ class Errors(metaclass=_ErrorsWithCodes):
         "targets. Give one target (a string, a list of words or a Doc) per Doc, "
         "in the same order."
     )
+    E015 = (
+        "Doc {text!r}... has no `doc._.{field}_tokens`: no seq2seq_attn component "
+        "with field={field!r} has processed it. Run the Doc through the pipeline "
+        "first (`nlp(text)`), or pass the field your component uses "
+        "(e.g. `field=\"summary\"`)."
+    )
+    E016 = (
+        "A manual attention view needs \"source\" and \"target\" (lists of words) "
+        "and \"attention\" (one row per target word) or \"alignment\" "
+        "((source_i, target_j) pairs); got the keys {keys}."
+    )
+    E017 = (
+        "The attention has {rows} rows of {columns} columns, but there are "
+        "{n_target} target words and {n_source} source tokens. It must have one "
+        "row per target word and one column per source token."
+    )
+    E018 = (
+        "Alignment link {link} is out of range for {n_source} source tokens and "
+        "{n_target} target words. Links are 0-based (source_i, target_j) pairs."
+    )
+    E019 = (
+        "render() takes Docs (or dicts with manual=True), got a {type}. Process "
+        "texts with the pipeline first: `render(nlp(text))` or "
+        "`render(list(nlp.pipe(texts)))`."
+    )
 
 
 class Warnings:

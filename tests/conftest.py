@@ -1,6 +1,8 @@
-"""Shared test options: --slow and --gpu gate the long and the CUDA checks."""
+"""Shared test options (--slow and --gpu gate the long and the CUDA checks) and
+the small trained pipelines several test folders share."""
 
 import pytest
+from toy_data import train_reversal, train_toy
 
 
 def pytest_addoption(parser):
@@ -22,3 +24,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="slow: run with --slow"))
         if "gpu" in item.keywords and not (run_gpu or has_cuda):
             item.add_marker(pytest.mark.skip(reason="gpu: no CUDA device here"))
+
+
+@pytest.fixture(scope="session")
+def trained_toy():
+    """(nlp, loss history): one toy model trained once and shared (read-only!)."""
+    return train_toy()
+
+
+@pytest.fixture(scope="session")
+def reversal_model():
+    """A pipeline trained on number reversal, where the alignment is known (read-only!)."""
+    return train_reversal()
+
+
+@pytest.fixture(scope="session")
+def reversal_backward():
+    """The English -> French direction of `reversal_model` (read-only!)."""
+    return train_reversal(swap=True)
