@@ -104,10 +104,10 @@ def _checked(view: AttentionView) -> AttentionView:
     """Shapes must agree, or the page would highlight the wrong words."""
     n_source, n_target = len(view.source), len(view.target)
     if view.attention is not None:
-        shape = (len(view.attention), {len(row) for row in view.attention})
-        if shape[0] != n_target or shape[1] - {n_source}:
+        widths = sorted({len(row) for row in view.attention})
+        if len(view.attention) != n_target or any(width != n_source for width in widths):
             raise ValueError(Errors.E017.format(
-                rows=shape[0], columns=sorted(shape[1]), n_target=n_target, n_source=n_source,
+                rows=len(view.attention), columns=widths, n_target=n_target, n_source=n_source,
             ))
     for source_i, target_j in view.alignment:
         if not (0 <= source_i < n_source and 0 <= target_j < n_target):
