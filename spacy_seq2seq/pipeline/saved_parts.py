@@ -30,7 +30,7 @@ DECODING_SETTINGS = frozenset({
     "beam_size", "n_best", "length_alpha", "min_output_length", "min_output_ratio",
     "max_output_length", "max_output_ratio", "no_repeat_ngram_size",
     "max_src_length", "max_batch_items", "quantize", "store_attention",
-    "alignment_method", "alignment_threshold",
+    "alignment_method", "alignment_threshold", "metrics",
 })
 
 WEIGHTS_FILE = "model.safetensors"

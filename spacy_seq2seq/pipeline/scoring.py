@@ -1,14 +1,20 @@
-"""Corpus-level BLEU and chrF for `spacy train` / `spacy evaluate`.
+"""Corpus scores for `spacy train` / `spacy evaluate`: BLEU, chrF, ROUGE.
 
-sacreBLEU with its defaults: cased, 13a tokenisation of detokenised text,
-one reference per segment, so the numbers match the sacreBLEU CLI divided by
-100: spaCy expects every score in [0, 1] (its training table multiplies by 100).
+BLEU and chrF are sacreBLEU with its defaults: cased, 13a tokenisation of
+detokenised text, one reference per segment, so the numbers match the
+sacreBLEU CLI divided by 100. ROUGE is F1 with stemming (see `rouge.py`).
+spaCy expects every score in [0, 1] (its training table multiplies by 100).
 """
 
 from typing import Dict, Iterable, List, Sequence
 
 from sacrebleu.metrics import BLEU, CHRF
 from spacy.training import Example
+
+from .rouge import ROUGE_TYPES, rouge_scores
+
+# The component's `metrics` choices; "rouge" gives the four ROUGE_TYPES.
+METRICS = ("bleu", "chrf", "rouge")
 
 
 def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> Dict[str, object]:
@@ -28,12 +34,24 @@ def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> Dict[
     }
 
 
-def score_outputs(examples: Iterable[Example], field: str) -> Dict[str, float]:
+def score_names(field: str, metrics: Sequence[str]) -> List[str]:
+    """The score keys `score()` returns for these metrics."""
+    names: List[str] = []
+    for metric in metrics:
+        names.extend(ROUGE_TYPES if metric == "rouge" else [metric])
+    return [f"{field}_{name}" for name in names]
+
+
+def score_outputs(
+    examples: Iterable[Example], field: str, metrics: Sequence[str] = ("bleu", "chrf")
+) -> Dict[str, float]:
     """Compare `eg.predicted._.{field}` with `eg.reference._.{field}`.
 
-    examples (Iterable[Example]): Predicted and gold Docs.
+    examples (Iterable[Example]): Predicted and gold Docs; examples without a
+        gold output are left out.
     field (str): The component's field.
-    RETURNS (Dict[str, float]): `{field}_bleu` and `{field}_chrf`, in [0, 1].
+    metrics (Sequence[str]): Names from METRICS.
+    RETURNS (Dict[str, float]): `score_names(field, metrics)` -> score in [0, 1].
     """
     hypotheses: List[str] = []
     references: List[str] = []
@@ -44,9 +62,14 @@ def score_outputs(examples: Iterable[Example], field: str) -> Dict[str, float]:
         hypotheses.append(example.predicted._.get(field) or "")
         references.append(reference)
     if not hypotheses:
-        return {f"{field}_bleu": 0.0, f"{field}_chrf": 0.0}
-    scores = corpus_scores(hypotheses, references)
-    return {
-        f"{field}_bleu": float(scores["bleu"]) / 100,  # type: ignore[arg-type]
-        f"{field}_chrf": float(scores["chrf"]) / 100,  # type: ignore[arg-type]
-    }
+        return dict.fromkeys(score_names(field, metrics), 0.0)
+    scores: Dict[str, float] = {}
+    if "bleu" in metrics or "chrf" in metrics:
+        sacre = corpus_scores(hypotheses, references)
+        for metric in ("bleu", "chrf"):
+            if metric in metrics:
+                scores[f"{field}_{metric}"] = float(sacre[metric]) / 100  # type: ignore[arg-type]
+    if "rouge" in metrics:
+        for name, value in rouge_scores(hypotheses, references).items():
+            scores[f"{field}_{name}"] = value
+    return {name: scores[name] for name in score_names(field, metrics)}

@@ -16,7 +16,17 @@ dropout` does not reach the torch network.
 """
 
 import warnings
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 import numpy
 from spacy.language import Language
@@ -95,6 +105,7 @@ MAX_CUT_WARNINGS = 3
         "store_attention": True,
         "alignment_method": "argmax",
         "alignment_threshold": 0.5,
+        "metrics": ["bleu", "chrf"],
     },
     # Keep the best model by BLEU; chrF is reported alongside.
     default_score_weights={"translation_bleu": 1.0, "translation_chrf": 0.0},
@@ -125,6 +136,7 @@ def make_seq2seq_attn(
     store_attention: bool,
     alignment_method: str,
     alignment_threshold: float,
+    metrics: List[str],
 ) -> "Seq2SeqAttn":
     """Create a `seq2seq_attn` component. Settings are documented on `Seq2SeqAttn`."""
     return Seq2SeqAttn(
@@ -153,6 +165,7 @@ def make_seq2seq_attn(
         store_attention=store_attention,
         alignment_method=alignment_method,
         alignment_threshold=alignment_threshold,
+        metrics=metrics,
     )
 
 
@@ -199,8 +212,12 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         "shift", "threshold" or "shift_threshold" (see `alignment.links`).
     alignment_threshold (float): Least attention for a link, for the
         threshold methods.
+    metrics (List[str]): What `score()` reports, as `{field}_<name>`:
+        "bleu" and "chrf" (sacreBLEU), "rouge" (`{field}_rouge1`, `_rouge2`,
+        `_rougeL`, `_rougeLsum`: F1 with stemming). `[training.score_weights]`
+        picks which of them keeps the best model.
 
-    Decoding settings (beam_size to alignment_threshold) say how to apply the
+    Decoding settings (beam_size to metrics) say how to apply the
     model, not what it learned: loading weights keeps the receiving
     component's values, so they can be changed at load time with
     `spacy.load(path, config={"components": {name: {"beam_size": 1}}})`.
@@ -234,6 +251,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         store_attention: bool = True,
         alignment_method: str = "argmax",
         alignment_threshold: float = 0.5,
+        metrics: Sequence[str] = ("bleu", "chrf"),
     ) -> None:
         self.vocab = vocab
         self.model = model
@@ -261,6 +279,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             "store_attention": store_attention,
             "alignment_method": alignment_method,
             "alignment_threshold": alignment_threshold,
+            "metrics": list(metrics),
         }
         validate_settings(name, self.cfg)
         self._cut_warnings_left = MAX_CUT_WARNINGS
@@ -442,15 +461,16 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             )
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, float]:
-        """Corpus BLEU and chrF of the predicted outputs (sacreBLEU, cased).
+        """The `metrics` of the predicted outputs against the gold ones.
 
         examples (Iterable[Example]): Examples whose predicted Docs went
             through the pipeline.
-        RETURNS (Dict[str, float]): `{field}_bleu` and `{field}_chrf`, in [0, 1].
+        RETURNS (Dict[str, float]): `{field}_bleu`, `{field}_chrf` and/or
+            `{field}_rouge1` ... `{field}_rougeLsum`, in [0, 1].
         """
         examples = list(examples)
         validate_examples(examples, "Seq2SeqAttn.score")
-        return score_outputs(examples, self.field)
+        return score_outputs(examples, self.field, self.cfg["metrics"])
 
     # -- training ---------------------------------------------------------
 

@@ -8,6 +8,7 @@ from spacy import util
 from ..alignment import ALIGNMENT_METHODS
 from ..errors import Errors, check_choice
 from ..models.quantization import QUANTIZE_OPTIONS
+from .scoring import METRICS
 
 
 def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
@@ -30,6 +31,7 @@ def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
     check_decoding(cfg)
     check_choice("quantize", cfg["quantize"], QUANTIZE_OPTIONS)
     check_alignment(cfg["alignment_method"], cfg["alignment_threshold"])
+    check_metrics(cfg["metrics"])
     for setting in ("src_vocab_size", "tgt_vocab_size"):
         value = cfg[setting]
         if not isinstance(value, int) or value < 1:
@@ -75,6 +77,17 @@ def check_decoding(settings: Dict[str, Any]) -> None:
             constraint=f"at most max_output_length ({settings['max_output_length']})",
             value=settings["min_output_length"],
         ))
+
+
+def check_metrics(metrics: Any) -> None:
+    """A non-empty list of known metric names, each once."""
+    if isinstance(metrics, str) or not metrics or len(set(metrics)) != len(metrics):
+        raise ValueError(Errors.E013.format(
+            setting="metrics", constraint=f"a non-empty list of distinct names from {list(METRICS)}",
+            value=metrics,
+        ))
+    for metric in metrics:
+        check_choice("metrics", metric, METRICS)
 
 
 def check_alignment(method: str, threshold: float) -> None:

@@ -11,6 +11,7 @@ from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs
 
 from spacy_seq2seq.models import TeacherForced
 from spacy_seq2seq.pipeline import Seq2SeqPrediction
+from spacy_seq2seq.pipeline.rouge import rouge_scores
 
 
 def test_overfitting_loss_falls_and_outputs_are_exact(trained_toy):
@@ -277,3 +278,34 @@ def test_score_reports_bleu_and_chrf(trained_toy):
     worse = nlp.evaluate(wrong)
     assert worse["translation_bleu"] < 0.1 and worse["translation_chrf"] < 0.5
 
+
+
+def test_score_reports_the_configured_metrics(trained_toy):
+    nlp, _ = trained_toy
+    pipe = nlp.get_pipe("seq2seq_attn")
+    examples = make_examples(nlp)
+    predicted = [nlp(eg.reference.text) for eg in examples]
+    for eg, doc in zip(examples, predicted):
+        eg.predicted._.translation = doc._.translation
+    hypotheses = [doc._.translation for doc in predicted]
+    references = [eg.reference._.translation for eg in examples]
+    saved = pipe.cfg["metrics"]
+    try:
+        pipe.cfg["metrics"] = ["rouge", "bleu"]
+        scores = pipe.score(examples)
+    finally:
+        pipe.cfg["metrics"] = saved
+    assert list(scores) == [
+        "translation_rouge1", "translation_rouge2", "translation_rougeL", "translation_rougeLsum", "translation_bleu",
+    ]
+    expected = rouge_scores(hypotheses, references)
+    assert scores["translation_rouge1"] == pytest.approx(expected["rouge1"])
+    assert scores["translation_rougeLsum"] == pytest.approx(expected["rougeLsum"])
+    assert 0.0 < scores["translation_rouge2"] <= 1.0
+
+
+@pytest.mark.parametrize("metrics", [[], ["bleu", "bleu"], ["meteor"], "bleu"])
+def test_invalid_metrics_are_refused(metrics):
+    nlp = spacy.blank("fr")
+    with pytest.raises(ValueError, match="metrics"):
+        nlp.add_pipe("seq2seq_attn", config={"metrics": metrics})
