@@ -101,7 +101,7 @@ def decode_step(
         previous, memory, state = (
             previous.index_select(0, index), memory.index_select(index), state.index_select(index)
         )
-    logits, weights, state = model.decoder(previous.unsqueeze(1), memory, state)
+    logits, weights, _, state = model.decoder(previous.unsqueeze(1), memory, state)
     if index.shape[0] != n_rows:
         real = index[:n_rows]
         logits = logits[:n_rows]
