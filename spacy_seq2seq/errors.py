@@ -109,6 +109,11 @@ class Errors(metaclass=_ErrorsWithCodes):
         "texts with the pipeline first: `render(nlp(text))` or "
         "`render(list(nlp.pipe(texts)))`."
     )
+    E020 = (
+        "Component '{name}': the model has copy_attention = true, which copies "
+        "source pieces into the output, so both sides need one vocabulary. Set "
+        "joint_vocab = true (with src_vocab_size equal to tgt_vocab_size)."
+    )
 
 
 class Warnings:

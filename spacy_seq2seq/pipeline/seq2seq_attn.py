@@ -69,6 +69,8 @@ attention = "additive"
 input_feeding = true
 dropout_prob = 0.3
 tie_embeddings = false
+copy_attention = false
+coverage = false
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 
@@ -91,6 +93,7 @@ MAX_CUT_WARNINGS = 3
         "character_coverage": 1.0,
         "label_smoothing": 0.1,
         "guided_alignment_weight": 0.0,
+        "coverage_loss_weight": 0.0,
         "beam_size": 5,
         "n_best": 1,
         "length_alpha": 0.6,
@@ -122,6 +125,7 @@ def make_seq2seq_attn(
     character_coverage: float,
     label_smoothing: float,
     guided_alignment_weight: float,
+    coverage_loss_weight: float,
     beam_size: int,
     n_best: int,
     length_alpha: float,
@@ -151,6 +155,7 @@ def make_seq2seq_attn(
         character_coverage=character_coverage,
         label_smoothing=label_smoothing,
         guided_alignment_weight=guided_alignment_weight,
+        coverage_loss_weight=coverage_loss_weight,
         beam_size=beam_size,
         n_best=n_best,
         length_alpha=length_alpha,
@@ -191,6 +196,10 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         which pulls the attention towards gold word links where the training
         data has them (`reference._.{field}_alignment`, e.g. from the
         reader's `alignment_path`); 0 turns it off.
+    coverage_loss_weight (float): Weight of the coverage loss (See et al.
+        2017), which penalises attending again to source already covered;
+        for models with `coverage = true` (and helpful with attention
+        alone); 0 turns it off.
     beam_size (int): Beam width (1 = greedy search).
     n_best (int): Outputs kept per Doc in `doc._.{field}_nbest` (<= beam_size).
     length_alpha (float): GNMT length penalty exponent for ranking outputs
@@ -237,6 +246,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         character_coverage: float = 1.0,
         label_smoothing: float = 0.1,
         guided_alignment_weight: float = 0.0,
+        coverage_loss_weight: float = 0.0,
         beam_size: int = 5,
         n_best: int = 1,
         length_alpha: float = 0.6,
@@ -265,6 +275,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             "character_coverage": character_coverage,
             "label_smoothing": label_smoothing,
             "guided_alignment_weight": guided_alignment_weight,
+            "coverage_loss_weight": coverage_loss_weight,
             "beam_size": beam_size,
             "n_best": n_best,
             "length_alpha": length_alpha,
@@ -282,6 +293,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             "metrics": list(metrics),
         }
         validate_settings(name, self.cfg)
+        hyperparams = getattr(model, "attrs", {}).get("hyperparams") or {}
+        if hyperparams.get("copy_attention") and not joint_vocab:
+            raise ValueError(Errors.E020.format(name=name))
         self._cut_warnings_left = MAX_CUT_WARNINGS
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
@@ -529,6 +543,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         loss, _, gradient = teacher_forced_loss(
             output, label_smoothing=self.cfg["label_smoothing"],
             guided_alignment_weight=self.cfg["guided_alignment_weight"],
+            coverage_loss_weight=self.cfg["coverage_loss_weight"],
         )
         if numpy.isnan(loss):
             raise ValueError(Errors.E004.format(name=self.name))

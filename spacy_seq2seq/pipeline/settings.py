@@ -25,9 +25,10 @@ def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
         raise ValueError(Errors.E007.format(name=name, lang=cfg["tgt_lang"], error=error)) from None
     check_range("label_smoothing", cfg["label_smoothing"], 0.0, 1.0, "in [0, 1)")
     check_range("character_coverage", cfg["character_coverage"], 0.5, 1.0 + 1e-9, "in [0.5, 1]")
-    weight = cfg["guided_alignment_weight"]
-    if not isinstance(weight, (int, float)) or weight < 0:
-        raise ValueError(Errors.E013.format(setting="guided_alignment_weight", constraint="a number >= 0", value=weight))
+    for setting in ("guided_alignment_weight", "coverage_loss_weight"):
+        weight = cfg[setting]
+        if not isinstance(weight, (int, float)) or weight < 0:
+            raise ValueError(Errors.E013.format(setting=setting, constraint="a number >= 0", value=weight))
     check_decoding(cfg)
     check_choice("quantize", cfg["quantize"], QUANTIZE_OPTIONS)
     check_alignment(cfg["alignment_method"], cfg["alignment_threshold"])
