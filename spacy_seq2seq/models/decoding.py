@@ -105,13 +105,13 @@ def _search(
     if settings.beam_size == 1:
         greedy = greedy_search(
             module, src_ids, src_lengths, constraints=constraints,
-            length_alpha=settings.length_alpha,
+            length_alpha=settings.length_alpha, coverage_beta=settings.coverage_beta,
         )
         return [[hypothesis] for hypothesis in greedy]
     return beam_search(
         module, src_ids, src_lengths, constraints=constraints,
         beam_size=settings.beam_size, length_alpha=settings.length_alpha,
-        n_best=settings.n_best,
+        n_best=settings.n_best, coverage_beta=settings.coverage_beta,
     )
 
 

@@ -40,6 +40,7 @@ class SearchSettings:
         (0 = allowed).
     quantize (str): "none", or "int8" to decode with a dynamically
         quantized copy of the network (CPU only).
+    coverage_beta (float): GNMT coverage penalty weight (0 = none).
     """
 
     beam_size: int = 1
@@ -51,6 +52,7 @@ class SearchSettings:
     max_length_ratio: float = 2.0
     no_repeat_ngram_size: int = 0
     quantize: str = "none"
+    coverage_beta: float = 0.0
 
 
 @dataclass

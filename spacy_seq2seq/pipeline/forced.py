@@ -6,7 +6,7 @@ import numpy
 from spacy.tokens import Doc
 
 from ..models import ForcedBatch
-from ..models.pytorch.search import length_penalty
+from ..models.pytorch.search import coverage_penalty, length_penalty
 from ..vocab import PieceVocab
 from .predictions import (
     AlignmentSettings,
@@ -30,6 +30,7 @@ def forced_predictions(
     store_attention: bool,
     length_alpha: float,
     max_batch_items: int,
+    coverage_beta: float = 0.0,
 ) -> List[Seq2SeqPrediction]:
     """One prediction per pair, carrying the given target, its links,
     attention and score. A Doc with nothing to encode (empty, whitespace)
@@ -53,6 +54,8 @@ def forced_predictions(
         score = float(numpy.sum(result.log_probs, dtype=numpy.float64)) / length_penalty(
             len(target.ids) + 1, length_alpha
         )
+        if result.attention is not None:
+            score += coverage_penalty(result.attention, coverage_beta)
         if result.attention is None:
             predictions.append(Seq2SeqPrediction(target.text, target.words, [], None, score))
             continue

@@ -97,6 +97,7 @@ MAX_CUT_WARNINGS = 3
         "beam_size": 5,
         "n_best": 1,
         "length_alpha": 0.6,
+        "coverage_penalty": 0.0,
         "min_output_length": 1,
         "min_output_ratio": 0.0,
         "max_output_length": 128,
@@ -129,6 +130,7 @@ def make_seq2seq_attn(
     beam_size: int,
     n_best: int,
     length_alpha: float,
+    coverage_penalty: float,
     min_output_length: int,
     min_output_ratio: float,
     max_output_length: int,
@@ -159,6 +161,7 @@ def make_seq2seq_attn(
         beam_size=beam_size,
         n_best=n_best,
         length_alpha=length_alpha,
+        coverage_penalty=coverage_penalty,
         min_output_length=min_output_length,
         min_output_ratio=min_output_ratio,
         max_output_length=max_output_length,
@@ -204,6 +207,10 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
     n_best (int): Outputs kept per Doc in `doc._.{field}_nbest` (<= beam_size).
     length_alpha (float): GNMT length penalty exponent for ranking outputs
         (0 = plain log-probability; larger favours longer outputs).
+    coverage_penalty (float): GNMT coverage penalty weight beta (Wu et al.
+        2016) for ranking outputs: beta * sum over source pieces of
+        log(min(attention received, 1)); 0 = none; for summaries, ~0.2-1.0
+        discourages outputs that ignore part of the input.
     min_output_length (int): Fewest output pieces per Doc.
     min_output_ratio (float): Fewest output pieces per source piece.
     max_output_length (int): Most output pieces per Doc (part).
@@ -250,6 +257,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         beam_size: int = 5,
         n_best: int = 1,
         length_alpha: float = 0.6,
+        coverage_penalty: float = 0.0,
         min_output_length: int = 1,
         min_output_ratio: float = 0.0,
         max_output_length: int = 128,
@@ -279,6 +287,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             "beam_size": beam_size,
             "n_best": n_best,
             "length_alpha": length_alpha,
+            "coverage_penalty": coverage_penalty,
             "min_output_length": min_output_length,
             "min_output_ratio": min_output_ratio,
             "max_output_length": max_output_length,
@@ -402,6 +411,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             min_length=cfg["min_output_length"], min_length_ratio=cfg["min_output_ratio"],
             max_length=cfg["max_output_length"], max_length_ratio=cfg["max_output_ratio"],
             no_repeat_ngram_size=cfg["no_repeat_ngram_size"], quantize=cfg["quantize"],
+            coverage_beta=cfg["coverage_penalty"],
         )
 
     def _alignment_settings(
@@ -448,7 +458,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             self.model, docs, targets, src_pieces=self.src_pieces, tgt_pieces=self.tgt_pieces,
             target_words=self._target_words, alignment=self._alignment_settings(method, threshold),
             store_attention=self.cfg["store_attention"], length_alpha=self.cfg["length_alpha"],
-            max_batch_items=self.cfg["max_batch_items"],
+            coverage_beta=self.cfg["coverage_penalty"], max_batch_items=self.cfg["max_batch_items"],
         )
         self.set_annotations(docs, predictions)
         return docs

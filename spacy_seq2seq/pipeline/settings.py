@@ -65,7 +65,7 @@ def check_decoding(settings: Dict[str, Any]) -> None:
             setting="n_best", constraint=f"at most beam_size ({settings['beam_size']})",
             value=settings["n_best"],
         ))
-    for setting in ("length_alpha", "min_output_ratio"):
+    for setting in ("length_alpha", "coverage_penalty", "min_output_ratio"):
         if settings[setting] < 0:
             raise ValueError(Errors.E013.format(setting=setting, constraint=">= 0", value=settings[setting]))
     if settings["max_output_ratio"] <= 0:

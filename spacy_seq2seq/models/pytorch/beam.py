@@ -34,6 +34,7 @@ from .search import (
     Constraints,
     Hypothesis,
     banned_ids,
+    coverage_penalty,
     decode_step,
     encode,
     length_penalty,
@@ -52,6 +53,7 @@ def beam_search(
     beam_size: int,
     length_alpha: float = 0.0,
     n_best: int = 1,
+    coverage_beta: float = 0.0,
 ) -> List[List[Hypothesis]]:
     """Keep the `beam_size` best partial outputs per sentence at every step.
 
@@ -62,18 +64,23 @@ def beam_search(
     beam_size (int): Hypotheses kept per sentence (K).
     length_alpha (float): GNMT length penalty exponent (0 = none).
     n_best (int): Hypotheses returned per sentence (<= beam_size).
+    coverage_beta (float): GNMT coverage penalty weight, added to the score
+        of each finished hypothesis (0 = none). The penalty is never
+        positive, so the stopping bound for unfinished ones stays valid.
     RETURNS (List[List[Hypothesis]]): Per sentence, in input order, the
         n_best best hypotheses, best first.
     """
     if not 1 <= n_best <= beam_size:
         raise ValueError(f"n_best must be between 1 and beam_size ({beam_size}); got {n_best}.")
     with invariant_kernels():
-        return _beam_search(model, src_ids, src_lengths, constraints, beam_size, length_alpha, n_best)
+        return _beam_search(
+            model, src_ids, src_lengths, constraints, beam_size, length_alpha, n_best, coverage_beta
+        )
 
 
 def _beam_search(
     model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, constraints: Constraints,
-    beam_size: int, length_alpha: float, n_best: int,
+    beam_size: int, length_alpha: float, n_best: int, coverage_beta: float,
 ) -> List[List[Hypothesis]]:
     K = beam_size
     eos_id = model.config.eos_id
@@ -115,7 +122,7 @@ def _beam_search(
         to_finish = is_eos & (ranks < K) & torch.isfinite(top_scores)
         _finish(
             finished, to_finish, top_scores, source_rows, live, history, attention,
-            weights, src_lengths, step, length_alpha,
+            weights, src_lengths, step, length_alpha, coverage_beta,
         )
 
         # The best candidate that goes on, as if it ended now.
@@ -167,6 +174,7 @@ def _finish(
     src_lengths: Tensor,
     step: int,
     length_alpha: float,
+    coverage_beta: float,
 ) -> None:
     """Store the candidates that end with EOS as finished hypotheses, with
     the attention of their history plus that of this (the EOS) step."""
@@ -185,6 +193,7 @@ def _finish(
             row_attention = torch.cat(
                 [attention[row, :, :src_length], weights[row, :src_length].unsqueeze(0)]
             ).cpu()
+            score += coverage_penalty(row_attention, coverage_beta)
         hypothesis = Hypothesis(ids=history[row].tolist(), score=score, attention=row_attention)
         # The count breaks ties: earlier (higher-ranked) finishes first.
         finished[sentence].append((score, len(finished[sentence]), hypothesis))

@@ -8,8 +8,9 @@ batched with (cf. OpenNMT-py #490, BLEU changing with the batch size).
 """
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
+import numpy
 import torch
 from torch import Tensor
 
@@ -79,6 +80,23 @@ def length_penalty(length: int, alpha: float) -> float:
     """GNMT length penalty ((5 + length) / 6) ** alpha (Wu et al. 2016); 1 when
     alpha is 0. Scores are divided by it, so alpha > 0 favours longer outputs."""
     return ((5.0 + length) / 6.0) ** alpha
+
+
+def coverage_penalty(attention: Any, beta: float) -> float:
+    """GNMT coverage penalty (Wu et al. 2016): beta * sum over source positions
+    of log(min(total attention received, 1)). 0 when every position got at
+    least its share; negative for outputs that leave source uncovered.
+
+    attention (Optional[array-like]): One output's weights (a CPU tensor or
+        a numpy array), every step (EOS included) over its real source
+        positions. Shape: (steps, src_length).
+    beta (float): Weight (0 = no penalty).
+    RETURNS (float): The penalty, added to the length-normalised score.
+    """
+    if beta == 0.0 or attention is None:
+        return 0.0
+    received = numpy.clip(numpy.asarray(attention, dtype=numpy.float64).sum(axis=0), 1e-9, 1.0)
+    return beta * float(numpy.log(received).sum())
 
 
 def encode(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor) -> Tuple[Memory, DecoderState]:
@@ -175,6 +193,7 @@ def greedy_search(
     *,
     constraints: Constraints,
     length_alpha: float = 0.0,
+    coverage_beta: float = 0.0,
 ) -> List[Hypothesis]:
     """Pick the most probable allowed piece at every step.
 
@@ -184,15 +203,17 @@ def greedy_search(
     constraints (Constraints): Length limits and n-gram blocking per row.
     length_alpha (float): Length penalty exponent; it only rescales the
         reported score, as in beam search with beam_size 1.
+    coverage_beta (float): Coverage penalty weight; it only shifts the
+        reported score, as in beam search with beam_size 1.
     RETURNS (List[Hypothesis]): One per row, in input order.
     """
     with invariant_kernels():
-        return _greedy_search(model, src_ids, src_lengths, constraints, length_alpha)
+        return _greedy_search(model, src_ids, src_lengths, constraints, length_alpha, coverage_beta)
 
 
 def _greedy_search(
     model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor,
-    constraints: Constraints, length_alpha: float,
+    constraints: Constraints, length_alpha: float, coverage_beta: float,
 ) -> List[Hypothesis]:
     eos_id = model.config.eos_id
     device = src_ids.device
@@ -222,12 +243,12 @@ def _greedy_search(
         history = torch.cat([history.index_select(0, keep), previous.unsqueeze(1)], dim=1)
         memory = memory.index_select(keep)
         state = state.index_select(keep)
-    return _collect(steps, batch, src_len, src_lengths, scores, eos_id, length_alpha)
+    return _collect(steps, batch, src_len, src_lengths, scores, eos_id, length_alpha, coverage_beta)
 
 
 def _collect(
     steps: list, batch: int, src_len: int, src_lengths: Tensor, scores: Tensor,
-    eos_id: int, length_alpha: float,
+    eos_id: int, length_alpha: float, coverage_beta: float,
 ) -> List[Hypothesis]:
     """Turn per-step (rows, ids, weights) records into one Hypothesis per row."""
     n_steps = len(steps)
@@ -251,6 +272,6 @@ def _collect(
         attention = (
             weights_cpu[row, : n + 1, : src_lengths_list[row]] if weights_cpu is not None else None
         )
-        score = scores_list[row] / length_penalty(n + 1, length_alpha)
+        score = scores_list[row] / length_penalty(n + 1, length_alpha) + coverage_penalty(attention, coverage_beta)
         hypotheses.append(Hypothesis(ids=ids_cpu[row, :n].tolist(), score=score, attention=attention))
     return hypotheses
