@@ -1,6 +1,6 @@
 """Forced alignment of (Doc, given target) pairs into predictions."""
 
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import numpy
 from spacy.tokens import Doc
@@ -31,12 +31,13 @@ def forced_predictions(
     length_alpha: float,
     max_batch_items: int,
     coverage_beta: float = 0.0,
+    line_break: Optional[str] = None,
 ) -> List[Seq2SeqPrediction]:
     """One prediction per pair, carrying the given target, its links,
     attention and score. A Doc with nothing to encode (empty, whitespace)
     keeps its target words with no links, no score and zero attention."""
     given = [forced_target(target, tgt_pieces, target_words) for target in targets]
-    sources = [encode_source(doc, src_pieces) for doc in docs]
+    sources = [encode_source(doc, src_pieces, line_break) for doc in docs]
     to_run = [k for k, source in enumerate(sources) if source is not None]
     results = model.predict(ForcedBatch(
         src=[sources[k].ids for k in to_run],  # type: ignore[union-attr]

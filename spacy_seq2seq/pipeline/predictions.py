@@ -6,7 +6,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..alignment import pool_attention, spans_to_words, step_rows, word_links
 from ..models import Decoded
@@ -64,17 +64,30 @@ class EncodedSource:
     owners: List[int]
 
 
-def encode_source(doc: Doc, pieces: PieceVocab) -> Optional[EncodedSource]:
+def source_text(token: Token, line_break: Optional[str] = None) -> Optional[str]:
+    """What a source token is encoded as: its own text, or for a whitespace
+    token nothing, except `line_break` for one that breaks a line when a
+    line-break string is set (turns of a dialogue stay apart)."""
+    if not token.is_space:
+        return token.text
+    if line_break and ("\n" in token.text or "\r" in token.text):
+        return line_break
+    return None
+
+
+def encode_source(doc: Doc, pieces: PieceVocab, line_break: Optional[str] = None) -> Optional[EncodedSource]:
     """Each non-space token on its own, so every piece belongs to one token.
 
+    line_break (Optional[str]): See `source_text`.
     RETURNS (Optional[EncodedSource]): None when the Doc yields no piece.
     """
     ids: List[int] = []
     owners: List[int] = []
     for token in doc:
-        if token.is_space:
+        text = source_text(token, line_break)
+        if text is None:
             continue
-        token_ids = pieces.encode_token(token.text)
+        token_ids = pieces.encode_token(text)
         ids.extend(token_ids)
         owners.extend([token.i] * len(token_ids))
     if not ids:

@@ -24,23 +24,26 @@ from spacy.tokens import Doc, Span
 
 from ..errors import Warnings
 from ..vocab import EOS_ID, PieceVocab
-from .predictions import EncodedSource, Seq2SeqPrediction
+from .predictions import EncodedSource, Seq2SeqPrediction, source_text
 
 _SENTENCIZER = Sentencizer()
 
 
-def encode_parts(doc: Doc, pieces: PieceVocab, max_src_length: int) -> List[EncodedSource]:
+def encode_parts(
+    doc: Doc, pieces: PieceVocab, max_src_length: int, line_break: Optional[str] = None
+) -> List[EncodedSource]:
     """The Doc as one or more encoded parts of at most `max_src_length`
     pieces each (EOS included). An empty Doc gives no part.
 
     doc (Doc): The source document.
     pieces (PieceVocab): The source vocabulary.
     max_src_length (int): Most source pieces per part.
+    line_break (Optional[str]): What line breaks are encoded as (see
+        `predictions.source_text`); None drops them like other whitespace.
     RETURNS (List[EncodedSource]): The parts, in document order.
     """
-    token_ids = [
-        None if token.is_space else pieces.encode_token(token.text) for token in doc
-    ]
+    texts = [source_text(token, line_break) for token in doc]
+    token_ids = [None if text is None else pieces.encode_token(text) for text in texts]
     whole = _encode_range(token_ids, 0, len(doc))
     if whole is None or len(whole.ids) <= max_src_length:
         return [] if whole is None else [whole]

@@ -48,6 +48,7 @@ from .predictions import (
     AlignmentSettings,
     Seq2SeqPrediction,
     TargetWords,
+    source_text,
     to_prediction,
 )
 from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
@@ -91,6 +92,7 @@ MAX_CUT_WARNINGS = 3
         "tgt_vocab_size": 8000,
         "joint_vocab": False,
         "character_coverage": 1.0,
+        "src_line_break": None,
         "label_smoothing": 0.1,
         "guided_alignment_weight": 0.0,
         "coverage_loss_weight": 0.0,
@@ -124,6 +126,7 @@ def make_seq2seq_attn(
     tgt_vocab_size: int,
     joint_vocab: bool,
     character_coverage: float,
+    src_line_break: Optional[str],
     label_smoothing: float,
     guided_alignment_weight: float,
     coverage_loss_weight: float,
@@ -155,6 +158,7 @@ def make_seq2seq_attn(
         tgt_vocab_size=tgt_vocab_size,
         joint_vocab=joint_vocab,
         character_coverage=character_coverage,
+        src_line_break=src_line_break,
         label_smoothing=label_smoothing,
         guided_alignment_weight=guided_alignment_weight,
         coverage_loss_weight=coverage_loss_weight,
@@ -194,6 +198,10 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
     joint_vocab (bool): One SentencePiece model for both sides (both sizes
         must then be equal).
     character_coverage (float): SentencePiece character coverage.
+    src_line_break (Optional[str]): Encode each source line break (a
+        whitespace token holding "\\n") as this string, e.g. "|" between the
+        turns of a dialogue; pick one the text does not otherwise use. None
+        drops line breaks like any whitespace.
     label_smoothing (float): Label smoothing of the training loss.
     guided_alignment_weight (float): Weight of the guided-alignment loss,
         which pulls the attention towards gold word links where the training
@@ -251,6 +259,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         tgt_vocab_size: int = 8000,
         joint_vocab: bool = False,
         character_coverage: float = 1.0,
+        src_line_break: Optional[str] = None,
         label_smoothing: float = 0.1,
         guided_alignment_weight: float = 0.0,
         coverage_loss_weight: float = 0.0,
@@ -281,6 +290,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             "tgt_vocab_size": tgt_vocab_size,
             "joint_vocab": joint_vocab,
             "character_coverage": character_coverage,
+            "src_line_break": src_line_break,
             "label_smoothing": label_smoothing,
             "guided_alignment_weight": guided_alignment_weight,
             "coverage_loss_weight": coverage_loss_weight,
@@ -361,7 +371,10 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             return predictions
         self._require_initialized()
         assert self.src_pieces is not None and self.tgt_pieces is not None
-        parts = [encode_parts(doc, self.src_pieces, self.cfg["max_src_length"]) for doc in docs]
+        parts = [
+            encode_parts(doc, self.src_pieces, self.cfg["max_src_length"], self.cfg["src_line_break"])
+            for doc in docs
+        ]
         flat = [(i, part) for i, doc_parts in enumerate(parts) for part in doc_parts]
         if not flat:
             return predictions
@@ -459,6 +472,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             target_words=self._target_words, alignment=self._alignment_settings(method, threshold),
             store_attention=self.cfg["store_attention"], length_alpha=self.cfg["length_alpha"],
             coverage_beta=self.cfg["coverage_penalty"], max_batch_items=self.cfg["max_batch_items"],
+            line_break=self.cfg["src_line_break"],
         )
         self.set_annotations(docs, predictions)
         return docs
@@ -567,7 +581,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         return make_train_batch(
             examples, name=self.name, field=self.field, src_pieces=self.src_pieces,
             tgt_pieces=self.tgt_pieces, target_words=self._target_words,
-            guided=self.cfg["guided_alignment_weight"] > 0,
+            guided=self.cfg["guided_alignment_weight"] > 0, line_break=self.cfg["src_line_break"],
         )
 
     def initialize(
@@ -588,7 +602,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 raise TypeError(Errors.E011.format(name=self.name, type=type(example).__name__))
             n_examples += 1
             target = self._gold_target(example, index)
-            source = " ".join(token.text for token in example.x if not token.is_space)
+            texts = (source_text(token, self.cfg["src_line_break"]) for token in example.x)
+            source = " ".join(text for text in texts if text is not None)
             if source:
                 src_texts.append(source)
             if target.strip():

@@ -25,6 +25,12 @@ def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
         raise ValueError(Errors.E007.format(name=name, lang=cfg["tgt_lang"], error=error)) from None
     check_range("label_smoothing", cfg["label_smoothing"], 0.0, 1.0, "in [0, 1)")
     check_range("character_coverage", cfg["character_coverage"], 0.5, 1.0 + 1e-9, "in [0.5, 1]")
+    line_break = cfg["src_line_break"]
+    if line_break is not None and (not isinstance(line_break, str) or not line_break.strip() or line_break != line_break.strip()):
+        raise ValueError(Errors.E013.format(
+            setting="src_line_break", constraint='null, or a string with no surrounding whitespace such as "|"',
+            value=line_break,
+        ))
     for setting in ("guided_alignment_weight", "coverage_loss_weight"):
         weight = cfg[setting]
         if not isinstance(weight, (int, float)) or weight < 0:

@@ -2,7 +2,7 @@
 and (for guided alignment) where each decoder step should attend."""
 
 import warnings
-from typing import List
+from typing import List, Optional
 
 import numpy
 from spacy.training import Example
@@ -32,18 +32,20 @@ def make_train_batch(
     tgt_pieces: PieceVocab,
     target_words: TargetWords,
     guided: bool,
+    line_break: Optional[str] = None,
 ) -> TrainBatch:
     """Encode a batch; examples with an empty source are skipped, with a
     warning that counts them (W001).
 
     guided (bool): Build guided-alignment targets for examples whose
         reference carries gold links (`{field}_alignment`).
+    line_break (Optional[str]): What source line breaks are encoded as.
     """
     alignment_name = extension_names(field)["alignment"]
     sources, targets, guides = [], [], []
     for index, example in enumerate(examples):
         target = gold_target(example, index, field=field, name=name)
-        source = encode_source(example.x, src_pieces)
+        source = encode_source(example.x, src_pieces, line_break)
         if source is None:
             continue
         links = example.reference._.get(alignment_name) if guided else None
