@@ -141,6 +141,20 @@ class Warnings:
         "Raise the limits if these outputs should be longer; an untrained or "
         "diverging model also runs into them."
     )
+    W005 = (
+        "[W005] Component '{name}': {n_cut} of {n_total} source Docs {where} were "
+        "longer than max_src_length={limit} pieces and were cut to their first "
+        "{kept} pieces (long_src = \"truncate\"){longest}. Raise max_src_length "
+        "to read more of them, or set long_src = \"split\" to translate long "
+        "Docs in parts."
+    )
+    W006 = (
+        "[W006] Component '{name}': {n_cut} of {n_total} training sources in this "
+        "batch are longer than max_src_length={limit} pieces and were cut to "
+        "their first pieces (long_src = \"truncate\"), as decoding will read "
+        "them. Later cuts are counted in `nlp.get_pipe('{name}')."
+        "n_truncated_in_training`, not reported again."
+    )
 
 
 def check_choice(setting: str, value: Any, options: Sequence[str]) -> None:

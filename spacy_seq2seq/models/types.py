@@ -18,11 +18,13 @@ class TrainBatch:
         alignment: per example, the attention each decoder step should have
         (rows summing to 1; all-zero rows are not guided), or None for an
         example without gold links. Shape: (len(tgt) + 1, len(src)).
+    n_truncated (int): Sources that were cut to the length limit.
     """
 
     src: Sequence[numpy.ndarray]
     tgt: Sequence[numpy.ndarray]
     guide: Optional[Sequence[Optional[numpy.ndarray]]] = None
+    n_truncated: int = 0
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,17 @@ def encode_parts(
     return parts
 
 
+def truncated(source: EncodedSource, max_src_length: int) -> EncodedSource:
+    """The first max_src_length - 1 pieces and EOS (as is when short enough)."""
+    if len(source.ids) <= max_src_length:
+        return source
+    keep = max_src_length - 1
+    return EncodedSource(
+        ids=numpy.concatenate([source.ids[:keep], [EOS_ID]]).astype(numpy.int64),
+        owners=[*source.owners[:keep], -1],
+    )
+
+
 def _sentences(doc: Doc) -> List[Span]:
     if doc.has_annotation("SENT_START"):
         return list(doc.sents)

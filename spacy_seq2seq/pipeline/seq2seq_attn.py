@@ -46,14 +46,16 @@ from .extensions import extension_names, install_extensions
 from .forced import forced_predictions
 from .predictions import (
     AlignmentSettings,
+    EncodedSource,
     Seq2SeqPrediction,
     TargetWords,
+    encode_source,
     source_text,
     to_prediction,
 )
 from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
 from .scoring import score_outputs
-from .segments import encode_parts, stitch
+from .segments import encode_parts, stitch, truncated
 from .settings import check_alignment, validate_settings
 from .targets import Target
 from .train_batch import gold_target, make_train_batch
@@ -106,6 +108,7 @@ MAX_CUT_WARNINGS = 3
         "max_output_ratio": 2.0,
         "no_repeat_ngram_size": 0,
         "max_src_length": 128,
+        "long_src": "split",
         "max_batch_items": 4096,
         "quantize": "none",
         "store_attention": True,
@@ -140,6 +143,7 @@ def make_seq2seq_attn(
     max_output_ratio: float,
     no_repeat_ngram_size: int,
     max_src_length: int,
+    long_src: str,
     max_batch_items: int,
     quantize: str,
     store_attention: bool,
@@ -172,6 +176,7 @@ def make_seq2seq_attn(
         max_output_ratio=max_output_ratio,
         no_repeat_ngram_size=no_repeat_ngram_size,
         max_src_length=max_src_length,
+        long_src=long_src,
         max_batch_items=max_batch_items,
         quantize=quantize,
         store_attention=store_attention,
@@ -227,6 +232,12 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         twice (0 = no limit).
     max_src_length (int): Most source pieces decoded at once; longer Docs
         are split by sentence (see `segments.py`) and the outputs stitched.
+    long_src (str): What to do with a Doc longer than max_src_length:
+        "split" decodes it in parts (sentences, then windows) and joins the
+        outputs, right for translation; "truncate" reads only its first
+        max_src_length pieces (with a W005 warning counting such Docs),
+        right for summaries and replies, which need one output for the whole
+        input. Training cuts sources the same way with "truncate".
     max_batch_items (int): Padded source pieces (times beam_size) per
         decoding sub-batch.
     quantize (str): "none", or "int8" to decode on CPU with a dynamically
@@ -273,6 +284,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         max_output_ratio: float = 2.0,
         no_repeat_ngram_size: int = 0,
         max_src_length: int = 128,
+        long_src: str = "split",
         max_batch_items: int = 4096,
         quantize: str = "none",
         store_attention: bool = True,
@@ -304,6 +316,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             "max_output_ratio": max_output_ratio,
             "no_repeat_ngram_size": no_repeat_ngram_size,
             "max_src_length": max_src_length,
+            "long_src": long_src,
             "max_batch_items": max_batch_items,
             "quantize": quantize,
             "store_attention": store_attention,
@@ -316,6 +329,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         if hyperparams.get("copy_attention") and not joint_vocab:
             raise ValueError(Errors.E020.format(name=name))
         self._cut_warnings_left = MAX_CUT_WARNINGS
+        # Training sources cut to max_src_length (long_src = "truncate"), so far.
+        self.n_truncated_in_training = 0
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
         self._target_words = TargetWords(tgt_lang)
@@ -371,10 +386,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             return predictions
         self._require_initialized()
         assert self.src_pieces is not None and self.tgt_pieces is not None
-        parts = [
-            encode_parts(doc, self.src_pieces, self.cfg["max_src_length"], self.cfg["src_line_break"])
-            for doc in docs
-        ]
+        parts = self._encode_docs(docs)
         flat = [(i, part) for i, doc_parts in enumerate(parts) for part in doc_parts]
         if not flat:
             return predictions
@@ -386,6 +398,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             )
         )
         self._warn_if_cut(docs, flat, decoded)
+        if self.cfg["long_src"] == "truncate":
+            self._warn_if_truncated(docs, [part for _, part in flat])
         by_doc: List[List[Seq2SeqPrediction]] = [[] for _ in docs]
         for (i, part), outputs in zip(flat, decoded):
             by_doc[i].append(to_prediction(
@@ -416,6 +430,33 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             name=self.name, n_cut=len(cut), n_total=len(flat), where=where,
             max_length=self.cfg["max_output_length"], ratio=self.cfg["max_output_ratio"],
         ) + last)
+
+    def _encode_docs(self, docs: List[Doc]) -> List[List[EncodedSource]]:
+        """Each Doc's source parts: one (cut to max_src_length) with
+        long_src = "truncate", else as many as it takes (see segments.py)."""
+        assert self.src_pieces is not None
+        limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
+        if self.cfg["long_src"] == "split":
+            return [encode_parts(doc, self.src_pieces, limit, line_break) for doc in docs]
+        encoded = [encode_source(doc, self.src_pieces, line_break) for doc in docs]
+        return [[] if source is None else [truncated(source, limit)] for source in encoded]
+
+    def _warn_if_truncated(self, docs: List[Doc], parts: List[EncodedSource]) -> None:
+        """W005, once per batch, counting the Docs that were cut."""
+        assert self.src_pieces is not None
+        limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
+        lengths = [
+            len(source.ids) if source is not None else 0
+            for source in (encode_source(doc, self.src_pieces, line_break) for doc in docs)
+        ]
+        cut = [i for i, n in enumerate(lengths) if n > limit]
+        if not cut:
+            return
+        where = "(" + ", ".join(f"doc {i}" for i in cut[:5]) + (f" and {len(cut) - 5} more" if len(cut) > 5 else "") + ")"
+        warnings.warn(Warnings.W005.format(
+            name=self.name, n_cut=len(cut), n_total=len(docs), where=where, limit=limit,
+            kept=limit - 1, longest=f"; the longest had {max(lengths)}",
+        ))
 
     def _search_settings(self) -> SearchSettings:
         cfg = self.cfg
@@ -537,6 +578,13 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         losses.setdefault(self.name, 0.0)
         self._require_initialized()
         batch = self._make_train_batch(examples)
+        if batch.n_truncated:
+            if not self.n_truncated_in_training:
+                warnings.warn(Warnings.W006.format(
+                    name=self.name, n_cut=batch.n_truncated, n_total=len(examples),
+                    limit=self.cfg["max_src_length"],
+                ))
+            self.n_truncated_in_training += batch.n_truncated
         if not batch.src:
             return losses
         output, backprop = self.model.begin_update(batch)
@@ -582,6 +630,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             examples, name=self.name, field=self.field, src_pieces=self.src_pieces,
             tgt_pieces=self.tgt_pieces, target_words=self._target_words,
             guided=self.cfg["guided_alignment_weight"] > 0, line_break=self.cfg["src_line_break"],
+            truncate_to=self.cfg["max_src_length"] if self.cfg["long_src"] == "truncate" else None,
         )
 
     def initialize(

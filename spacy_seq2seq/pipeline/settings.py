@@ -10,6 +10,9 @@ from ..errors import Errors, check_choice
 from ..models.quantization import QUANTIZE_OPTIONS
 from .scoring import METRICS
 
+# How Docs longer than max_src_length are read (see Seq2SeqAttn).
+LONG_SRC_OPTIONS = ("split", "truncate")
+
 
 def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
     """Check every setting of a `seq2seq_attn` component.
@@ -37,6 +40,7 @@ def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
             raise ValueError(Errors.E013.format(setting=setting, constraint="a number >= 0", value=weight))
     check_decoding(cfg)
     check_choice("quantize", cfg["quantize"], QUANTIZE_OPTIONS)
+    check_choice("long_src", cfg["long_src"], LONG_SRC_OPTIONS)
     check_alignment(cfg["alignment_method"], cfg["alignment_threshold"])
     check_metrics(cfg["metrics"])
     for setting in ("src_vocab_size", "tgt_vocab_size"):

@@ -52,3 +52,57 @@ def test_decoding_a_dialogue_works_and_the_setting_is_checked(dialogue_pipe):
     assert isinstance(doc._.summary, str) and doc._.summary
     with pytest.raises(ValueError, match="src_line_break"):
         spacy.blank("en").add_pipe("seq2seq_attn", config={"src_line_break": " "})
+
+
+def test_truncate_reads_long_docs_in_one_part_and_counts_them(dialogue_pipe):
+    nlp, pipe = dialogue_pipe
+    long_text = "Amanda: hi ! " * 30 + "\nJerry: bye ."
+    saved = dict(pipe.cfg)
+    try:
+        pipe.cfg.update({"long_src": "truncate", "max_src_length": 12, "max_output_length": 4})
+        docs = [nlp.make_doc(long_text), nlp.make_doc("Jerry: hi .")]
+        with pytest.warns(UserWarning) as record:
+            predictions = pipe.predict(docs)
+        messages = [str(w.message) for w in record if "W005" in str(w.message)]
+        assert len(messages) == 1 and "1 of 2 source Docs (doc 0)" in messages[0]
+        # One output for the whole Doc, read from its first 11 pieces only.
+        assert len(predictions[0].attention) == len(predictions[0].tokens)
+        attended = {i for row in predictions[0].attention for i, w in enumerate(row) if w > 0}
+        kept_tokens = encode_source(docs[0], pipe.src_pieces, "|").owners[:11]
+        assert attended and max(attended) <= max(kept_tokens) < len(docs[0]) - 5
+    finally:
+        pipe.cfg.clear()
+        pipe.cfg.update(saved)
+
+
+def test_training_cuts_long_sources_once_warned_then_counted(dialogue_pipe):
+    from spacy_seq2seq.pipeline.train_batch import make_train_batch
+
+    nlp, pipe = dialogue_pipe
+    examples = make_examples(nlp, [("Amanda: hi ! " * 30, "long"), ("Jerry: hi .", "short")], field="summary")
+    short = len(encode_source(examples[1].x, pipe.src_pieces, "|").ids)
+    batch = make_train_batch(
+        examples, name="s", field="summary", src_pieces=pipe.src_pieces, tgt_pieces=pipe.tgt_pieces,
+        target_words=pipe._target_words, guided=False, line_break="|", truncate_to=short,
+    )
+    assert batch.n_truncated == 1
+    assert [len(ids) for ids in batch.src] == [short, short] and batch.src[0][-1] == 3  # EOS kept last
+    untouched = make_train_batch(
+        examples, name="s", field="summary", src_pieces=pipe.src_pieces, tgt_pieces=pipe.tgt_pieces,
+        target_words=pipe._target_words, guided=False, line_break="|",
+    )
+    assert untouched.n_truncated == 0 and len(untouched.src[0]) > short
+
+
+def test_update_warns_once_about_cut_sources_then_counts():
+    nlp = spacy.blank("en")
+    pipe = nlp.add_pipe("seq2seq_attn", config={
+        **TOY_CONFIG, "src_line_break": "|", "field": "summary", "long_src": "truncate", "max_src_length": 8,
+    })
+    examples = make_examples(nlp, DIALOGUES, field="summary")
+    nlp.initialize(lambda: examples)
+    with pytest.warns(UserWarning, match=r"W006.*3 of 3 training sources") as record:
+        nlp.update(examples)
+        nlp.update(examples)
+    assert sum("W006" in str(w.message) for w in record) == 1
+    assert pipe.n_truncated_in_training == 6
