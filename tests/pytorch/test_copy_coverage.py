@@ -172,3 +172,47 @@ def test_beam_scores_carry_the_coverage_penalty():
                 assert hypothesis.score == pytest.approx(expected, abs=1e-6)
                 matched += 1
     assert matched >= 3
+
+
+def teacher_forced_shares(model, source, ids):
+    """Copy shares recomputed from a teacher-forced pass over BOS + ids (+ EOS)."""
+    src_ids, src_lengths = pad_rows([source])
+    tgt_in = torch.tensor([[BOS] + ids])
+    with torch.no_grad():
+        out = model(src_ids, src_lengths, tgt_in)
+    chosen = torch.tensor(ids + [EOS])
+    same = (src_ids[0].unsqueeze(0) == chosen.unsqueeze(1)).float()
+    copied = (out.attention[0] * same).sum(-1) * (1 - out.copy_gate[0])
+    return copied / out.logits[0].gather(1, chosen.unsqueeze(1)).squeeze(1).exp()
+
+
+@pytest.mark.parametrize("beam_size", [1, 3])
+def test_searches_report_each_pieces_copy_share(beam_size):
+    from spacy_seq2seq.models.pytorch import beam_search
+
+    model = copy_model(seed=4, coverage=True)
+    sources = random_sources([6, 4, 5], seed=8)
+    limits = torch.tensor([7, 5, 6])
+    if beam_size == 1:
+        results = [[h] for h in greedy_search(model, *pad_rows(sources), constraints=up_to(limits))]
+    else:
+        results = beam_search(model, *pad_rows(sources), constraints=up_to(limits), beam_size=3, n_best=3)
+    for source, nbest in zip(sources, results):
+        for hypothesis in nbest:
+            assert hypothesis.copy_share.shape == (len(hypothesis.ids) + 1,)
+            expected = teacher_forced_shares(model, source, hypothesis.ids)
+            torch.testing.assert_close(hypothesis.copy_share, expected.clamp(0, 1), atol=1e-4, rtol=1e-4)
+
+
+def test_shares_follow_the_gate():
+    model = copy_model(seed=1)
+    sources = random_sources([5, 6], seed=9)
+    limits = torch.tensor([5, 5])
+    for bias, low, high in ((-50.0, 0.999, 1.0), (50.0, 0.0, 1e-6)):
+        with torch.no_grad():
+            model.decoder.copy_gate.weight.zero_()
+            model.decoder.copy_gate.bias.fill_(bias)
+        for hypothesis in greedy_search(model, *pad_rows(sources), constraints=up_to(limits)):
+            assert ((hypothesis.copy_share >= low) & (hypothesis.copy_share <= high)).all()
+    plain = make_model(src_vocab_size=TGT_VOCAB)
+    assert greedy_search(plain, *pad_rows(sources), constraints=up_to(limits))[0].copy_share is None

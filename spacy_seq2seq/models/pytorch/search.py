@@ -32,11 +32,16 @@ class Hypothesis:
         Word alignment reads rows 0..n-1 ("argmax") or, shifted, rows 1..n
         (the step where piece t is the input). None without attention.
         Shape: (len(ids) + 1, src_length).
+    copy_share (Optional[Tensor]): With copy attention, per step, the share
+        of the chosen piece's probability that came from copying it out of
+        the source: (1 - p_gen) * its attention / its probability. None
+        without copy attention. Shape: (len(ids) + 1,).
     """
 
     ids: List[int]
     score: float
     attention: Optional[Tensor]
+    copy_share: Optional[Tensor] = None
 
 
 @dataclass(frozen=True)
@@ -109,23 +114,47 @@ def encode(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor) -> Tuple
 
 def decode_step(
     model: RNNAttnSeq2Seq, previous: Tensor, memory: Memory, state: DecoderState
-) -> Tuple[Tensor, Optional[Tensor], DecoderState]:
+) -> Tuple[Tensor, Optional[Tensor], Optional[Tensor], DecoderState]:
     """One decoder step on at least MIN_ROWS rows (extra rows are copies,
     dropped again). RETURNS: logits (rows, vocab), attention (rows, src_len)
-    or None, and the new state."""
+    or None, the copy gate p_gen (rows,) or None, and the new state."""
     n_rows = previous.shape[0]
     index = topped_up_rows(n_rows, previous.device)
     if index.shape[0] != n_rows:
         previous, memory, state = (
             previous.index_select(0, index), memory.index_select(index), state.index_select(index)
         )
-    logits, weights, _, state = model.decoder(previous.unsqueeze(1), memory, state)
+    logits, weights, gate, state = model.decoder(previous.unsqueeze(1), memory, state)
     if index.shape[0] != n_rows:
         real = index[:n_rows]
         logits = logits[:n_rows]
         weights = None if weights is None else weights[:n_rows]
+        gate = None if gate is None else gate[:n_rows]
         state = state.index_select(real)
-    return logits[:, 0], None if weights is None else weights[:, 0], state
+    return (
+        logits[:, 0], None if weights is None else weights[:, 0],
+        None if gate is None else gate[:, 0], state,
+    )
+
+
+def copy_shares(
+    log_probs: Tensor, weights: Tensor, gate: Tensor, src_ids: Tensor, tokens: Tensor
+) -> Tensor:
+    """How much of each candidate piece's probability is copying.
+
+    log_probs (Tensor): The copy decoder's log-probabilities (before any
+        constraint). Shape: (rows, vocab).
+    weights (Tensor): Attention. Shape: (rows, src_len).
+    gate (Tensor): p_gen. Shape: (rows,).
+    src_ids (Tensor): Source ids. Shape: (rows, src_len).
+    tokens (Tensor): Candidate pieces, k per row. Shape: (rows, k).
+    RETURNS (Tensor): (1 - p_gen) * attention on the piece / P(piece), in
+        [0, 1]. Shape: (rows, k).
+    """
+    same = src_ids.unsqueeze(1) == tokens.unsqueeze(2)  # (rows, k, src_len)
+    copied = (weights.float().unsqueeze(1) * same).sum(dim=-1) * (1.0 - gate.float()).unsqueeze(1)
+    probability = log_probs.float().gather(1, tokens).exp()
+    return (copied / probability.clamp_min(1e-12)).clamp(0.0, 1.0)
 
 
 def step_log_probs(
@@ -224,16 +253,19 @@ def _greedy_search(
     history = torch.empty((batch, 0), dtype=torch.long, device=device)
     scores = torch.zeros(batch, device=device)
     banned = banned_ids(model, device)
-    steps = []  # (live rows, chosen ids, attention weights) per step
+    steps = []  # (live rows, chosen ids, attention weights, copy shares) per step
     for step in range(int(constraints.max_lengths.max()) + 1):
-        logits, weights, state = decode_step(model, previous, memory, state)
+        logits, weights, gate, state = decode_step(model, previous, memory, state)
         log_probs = step_log_probs(
             logits, step=step, rows=live, history=history,
             constraints=constraints, banned=banned, eos_id=eos_id,
         )
         chosen = log_probs.argmax(dim=-1)
         scores.index_add_(0, live, log_probs.gather(1, chosen.unsqueeze(1)).squeeze(1))
-        steps.append((live, chosen, weights))
+        shares = None
+        if gate is not None and weights is not None:
+            shares = copy_shares(logits, weights, gate, memory.src_ids, chosen.unsqueeze(1))[:, 0]
+        steps.append((live, chosen, weights, shares))
         going_on = chosen != eos_id
         if not bool(going_on.any()):
             break
@@ -250,19 +282,23 @@ def _collect(
     steps: list, batch: int, src_len: int, src_lengths: Tensor, scores: Tensor,
     eos_id: int, length_alpha: float, coverage_beta: float,
 ) -> List[Hypothesis]:
-    """Turn per-step (rows, ids, weights) records into one Hypothesis per row."""
+    """Turn per-step (rows, ids, weights, shares) records into one Hypothesis per row."""
     n_steps = len(steps)
     device = scores.device
     ids = torch.full((batch, n_steps), eos_id, dtype=torch.long, device=device)
     has_attention = steps[0][2] is not None
     weights = torch.zeros(batch, n_steps, src_len, device=device) if has_attention else None
-    for step, (rows, chosen, step_weights) in enumerate(steps):
+    shares = torch.zeros(batch, n_steps, device=device) if steps[0][3] is not None else None
+    for step, (rows, chosen, step_weights, step_shares) in enumerate(steps):
         ids[rows, step] = chosen
         if weights is not None:
             weights[rows, step] = step_weights.float()
+        if shares is not None:
+            shares[rows, step] = step_shares
     ids_cpu = ids.cpu()
     lengths = (ids_cpu != eos_id).long().cumprod(dim=1).sum(dim=1).tolist()
     weights_cpu = weights.cpu() if weights is not None else None
+    shares_cpu = shares.cpu() if shares is not None else None
     src_lengths_list = src_lengths.tolist()
     scores_list = scores.tolist()
     hypotheses = []
@@ -273,5 +309,8 @@ def _collect(
             weights_cpu[row, : n + 1, : src_lengths_list[row]] if weights_cpu is not None else None
         )
         score = scores_list[row] / length_penalty(n + 1, length_alpha) + coverage_penalty(attention, coverage_beta)
-        hypotheses.append(Hypothesis(ids=ids_cpu[row, :n].tolist(), score=score, attention=attention))
+        hypotheses.append(Hypothesis(
+            ids=ids_cpu[row, :n].tolist(), score=score, attention=attention,
+            copy_share=None if shares_cpu is None else shares_cpu[row, : n + 1],
+        ))
     return hypotheses
