@@ -121,4 +121,5 @@ def _to_decoded(hypothesis: Hypothesis, limit: int) -> Decoded:
         score=hypothesis.score,
         attention=None if hypothesis.attention is None else tensor_to_numpy(hypothesis.attention),
         at_length_limit=len(hypothesis.ids) >= limit,
+        copy_share=None if hypothesis.copy_share is None else tensor_to_numpy(hypothesis.copy_share),
     )

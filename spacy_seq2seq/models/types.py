@@ -86,12 +86,15 @@ class Decoded:
         Shape: (len(ids) + 1, len(src)); None without attention.
     at_length_limit (bool): The output reached its most allowed pieces, so
         it may have been cut off.
+    copy_share (Optional[numpy.ndarray]): With copy attention, the share of
+        each step's chosen piece that was copied. Shape: (len(ids) + 1,).
     """
 
     ids: List[int]
     score: float
     attention: Optional[numpy.ndarray]
     at_length_limit: bool = False
+    copy_share: Optional[numpy.ndarray] = None
 
 
 @dataclass

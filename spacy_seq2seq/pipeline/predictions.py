@@ -8,7 +8,13 @@ import numpy
 import spacy
 from spacy.tokens import Doc, Token
 
-from ..alignment import pool_attention, spans_to_words, step_rows, word_links
+from ..alignment import (
+    copied_from,
+    pool_attention,
+    spans_to_words,
+    step_rows,
+    word_links,
+)
 from ..models import Decoded
 from ..vocab import EOS_ID, PieceVocab
 
@@ -28,6 +34,8 @@ class Seq2SeqPrediction:
         means this prediction is the only one.
     decoded (bool): False for a Doc with nothing to decode (empty or
         whitespace only); it then has no n-best entries at all.
+    copied (Optional[List[int]]): With copy attention, per target word the
+        source token it was copied from, -1 for a generated word; else None.
     """
 
     text: str
@@ -37,6 +45,7 @@ class Seq2SeqPrediction:
     score: float
     nbest: List["Seq2SeqPrediction"] = field(default_factory=list)
     decoded: bool = True
+    copied: Optional[List[int]] = None
 
     @property
     def candidates(self) -> List["Seq2SeqPrediction"]:
@@ -187,8 +196,12 @@ def _to_candidate(
     words, word_spans = target_words(text)
     if output.attention is None:
         return Seq2SeqPrediction(text, words, [], None, output.score)
-    links, word_attention = word_alignment(
-        doc, source, output.attention, spans_to_words(piece_spans, word_spans), alignment
-    )
+    pieces_per_word = spans_to_words(piece_spans, word_spans)
+    links, word_attention = word_alignment(doc, source, output.attention, pieces_per_word, alignment)
     attention = word_attention.tolist() if store_attention else None
-    return Seq2SeqPrediction(text, words, links, attention, output.score)
+    copied = None
+    if output.copy_share is not None:
+        copied = copied_from(
+            output.ids, source.ids, source.owners, output.attention, output.copy_share, pieces_per_word
+        )
+    return Seq2SeqPrediction(text, words, links, attention, output.score, copied=copied)

@@ -148,4 +148,8 @@ def stitch(parts: Sequence[Seq2SeqPrediction], store_attention: bool) -> Seq2Seq
         if attention is not None and part.attention is not None:
             attention.extend(part.attention)
     score = sum(part.score for part in parts)
-    return Seq2SeqPrediction(text, tokens, alignment, attention, score)
+    copied = None
+    if all(part.copied is not None for part in parts):
+        # Source token indices are the Doc's already; only concatenate.
+        copied = [i for part in parts for i in part.copied]  # type: ignore[union-attr]
+    return Seq2SeqPrediction(text, tokens, alignment, attention, score, copied=copied)

@@ -538,6 +538,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 names["nbest_attention"],
                 [c.attention for c in candidates] if self.cfg["store_attention"] else None,
             )
+            doc._.set(names["copied"], prediction.copied)
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, float]:
         """The `metrics` of the predicted outputs against the gold ones.
