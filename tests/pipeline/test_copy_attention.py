@@ -5,10 +5,9 @@ import random
 
 import pytest
 import spacy
+import torch
 from thinc.api import Adam, fix_random_seed
 from toy_data import make_examples
-
-import torch
 
 LETTERS = "bcdfghjklmnpqrstvwxz"  # no vowels: names share no pieces with the template words
 
