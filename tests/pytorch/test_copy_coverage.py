@@ -216,3 +216,19 @@ def test_shares_follow_the_gate():
             assert ((hypothesis.copy_share >= low) & (hypothesis.copy_share <= high)).all()
     plain = make_model(src_vocab_size=TGT_VOCAB)
     assert greedy_search(plain, *pad_rows(sources), constraints=up_to(limits))[0].copy_share is None
+
+
+def test_int8_decoding_works_with_copy_and_coverage():
+    from spacy_seq2seq.models.quantization import quantize_int8
+
+    model = copy_model(seed=5, coverage=True)
+    quantized = quantize_int8(model)
+    sources = random_sources([6, 4], seed=3)
+    limits = torch.tensor([6, 5])
+    fp32 = greedy_search(model, *pad_rows(sources), constraints=up_to(limits))
+    int8 = greedy_search(quantized, *pad_rows(sources), constraints=up_to(limits))
+    # The gate and coverage layers stay fp32, so int8 decoding runs and
+    # reports shares and attention for every step.
+    assert [tuple(h.copy_share.shape) for h in int8] == [(len(h.ids) + 1,) for h in int8]
+    assert all(torch.isfinite(h.attention).all() and torch.isfinite(h.copy_share).all() for h in int8)
+    assert len(fp32) == len(int8) == 2
