@@ -95,6 +95,9 @@ def evaluate(
     data: Path = typer.Argument(..., help="Held-out parallel corpus (.tsv, .jsonl, .json)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the scores as JSON here."),
     tgt: Optional[Path] = typer.Option(None, "--tgt", help="Line-aligned references when DATA holds sources only."),
+    src_key: str = typer.Option("src", "--src-key", help="JSON/JSONL key of the source (e.g. dialogue)."),
+    tgt_key: str = typer.Option("tgt", "--tgt-key", help="JSON/JSONL key of the reference (e.g. summary)."),
+    on_malformed: str = typer.Option("error", "--on-malformed", help="error | skip (skipped pairs are counted in the report)."),
     component: str = typer.Option("", help="Component name (default: the first seq2seq_attn)."),
     beam_size: Optional[int] = BEAM_SIZE,
     length_alpha: Optional[float] = LENGTH_ALPHA,
@@ -102,34 +105,48 @@ def evaluate(
     batch_size: int = BATCH_SIZE,
     hypotheses_file: Optional[Path] = typer.Option(None, "--hypotheses", help="Also write the outputs here, one per line."),
 ) -> None:
-    """Corpus BLEU and chrF (sacreBLEU, cased, detokenised) on held-out pairs."""
+    """The component's metrics on held-out pairs: sacreBLEU BLEU and chrF
+    (cased, detokenised) and/or ROUGE F1, as its `metrics` setting says."""
+    from .pipeline.rouge import rouge_scores
     from .pipeline.scoring import corpus_scores
     from .training import ParallelCorpus
 
     nlp, pipe_name = _load(
         model, component, beam_size=beam_size, length_alpha=length_alpha, quantize=quantize
     )
-    field = nlp.get_pipe(pipe_name).field
-    reader = ParallelCorpus(data, tgt_path=tgt, field=field, on_malformed="error")
+    pipe = nlp.get_pipe(pipe_name)
+    field = pipe.field
+    reader = ParallelCorpus(
+        data, tgt_path=tgt, field=field, on_malformed=on_malformed, src_key=src_key, tgt_key=tgt_key
+    )
     examples = list(reader(nlp))
     sources = [eg.reference.text for eg in examples]
     references = [eg.reference._.get(field) for eg in examples]
     hypotheses = [doc._.get(field) for doc in nlp.pipe(sources, batch_size=batch_size)]
     if hypotheses_file is not None:
-        hypotheses_file.write_text("".join(h + "\n" for h in hypotheses), encoding="utf8")
-    found = corpus_scores(hypotheses, references)
-    pipe_cfg = nlp.get_pipe(pipe_name).cfg
-    scores = {
+        hypotheses_file.write_text("".join(h.replace("\n", " ") + "\n" for h in hypotheses), encoding="utf8")
+    metrics = pipe.cfg["metrics"]
+    scores: dict = {
         "n_segments": len(examples),
-        "decoding": {key: pipe_cfg[key] for key in ("beam_size", "length_alpha", "quantize")},
-        f"{field}_bleu": found["bleu"],
-        f"{field}_chrf": found["chrf"],
-        "bleu_signature": found["bleu_signature"],
-        "chrf_signature": found["chrf_signature"],
+        "skipped": reader.stats.to_dict() if reader.stats is not None else None,
+        "decoding": {key: pipe.cfg[key] for key in ("beam_size", "length_alpha", "quantize")},
     }
-    typer.echo(f"{data}: {len(examples)} segments")
-    typer.echo(f"BLEU {found['bleu']:.2f}  ({found['bleu_signature']})")
-    typer.echo(f"chrF {found['chrf']:.2f}  ({found['chrf_signature']})")
+    skipped = reader.stats.skipped if reader.stats is not None else 0
+    typer.echo(f"{data}: {len(examples)} segments" + (f" ({skipped} skipped: see the report)" if skipped else ""))
+    if "bleu" in metrics or "chrf" in metrics:
+        found = corpus_scores(hypotheses, references)
+        for metric in ("bleu", "chrf"):
+            if metric in metrics:
+                scores[f"{field}_{metric}"] = found[metric]
+                scores[f"{metric}_signature"] = found[f"{metric}_signature"]
+                label = {"bleu": "BLEU", "chrf": "chrF"}[metric]
+                typer.echo(f"{label} {found[metric]:.2f}  ({found[f'{metric}_signature']})")
+    if "rouge" in metrics:
+        for name, value in rouge_scores(hypotheses, references).items():
+            scores[f"{field}_{name}"] = 100 * value
+        typer.echo("ROUGE F1 (stemmed): " + "  ".join(
+            f"{name} {scores[f'{field}_{name}']:.2f}" for name in ("rouge1", "rouge2", "rougeL", "rougeLsum")
+        ))
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf8")

@@ -109,6 +109,11 @@ class Errors(metaclass=_ErrorsWithCodes):
         "texts with the pipeline first: `render(nlp(text))` or "
         "`render(list(nlp.pipe(texts)))`."
     )
+    E020 = (
+        "Component '{name}': the model has copy_attention = true, which copies "
+        "source pieces into the output, so both sides need one vocabulary. Set "
+        "joint_vocab = true (with src_vocab_size equal to tgt_vocab_size)."
+    )
 
 
 class Warnings:
@@ -135,6 +140,20 @@ class Warnings:
         "max_output_ratio={ratio} x source pieces) and may be cut off: {where}. "
         "Raise the limits if these outputs should be longer; an untrained or "
         "diverging model also runs into them."
+    )
+    W005 = (
+        "[W005] Component '{name}': {n_cut} of {n_total} source Docs {where} were "
+        "longer than max_src_length={limit} pieces and were cut to their first "
+        "{kept} pieces (long_src = \"truncate\"){longest}. Raise max_src_length "
+        "to read more of them, or set long_src = \"split\" to translate long "
+        "Docs in parts."
+    )
+    W006 = (
+        "[W006] Component '{name}': {n_cut} of {n_total} training sources in this "
+        "batch are longer than max_src_length={limit} pieces and were cut to "
+        "their first pieces (long_src = \"truncate\"), as decoding will read "
+        "them. Later cuts are counted in `nlp.get_pipe('{name}')."
+        "n_truncated_in_training`, not reported again."
     )
 
 

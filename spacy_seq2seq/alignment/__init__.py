@@ -8,12 +8,13 @@ from .aer import (
     read_pharaoh,
     score_alignments,
 )
+from .copying import copied_from
 from .links import ALIGNMENT_METHODS, argmax_alignment, step_rows, word_links
 from .symmetrize import SYMMETRIZATIONS, flip, symmetrize
 from .words import pool_attention, spans_to_words
 
 __all__ = [
-    "ALIGNMENT_METHODS", "AlignmentScores", "SYMMETRIZATIONS", "argmax_alignment",
+    "ALIGNMENT_METHODS", "AlignmentScores", "SYMMETRIZATIONS", "argmax_alignment", "copied_from",
     "flip", "format_pharaoh", "pool_attention", "read_gold", "read_pharaoh",
     "score_alignments", "spans_to_words", "step_rows", "symmetrize", "word_links",
 ]

@@ -54,6 +54,8 @@ def build_rnn_attn_seq2seq_v1(
     input_feeding: bool = True,
     dropout_prob: float = 0.3,
     tie_embeddings: bool = False,
+    copy_attention: bool = False,
+    coverage: bool = False,
 ) -> Seq2SeqModelT:
     """An RNN encoder-decoder with attention (see `Seq2SeqConfig` for each setting).
 
@@ -66,12 +68,22 @@ def build_rnn_attn_seq2seq_v1(
     input_feeding (bool): Feed the previous attentional vector to the decoder.
     dropout_prob (float): Dropout probability inside the network.
     tie_embeddings (bool): Share target embeddings with the output layer.
+    copy_attention (bool): Pointer-generator output: copy source pieces
+        through the attention (needs joint_vocab = true on the component).
+    coverage (bool): Feed the coverage vector (attention so far) into the
+        attention; pair it with the component's coverage_loss_weight.
     RETURNS (Model[Seq2SeqInT, Seq2SeqOutT]): The model; initialize it after
         setting the dims `src_vocab_size`, `tgt_vocab_size` and the attr
         `special_ids` (pad_id, bos_id, eos_id).
     """
     check_choice("cell", cell, CELL_TYPES)
     check_choice("attention", attention, ATTENTION_TYPES)
+    for name, wanted in (("copy_attention", copy_attention), ("coverage", coverage)):
+        if wanted and attention == "none":
+            raise ValueError(Errors.E013.format(
+                setting=name, constraint='false with attention = "none" (it works through the attention)',
+                value=wanted,
+            ))
     if bidirectional and hidden_width % 2:
         raise ValueError(
             Errors.E009.format(hidden_width=hidden_width, suggestion=hidden_width + 1)
@@ -80,7 +92,7 @@ def build_rnn_attn_seq2seq_v1(
         cell=cell, bidirectional=bidirectional, n_layers=n_layers,
         embed_width=embed_width, hidden_width=hidden_width, attention=attention,
         input_feeding=input_feeding, dropout_prob=dropout_prob,
-        tie_embeddings=tie_embeddings,
+        tie_embeddings=tie_embeddings, copy_attention=copy_attention, coverage=coverage,
     )
     return Model(
         MODEL_NAME,

@@ -105,13 +105,13 @@ def _search(
     if settings.beam_size == 1:
         greedy = greedy_search(
             module, src_ids, src_lengths, constraints=constraints,
-            length_alpha=settings.length_alpha,
+            length_alpha=settings.length_alpha, coverage_beta=settings.coverage_beta,
         )
         return [[hypothesis] for hypothesis in greedy]
     return beam_search(
         module, src_ids, src_lengths, constraints=constraints,
         beam_size=settings.beam_size, length_alpha=settings.length_alpha,
-        n_best=settings.n_best,
+        n_best=settings.n_best, coverage_beta=settings.coverage_beta,
     )
 
 
@@ -121,4 +121,5 @@ def _to_decoded(hypothesis: Hypothesis, limit: int) -> Decoded:
         score=hypothesis.score,
         attention=None if hypothesis.attention is None else tensor_to_numpy(hypothesis.attention),
         at_length_limit=len(hypothesis.ids) >= limit,
+        copy_share=None if hypothesis.copy_share is None else tensor_to_numpy(hypothesis.copy_share),
     )

@@ -2,20 +2,24 @@
 
 from typing import Tuple
 
-from .pytorch.loss import guided_alignment_ce, label_smoothed_nll
+from .pytorch.loss import coverage_loss, guided_alignment_ce, label_smoothed_nll
 from .types import LossGradient, TeacherForced
 
 
 def teacher_forced_loss(
-    output: TeacherForced, *, label_smoothing: float, guided_alignment_weight: float = 0.0
+    output: TeacherForced, *, label_smoothing: float, guided_alignment_weight: float = 0.0,
+    coverage_loss_weight: float = 0.0,
 ) -> Tuple[float, int, LossGradient]:
     """Mean label-smoothed cross-entropy per real target piece, plus (with
     a guide in the output and a positive weight) the weighted mean
-    guided-alignment cross-entropy per guided decoder step.
+    guided-alignment cross-entropy per guided decoder step, plus (with a
+    positive weight) the weighted mean coverage loss per target piece.
 
     output (TeacherForced): From the model's teacher-forced pass.
     label_smoothing (float): Mass spread over the vocabulary (0 disables).
     guided_alignment_weight (float): Weight of the alignment term.
+    coverage_loss_weight (float): Weight of the coverage term (See et al.
+        2017 use 1.0).
     RETURNS (Tuple[float, int, LossGradient]): The loss, the number of
         target pieces the main term averages over, and the gradient handle.
     """
@@ -32,4 +36,12 @@ def teacher_forced_loss(
             )
         guided_sum, n_guided = guided_alignment_ce(output.attention, output.guide)
         loss = loss + guided_alignment_weight * guided_sum / max(n_guided, 1)
+    if coverage_loss_weight > 0:
+        if output.attention is None:
+            raise ValueError(
+                "coverage_loss_weight > 0 needs a model with attention; this one "
+                'has attention = "none". Set coverage_loss_weight = 0.0 or choose an attention type.'
+            )
+        overlap, n_steps = coverage_loss(output.attention, output.tgt_out, pad_id=output.pad_id)
+        loss = loss + coverage_loss_weight * overlap / max(n_steps, 1)
     return float(loss.detach()), n_tokens, LossGradient(loss=loss)

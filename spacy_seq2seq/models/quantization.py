@@ -22,10 +22,11 @@ from .pytorch import RNNAttnSeq2Seq
 
 QUANTIZE_OPTIONS = ("none", "int8")
 
-# The attention energy (a width -> 1 product, computed as an elementwise
-# product for batch invariance, see pytorch/invariance.py) reads its weight
-# directly, which a quantized layer no longer has; it is tiny anyway.
-_KEEP_FP32 = ("attention.energy",)
+# Layers whose weights the network reads directly, which a quantized layer no
+# longer has: the attention energy and the copy gate (width -> 1 products,
+# computed elementwise for batch invariance, see pytorch/invariance.py) and
+# the coverage projection (1 -> width). All three are tiny anyway.
+_KEEP_FP32 = ("attention.energy", "copy_gate", "attention.coverage_projection")
 
 
 def quantize_int8(module: RNNAttnSeq2Seq) -> RNNAttnSeq2Seq:

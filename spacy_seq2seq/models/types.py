@@ -18,11 +18,13 @@ class TrainBatch:
         alignment: per example, the attention each decoder step should have
         (rows summing to 1; all-zero rows are not guided), or None for an
         example without gold links. Shape: (len(tgt) + 1, len(src)).
+    n_truncated (int): Sources that were cut to the length limit.
     """
 
     src: Sequence[numpy.ndarray]
     tgt: Sequence[numpy.ndarray]
     guide: Optional[Sequence[Optional[numpy.ndarray]]] = None
+    n_truncated: int = 0
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class SearchSettings:
         (0 = allowed).
     quantize (str): "none", or "int8" to decode with a dynamically
         quantized copy of the network (CPU only).
+    coverage_beta (float): GNMT coverage penalty weight (0 = none).
     """
 
     beam_size: int = 1
@@ -51,6 +54,7 @@ class SearchSettings:
     max_length_ratio: float = 2.0
     no_repeat_ngram_size: int = 0
     quantize: str = "none"
+    coverage_beta: float = 0.0
 
 
 @dataclass
@@ -82,12 +86,15 @@ class Decoded:
         Shape: (len(ids) + 1, len(src)); None without attention.
     at_length_limit (bool): The output reached its most allowed pieces, so
         it may have been cut off.
+    copy_share (Optional[numpy.ndarray]): With copy attention, the share of
+        each step's chosen piece that was copied. Shape: (len(ids) + 1,).
     """
 
     ids: List[int]
     score: float
     attention: Optional[numpy.ndarray]
     at_length_limit: bool = False
+    copy_share: Optional[numpy.ndarray] = None
 
 
 @dataclass

@@ -12,6 +12,9 @@ For ``field = "translation"``:
   with their scores, best first (one entry unless ``n_best`` > 1).
 - ``doc._.translation_nbest_tokens``, ``..._nbest_alignment``,
   ``..._nbest_attention``: the same three values for every n-best entry.
+- ``doc._.translation_copied`` (Optional[List[int]]): with copy attention,
+  per target word the source token it was copied from, -1 for a generated
+  word; None for models without copy attention.
 
 Computed from those values (getters, nothing stored; see
 `alignment/projection.py`):
@@ -48,6 +51,7 @@ NBEST_SUFFIX = "_nbest"
 NBEST_TOKENS_SUFFIX = "_nbest_tokens"
 NBEST_ALIGNMENT_SUFFIX = "_nbest_alignment"
 NBEST_ATTENTION_SUFFIX = "_nbest_attention"
+COPIED_SUFFIX = "_copied"
 TARGET_DOC_SUFFIX = "_doc"
 ALIGNED_SUFFIX = "_aligned"
 PROJECTION_SUFFIX = "_projection"
@@ -92,6 +96,12 @@ def _normalize_attention(value: Any) -> Optional[List[List[float]]]:
     return [[float(weight) for weight in row] for row in value]
 
 
+def _normalize_copied(value: Any) -> Optional[List[int]]:
+    if value is None:
+        return None
+    return [int(i) for i in value]
+
+
 def _normalize_nbest(value: Any) -> Optional[List[Tuple[str, float]]]:
     if value is None:
         return None
@@ -116,6 +126,7 @@ _NORMALIZERS: Dict[str, Callable[[Any], Any]] = {
     NBEST_TOKENS_SUFFIX: _each(_normalize_tokens),
     NBEST_ALIGNMENT_SUFFIX: _each(_normalize_alignment),
     NBEST_ATTENTION_SUFFIX: _each(_normalize_attention),
+    COPIED_SUFFIX: _normalize_copied,
 }
 
 
@@ -151,7 +162,8 @@ def extension_names(field: str) -> Dict[str, str]:
 
     field (str): The component's `field` setting, e.g. "translation".
     RETURNS (Dict[str, str]): {"text", "tokens", "alignment", "attention",
-        "nbest", "nbest_tokens", "nbest_alignment", "nbest_attention"} -> name.
+        "nbest", "nbest_tokens", "nbest_alignment", "nbest_attention",
+        "copied"} -> name.
     """
     return {
         "text": field + TEXT_SUFFIX,
@@ -162,6 +174,7 @@ def extension_names(field: str) -> Dict[str, str]:
         "nbest_tokens": field + NBEST_TOKENS_SUFFIX,
         "nbest_alignment": field + NBEST_ALIGNMENT_SUFFIX,
         "nbest_attention": field + NBEST_ATTENTION_SUFFIX,
+        "copied": field + COPIED_SUFFIX,
     }
 
 

@@ -1,12 +1,12 @@
 """Forced alignment of (Doc, given target) pairs into predictions."""
 
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import numpy
 from spacy.tokens import Doc
 
 from ..models import ForcedBatch
-from ..models.pytorch.search import length_penalty
+from ..models.pytorch.search import coverage_penalty, length_penalty
 from ..vocab import PieceVocab
 from .predictions import (
     AlignmentSettings,
@@ -30,12 +30,14 @@ def forced_predictions(
     store_attention: bool,
     length_alpha: float,
     max_batch_items: int,
+    coverage_beta: float = 0.0,
+    line_break: Optional[str] = None,
 ) -> List[Seq2SeqPrediction]:
     """One prediction per pair, carrying the given target, its links,
     attention and score. A Doc with nothing to encode (empty, whitespace)
     keeps its target words with no links, no score and zero attention."""
     given = [forced_target(target, tgt_pieces, target_words) for target in targets]
-    sources = [encode_source(doc, src_pieces) for doc in docs]
+    sources = [encode_source(doc, src_pieces, line_break) for doc in docs]
     to_run = [k for k, source in enumerate(sources) if source is not None]
     results = model.predict(ForcedBatch(
         src=[sources[k].ids for k in to_run],  # type: ignore[union-attr]
@@ -53,6 +55,8 @@ def forced_predictions(
         score = float(numpy.sum(result.log_probs, dtype=numpy.float64)) / length_penalty(
             len(target.ids) + 1, length_alpha
         )
+        if result.attention is not None:
+            score += coverage_penalty(result.attention, coverage_beta)
         if result.attention is None:
             predictions.append(Seq2SeqPrediction(target.text, target.words, [], None, score))
             continue

@@ -6,9 +6,15 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from ..alignment import pool_attention, spans_to_words, step_rows, word_links
+from ..alignment import (
+    copied_from,
+    pool_attention,
+    spans_to_words,
+    step_rows,
+    word_links,
+)
 from ..models import Decoded
 from ..vocab import EOS_ID, PieceVocab
 
@@ -28,6 +34,8 @@ class Seq2SeqPrediction:
         means this prediction is the only one.
     decoded (bool): False for a Doc with nothing to decode (empty or
         whitespace only); it then has no n-best entries at all.
+    copied (Optional[List[int]]): With copy attention, per target word the
+        source token it was copied from, -1 for a generated word; else None.
     """
 
     text: str
@@ -37,6 +45,7 @@ class Seq2SeqPrediction:
     score: float
     nbest: List["Seq2SeqPrediction"] = field(default_factory=list)
     decoded: bool = True
+    copied: Optional[List[int]] = None
 
     @property
     def candidates(self) -> List["Seq2SeqPrediction"]:
@@ -64,17 +73,30 @@ class EncodedSource:
     owners: List[int]
 
 
-def encode_source(doc: Doc, pieces: PieceVocab) -> Optional[EncodedSource]:
+def source_text(token: Token, line_break: Optional[str] = None) -> Optional[str]:
+    """What a source token is encoded as: its own text, or for a whitespace
+    token nothing, except `line_break` for one that breaks a line when a
+    line-break string is set (turns of a dialogue stay apart)."""
+    if not token.is_space:
+        return token.text
+    if line_break and ("\n" in token.text or "\r" in token.text):
+        return line_break
+    return None
+
+
+def encode_source(doc: Doc, pieces: PieceVocab, line_break: Optional[str] = None) -> Optional[EncodedSource]:
     """Each non-space token on its own, so every piece belongs to one token.
 
+    line_break (Optional[str]): See `source_text`.
     RETURNS (Optional[EncodedSource]): None when the Doc yields no piece.
     """
     ids: List[int] = []
     owners: List[int] = []
     for token in doc:
-        if token.is_space:
+        text = source_text(token, line_break)
+        if text is None:
             continue
-        token_ids = pieces.encode_token(token.text)
+        token_ids = pieces.encode_token(text)
         ids.extend(token_ids)
         owners.extend([token.i] * len(token_ids))
     if not ids:
@@ -174,8 +196,12 @@ def _to_candidate(
     words, word_spans = target_words(text)
     if output.attention is None:
         return Seq2SeqPrediction(text, words, [], None, output.score)
-    links, word_attention = word_alignment(
-        doc, source, output.attention, spans_to_words(piece_spans, word_spans), alignment
-    )
+    pieces_per_word = spans_to_words(piece_spans, word_spans)
+    links, word_attention = word_alignment(doc, source, output.attention, pieces_per_word, alignment)
     attention = word_attention.tolist() if store_attention else None
-    return Seq2SeqPrediction(text, words, links, attention, output.score)
+    copied = None
+    if output.copy_share is not None:
+        copied = copied_from(
+            output.ids, source.ids, source.owners, output.attention, output.copy_share, pieces_per_word
+        )
+    return Seq2SeqPrediction(text, words, links, attention, output.score, copied=copied)

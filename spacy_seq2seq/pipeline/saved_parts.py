@@ -27,9 +27,9 @@ from .extensions import install_extensions
 from .predictions import TargetWords
 
 DECODING_SETTINGS = frozenset({
-    "beam_size", "n_best", "length_alpha", "min_output_length", "min_output_ratio",
+    "beam_size", "n_best", "length_alpha", "coverage_penalty", "min_output_length", "min_output_ratio",
     "max_output_length", "max_output_ratio", "no_repeat_ngram_size",
-    "max_src_length", "max_batch_items", "quantize", "store_attention",
+    "max_src_length", "long_src", "max_batch_items", "quantize", "store_attention",
     "alignment_method", "alignment_threshold", "metrics",
 })
 

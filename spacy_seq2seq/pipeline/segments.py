@@ -24,23 +24,26 @@ from spacy.tokens import Doc, Span
 
 from ..errors import Warnings
 from ..vocab import EOS_ID, PieceVocab
-from .predictions import EncodedSource, Seq2SeqPrediction
+from .predictions import EncodedSource, Seq2SeqPrediction, source_text
 
 _SENTENCIZER = Sentencizer()
 
 
-def encode_parts(doc: Doc, pieces: PieceVocab, max_src_length: int) -> List[EncodedSource]:
+def encode_parts(
+    doc: Doc, pieces: PieceVocab, max_src_length: int, line_break: Optional[str] = None
+) -> List[EncodedSource]:
     """The Doc as one or more encoded parts of at most `max_src_length`
     pieces each (EOS included). An empty Doc gives no part.
 
     doc (Doc): The source document.
     pieces (PieceVocab): The source vocabulary.
     max_src_length (int): Most source pieces per part.
+    line_break (Optional[str]): What line breaks are encoded as (see
+        `predictions.source_text`); None drops them like other whitespace.
     RETURNS (List[EncodedSource]): The parts, in document order.
     """
-    token_ids = [
-        None if token.is_space else pieces.encode_token(token.text) for token in doc
-    ]
+    texts = [source_text(token, line_break) for token in doc]
+    token_ids = [None if text is None else pieces.encode_token(text) for text in texts]
     whole = _encode_range(token_ids, 0, len(doc))
     if whole is None or len(whole.ids) <= max_src_length:
         return [] if whole is None else [whole]
@@ -54,6 +57,17 @@ def encode_parts(doc: Doc, pieces: PieceVocab, max_src_length: int) -> List[Enco
         else:
             parts.extend(_windows(doc, token_ids, sentence, max_src_length))
     return parts
+
+
+def truncated(source: EncodedSource, max_src_length: int) -> EncodedSource:
+    """The first max_src_length - 1 pieces and EOS (as is when short enough)."""
+    if len(source.ids) <= max_src_length:
+        return source
+    keep = max_src_length - 1
+    return EncodedSource(
+        ids=numpy.concatenate([source.ids[:keep], [EOS_ID]]).astype(numpy.int64),
+        owners=[*source.owners[:keep], -1],
+    )
 
 
 def _sentences(doc: Doc) -> List[Span]:
@@ -134,4 +148,8 @@ def stitch(parts: Sequence[Seq2SeqPrediction], store_attention: bool) -> Seq2Seq
         if attention is not None and part.attention is not None:
             attention.extend(part.attention)
     score = sum(part.score for part in parts)
-    return Seq2SeqPrediction(text, tokens, alignment, attention, score)
+    copied = None
+    if all(part.copied is not None for part in parts):
+        # Source token indices are the Doc's already; only concatenate.
+        copied = [i for part in parts for i in part.copied]  # type: ignore[union-attr]
+    return Seq2SeqPrediction(text, tokens, alignment, attention, score, copied=copied)

@@ -46,13 +46,16 @@ from .extensions import extension_names, install_extensions
 from .forced import forced_predictions
 from .predictions import (
     AlignmentSettings,
+    EncodedSource,
     Seq2SeqPrediction,
     TargetWords,
+    encode_source,
+    source_text,
     to_prediction,
 )
 from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
 from .scoring import score_outputs
-from .segments import encode_parts, stitch
+from .segments import encode_parts, stitch, truncated
 from .settings import check_alignment, validate_settings
 from .targets import Target
 from .train_batch import gold_target, make_train_batch
@@ -69,6 +72,8 @@ attention = "additive"
 input_feeding = true
 dropout_prob = 0.3
 tie_embeddings = false
+copy_attention = false
+coverage = false
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 
@@ -89,17 +94,21 @@ MAX_CUT_WARNINGS = 3
         "tgt_vocab_size": 8000,
         "joint_vocab": False,
         "character_coverage": 1.0,
+        "src_line_break": None,
         "label_smoothing": 0.1,
         "guided_alignment_weight": 0.0,
+        "coverage_loss_weight": 0.0,
         "beam_size": 5,
         "n_best": 1,
         "length_alpha": 0.6,
+        "coverage_penalty": 0.0,
         "min_output_length": 1,
         "min_output_ratio": 0.0,
         "max_output_length": 128,
         "max_output_ratio": 2.0,
         "no_repeat_ngram_size": 0,
         "max_src_length": 128,
+        "long_src": "split",
         "max_batch_items": 4096,
         "quantize": "none",
         "store_attention": True,
@@ -120,17 +129,21 @@ def make_seq2seq_attn(
     tgt_vocab_size: int,
     joint_vocab: bool,
     character_coverage: float,
+    src_line_break: Optional[str],
     label_smoothing: float,
     guided_alignment_weight: float,
+    coverage_loss_weight: float,
     beam_size: int,
     n_best: int,
     length_alpha: float,
+    coverage_penalty: float,
     min_output_length: int,
     min_output_ratio: float,
     max_output_length: int,
     max_output_ratio: float,
     no_repeat_ngram_size: int,
     max_src_length: int,
+    long_src: str,
     max_batch_items: int,
     quantize: str,
     store_attention: bool,
@@ -149,17 +162,21 @@ def make_seq2seq_attn(
         tgt_vocab_size=tgt_vocab_size,
         joint_vocab=joint_vocab,
         character_coverage=character_coverage,
+        src_line_break=src_line_break,
         label_smoothing=label_smoothing,
         guided_alignment_weight=guided_alignment_weight,
+        coverage_loss_weight=coverage_loss_weight,
         beam_size=beam_size,
         n_best=n_best,
         length_alpha=length_alpha,
+        coverage_penalty=coverage_penalty,
         min_output_length=min_output_length,
         min_output_ratio=min_output_ratio,
         max_output_length=max_output_length,
         max_output_ratio=max_output_ratio,
         no_repeat_ngram_size=no_repeat_ngram_size,
         max_src_length=max_src_length,
+        long_src=long_src,
         max_batch_items=max_batch_items,
         quantize=quantize,
         store_attention=store_attention,
@@ -186,15 +203,27 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
     joint_vocab (bool): One SentencePiece model for both sides (both sizes
         must then be equal).
     character_coverage (float): SentencePiece character coverage.
+    src_line_break (Optional[str]): Encode each source line break (a
+        whitespace token holding "\\n") as this string, e.g. "|" between the
+        turns of a dialogue; pick one the text does not otherwise use. None
+        drops line breaks like any whitespace.
     label_smoothing (float): Label smoothing of the training loss.
     guided_alignment_weight (float): Weight of the guided-alignment loss,
         which pulls the attention towards gold word links where the training
         data has them (`reference._.{field}_alignment`, e.g. from the
         reader's `alignment_path`); 0 turns it off.
+    coverage_loss_weight (float): Weight of the coverage loss (See et al.
+        2017), which penalises attending again to source already covered;
+        for models with `coverage = true` (and helpful with attention
+        alone); 0 turns it off.
     beam_size (int): Beam width (1 = greedy search).
     n_best (int): Outputs kept per Doc in `doc._.{field}_nbest` (<= beam_size).
     length_alpha (float): GNMT length penalty exponent for ranking outputs
         (0 = plain log-probability; larger favours longer outputs).
+    coverage_penalty (float): GNMT coverage penalty weight beta (Wu et al.
+        2016) for ranking outputs: beta * sum over source pieces of
+        log(min(attention received, 1)); 0 = none; for summaries, ~0.2-1.0
+        discourages outputs that ignore part of the input.
     min_output_length (int): Fewest output pieces per Doc.
     min_output_ratio (float): Fewest output pieces per source piece.
     max_output_length (int): Most output pieces per Doc (part).
@@ -203,6 +232,12 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         twice (0 = no limit).
     max_src_length (int): Most source pieces decoded at once; longer Docs
         are split by sentence (see `segments.py`) and the outputs stitched.
+    long_src (str): What to do with a Doc longer than max_src_length:
+        "split" decodes it in parts (sentences, then windows) and joins the
+        outputs, right for translation; "truncate" reads only its first
+        max_src_length pieces (with a W005 warning counting such Docs),
+        right for summaries and replies, which need one output for the whole
+        input. Training cuts sources the same way with "truncate".
     max_batch_items (int): Padded source pieces (times beam_size) per
         decoding sub-batch.
     quantize (str): "none", or "int8" to decode on CPU with a dynamically
@@ -235,17 +270,21 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         tgt_vocab_size: int = 8000,
         joint_vocab: bool = False,
         character_coverage: float = 1.0,
+        src_line_break: Optional[str] = None,
         label_smoothing: float = 0.1,
         guided_alignment_weight: float = 0.0,
+        coverage_loss_weight: float = 0.0,
         beam_size: int = 5,
         n_best: int = 1,
         length_alpha: float = 0.6,
+        coverage_penalty: float = 0.0,
         min_output_length: int = 1,
         min_output_ratio: float = 0.0,
         max_output_length: int = 128,
         max_output_ratio: float = 2.0,
         no_repeat_ngram_size: int = 0,
         max_src_length: int = 128,
+        long_src: str = "split",
         max_batch_items: int = 4096,
         quantize: str = "none",
         store_attention: bool = True,
@@ -263,17 +302,21 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             "tgt_vocab_size": tgt_vocab_size,
             "joint_vocab": joint_vocab,
             "character_coverage": character_coverage,
+            "src_line_break": src_line_break,
             "label_smoothing": label_smoothing,
             "guided_alignment_weight": guided_alignment_weight,
+            "coverage_loss_weight": coverage_loss_weight,
             "beam_size": beam_size,
             "n_best": n_best,
             "length_alpha": length_alpha,
+            "coverage_penalty": coverage_penalty,
             "min_output_length": min_output_length,
             "min_output_ratio": min_output_ratio,
             "max_output_length": max_output_length,
             "max_output_ratio": max_output_ratio,
             "no_repeat_ngram_size": no_repeat_ngram_size,
             "max_src_length": max_src_length,
+            "long_src": long_src,
             "max_batch_items": max_batch_items,
             "quantize": quantize,
             "store_attention": store_attention,
@@ -282,7 +325,12 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             "metrics": list(metrics),
         }
         validate_settings(name, self.cfg)
+        hyperparams = getattr(model, "attrs", {}).get("hyperparams") or {}
+        if hyperparams.get("copy_attention") and not joint_vocab:
+            raise ValueError(Errors.E020.format(name=name))
         self._cut_warnings_left = MAX_CUT_WARNINGS
+        # Training sources cut to max_src_length (long_src = "truncate"), so far.
+        self.n_truncated_in_training = 0
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
         self._target_words = TargetWords(tgt_lang)
@@ -338,7 +386,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             return predictions
         self._require_initialized()
         assert self.src_pieces is not None and self.tgt_pieces is not None
-        parts = [encode_parts(doc, self.src_pieces, self.cfg["max_src_length"]) for doc in docs]
+        parts = self._encode_docs(docs)
         flat = [(i, part) for i, doc_parts in enumerate(parts) for part in doc_parts]
         if not flat:
             return predictions
@@ -350,6 +398,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             )
         )
         self._warn_if_cut(docs, flat, decoded)
+        if self.cfg["long_src"] == "truncate":
+            self._warn_if_truncated(docs, [part for _, part in flat])
         by_doc: List[List[Seq2SeqPrediction]] = [[] for _ in docs]
         for (i, part), outputs in zip(flat, decoded):
             by_doc[i].append(to_prediction(
@@ -381,6 +431,33 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             max_length=self.cfg["max_output_length"], ratio=self.cfg["max_output_ratio"],
         ) + last)
 
+    def _encode_docs(self, docs: List[Doc]) -> List[List[EncodedSource]]:
+        """Each Doc's source parts: one (cut to max_src_length) with
+        long_src = "truncate", else as many as it takes (see segments.py)."""
+        assert self.src_pieces is not None
+        limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
+        if self.cfg["long_src"] == "split":
+            return [encode_parts(doc, self.src_pieces, limit, line_break) for doc in docs]
+        encoded = [encode_source(doc, self.src_pieces, line_break) for doc in docs]
+        return [[] if source is None else [truncated(source, limit)] for source in encoded]
+
+    def _warn_if_truncated(self, docs: List[Doc], parts: List[EncodedSource]) -> None:
+        """W005, once per batch, counting the Docs that were cut."""
+        assert self.src_pieces is not None
+        limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
+        lengths = [
+            len(source.ids) if source is not None else 0
+            for source in (encode_source(doc, self.src_pieces, line_break) for doc in docs)
+        ]
+        cut = [i for i, n in enumerate(lengths) if n > limit]
+        if not cut:
+            return
+        where = "(" + ", ".join(f"doc {i}" for i in cut[:5]) + (f" and {len(cut) - 5} more" if len(cut) > 5 else "") + ")"
+        warnings.warn(Warnings.W005.format(
+            name=self.name, n_cut=len(cut), n_total=len(docs), where=where, limit=limit,
+            kept=limit - 1, longest=f"; the longest had {max(lengths)}",
+        ))
+
     def _search_settings(self) -> SearchSettings:
         cfg = self.cfg
         return SearchSettings(
@@ -388,6 +465,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             min_length=cfg["min_output_length"], min_length_ratio=cfg["min_output_ratio"],
             max_length=cfg["max_output_length"], max_length_ratio=cfg["max_output_ratio"],
             no_repeat_ngram_size=cfg["no_repeat_ngram_size"], quantize=cfg["quantize"],
+            coverage_beta=cfg["coverage_penalty"],
         )
 
     def _alignment_settings(
@@ -434,7 +512,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             self.model, docs, targets, src_pieces=self.src_pieces, tgt_pieces=self.tgt_pieces,
             target_words=self._target_words, alignment=self._alignment_settings(method, threshold),
             store_attention=self.cfg["store_attention"], length_alpha=self.cfg["length_alpha"],
-            max_batch_items=self.cfg["max_batch_items"],
+            coverage_beta=self.cfg["coverage_penalty"], max_batch_items=self.cfg["max_batch_items"],
+            line_break=self.cfg["src_line_break"],
         )
         self.set_annotations(docs, predictions)
         return docs
@@ -459,6 +538,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 names["nbest_attention"],
                 [c.attention for c in candidates] if self.cfg["store_attention"] else None,
             )
+            doc._.set(names["copied"], prediction.copied)
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, float]:
         """The `metrics` of the predicted outputs against the gold ones.
@@ -499,6 +579,13 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         losses.setdefault(self.name, 0.0)
         self._require_initialized()
         batch = self._make_train_batch(examples)
+        if batch.n_truncated:
+            if not self.n_truncated_in_training:
+                warnings.warn(Warnings.W006.format(
+                    name=self.name, n_cut=batch.n_truncated, n_total=len(examples),
+                    limit=self.cfg["max_src_length"],
+                ))
+            self.n_truncated_in_training += batch.n_truncated
         if not batch.src:
             return losses
         output, backprop = self.model.begin_update(batch)
@@ -529,6 +616,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         loss, _, gradient = teacher_forced_loss(
             output, label_smoothing=self.cfg["label_smoothing"],
             guided_alignment_weight=self.cfg["guided_alignment_weight"],
+            coverage_loss_weight=self.cfg["coverage_loss_weight"],
         )
         if numpy.isnan(loss):
             raise ValueError(Errors.E004.format(name=self.name))
@@ -542,7 +630,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         return make_train_batch(
             examples, name=self.name, field=self.field, src_pieces=self.src_pieces,
             tgt_pieces=self.tgt_pieces, target_words=self._target_words,
-            guided=self.cfg["guided_alignment_weight"] > 0,
+            guided=self.cfg["guided_alignment_weight"] > 0, line_break=self.cfg["src_line_break"],
+            truncate_to=self.cfg["max_src_length"] if self.cfg["long_src"] == "truncate" else None,
         )
 
     def initialize(
@@ -563,7 +652,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 raise TypeError(Errors.E011.format(name=self.name, type=type(example).__name__))
             n_examples += 1
             target = self._gold_target(example, index)
-            source = " ".join(token.text for token in example.x if not token.is_space)
+            texts = (source_text(token, self.cfg["src_line_break"]) for token in example.x)
+            source = " ".join(text for text in texts if text is not None)
             if source:
                 src_texts.append(source)
             if target.strip():

@@ -10,6 +10,9 @@ from ..errors import Errors, check_choice
 from ..models.quantization import QUANTIZE_OPTIONS
 from .scoring import METRICS
 
+# How Docs longer than max_src_length are read (see Seq2SeqAttn).
+LONG_SRC_OPTIONS = ("split", "truncate")
+
 
 def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
     """Check every setting of a `seq2seq_attn` component.
@@ -25,11 +28,19 @@ def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
         raise ValueError(Errors.E007.format(name=name, lang=cfg["tgt_lang"], error=error)) from None
     check_range("label_smoothing", cfg["label_smoothing"], 0.0, 1.0, "in [0, 1)")
     check_range("character_coverage", cfg["character_coverage"], 0.5, 1.0 + 1e-9, "in [0.5, 1]")
-    weight = cfg["guided_alignment_weight"]
-    if not isinstance(weight, (int, float)) or weight < 0:
-        raise ValueError(Errors.E013.format(setting="guided_alignment_weight", constraint="a number >= 0", value=weight))
+    line_break = cfg["src_line_break"]
+    if line_break is not None and (not isinstance(line_break, str) or not line_break.strip() or line_break != line_break.strip()):
+        raise ValueError(Errors.E013.format(
+            setting="src_line_break", constraint='null, or a string with no surrounding whitespace such as "|"',
+            value=line_break,
+        ))
+    for setting in ("guided_alignment_weight", "coverage_loss_weight"):
+        weight = cfg[setting]
+        if not isinstance(weight, (int, float)) or weight < 0:
+            raise ValueError(Errors.E013.format(setting=setting, constraint="a number >= 0", value=weight))
     check_decoding(cfg)
     check_choice("quantize", cfg["quantize"], QUANTIZE_OPTIONS)
+    check_choice("long_src", cfg["long_src"], LONG_SRC_OPTIONS)
     check_alignment(cfg["alignment_method"], cfg["alignment_threshold"])
     check_metrics(cfg["metrics"])
     for setting in ("src_vocab_size", "tgt_vocab_size"):
@@ -64,7 +75,7 @@ def check_decoding(settings: Dict[str, Any]) -> None:
             setting="n_best", constraint=f"at most beam_size ({settings['beam_size']})",
             value=settings["n_best"],
         ))
-    for setting in ("length_alpha", "min_output_ratio"):
+    for setting in ("length_alpha", "coverage_penalty", "min_output_ratio"):
         if settings[setting] < 0:
             raise ValueError(Errors.E013.format(setting=setting, constraint=">= 0", value=settings[setting]))
     if settings["max_output_ratio"] <= 0:

@@ -2,7 +2,7 @@
 and (for guided alignment) where each decoder step should attend."""
 
 import warnings
-from typing import List
+from typing import List, Optional
 
 import numpy
 from spacy.training import Example
@@ -12,6 +12,7 @@ from ..models import TrainBatch
 from ..vocab import PieceVocab
 from .extensions import extension_names
 from .predictions import TargetWords, encode_source
+from .segments import truncated
 from .targets import forced_target, guide_matrix
 
 
@@ -32,20 +33,30 @@ def make_train_batch(
     tgt_pieces: PieceVocab,
     target_words: TargetWords,
     guided: bool,
+    line_break: Optional[str] = None,
+    truncate_to: Optional[int] = None,
 ) -> TrainBatch:
     """Encode a batch; examples with an empty source are skipped, with a
     warning that counts them (W001).
 
     guided (bool): Build guided-alignment targets for examples whose
         reference carries gold links (`{field}_alignment`).
+    line_break (Optional[str]): What source line breaks are encoded as.
+    truncate_to (Optional[int]): Cut longer sources to this many pieces
+        (EOS included), as decoding does with long_src = "truncate"; the
+        number cut is in the batch's `n_truncated`.
     """
     alignment_name = extension_names(field)["alignment"]
     sources, targets, guides = [], [], []
+    n_truncated = 0
     for index, example in enumerate(examples):
         target = gold_target(example, index, field=field, name=name)
-        source = encode_source(example.x, src_pieces)
+        source = encode_source(example.x, src_pieces, line_break)
         if source is None:
             continue
+        if truncate_to is not None and len(source.ids) > truncate_to:
+            source = truncated(source, truncate_to)
+            n_truncated += 1
         links = example.reference._.get(alignment_name) if guided else None
         if links is None:
             target_ids = numpy.asarray(tgt_pieces.encode_text(target), dtype=numpy.int64)
@@ -60,4 +71,7 @@ def make_train_batch(
     n_skipped = len(examples) - len(sources)
     if n_skipped:
         warnings.warn(Warnings.W001.format(name=name, n_skipped=n_skipped, n_total=len(examples)))
-    return TrainBatch(src=sources, tgt=targets, guide=guides if any(g is not None for g in guides) else None)
+    return TrainBatch(
+        src=sources, tgt=targets, guide=guides if any(g is not None for g in guides) else None,
+        n_truncated=n_truncated,
+    )

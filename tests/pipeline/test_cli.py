@@ -93,3 +93,24 @@ def test_align_rejects_files_of_different_lengths(reversal_model, tmp_path):
     assert result.exit_code != 0
     message = " ".join(result.output.replace("│", " ").split())  # unwrap typer's box
     assert "src.txt has 2 lines but" in message and "tgt.txt has 1" in message and "line-aligned" in message
+
+
+def test_evaluate_reports_rouge_from_json_keys(trained_toy, tmp_path):
+    nlp, _ = trained_toy
+    nlp.to_disk(tmp_path / "model")
+    config = (tmp_path / "model" / "config.cfg").read_text(encoding="utf8")
+    assert 'metrics = ["bleu", "chrf"]' in config
+    (tmp_path / "model" / "config.cfg").write_text(config.replace('metrics = ["bleu", "chrf"]', 'metrics = ["rouge"]'), encoding="utf8")
+    records = [{"dialogue": s, "summary": t} for s, t in TOY_PAIRS] + [{"dialogue": "", "summary": "x"}]
+    (tmp_path / "val.json").write_text(json.dumps(records), encoding="utf8")
+    result = runner.invoke(app, [
+        "evaluate", str(tmp_path / "model"), str(tmp_path / "val.json"), "--src-key", "dialogue",
+        "--tgt-key", "summary", "--beam-size", "1", "--output", str(tmp_path / "scores.json"),
+        "--on-malformed", "skip",
+    ])
+    assert result.exit_code == 0, result.output
+    scores = json.loads((tmp_path / "scores.json").read_text())
+    assert scores["translation_rouge1"] == pytest.approx(100.0) and scores["translation_rougeLsum"] == pytest.approx(100.0)
+    assert "translation_bleu" not in scores
+    assert scores["n_segments"] == len(TOY_PAIRS) and scores["skipped"]["empty"] == 1
+    assert "ROUGE F1 (stemmed): rouge1 100.00" in result.output

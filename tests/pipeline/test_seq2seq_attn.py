@@ -26,7 +26,9 @@ def test_overfitting_loss_falls_and_outputs_are_exact(trained_toy):
 def test_extensions_have_the_documented_shapes(trained_toy):
     nlp, _ = trained_toy
     doc = nlp("le chat noir dort .")
-    text, tokens, alignment, attention, nbest, nbest_tokens, nbest_alignment, nbest_attention = outputs(doc)
+    (text, tokens, alignment, attention, nbest, nbest_tokens, nbest_alignment, nbest_attention,
+     copied) = outputs(doc)
+    assert copied is None  # no copy attention in this model
     assert tokens == text.split()
     # With n_best = 1 the n-best list holds the output alone.
     assert [entry[0] for entry in nbest] == [text]

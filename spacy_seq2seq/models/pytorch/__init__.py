@@ -8,6 +8,7 @@ from .config import ATTENTION_TYPES, CELL_TYPES, Seq2SeqConfig
 from .search import (
     Constraints,
     Hypothesis,
+    coverage_penalty,
     greedy_search,
     length_penalty,
     output_length_limits,
@@ -16,6 +17,7 @@ from .search import (
 from .seq2seq import RNNAttnSeq2Seq, Seq2SeqOutput
 
 __all__ = [
+    "coverage_penalty",
     "ATTENTION_TYPES",
     "CELL_TYPES",
     "Constraints",

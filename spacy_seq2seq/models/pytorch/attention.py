@@ -11,6 +11,11 @@ input feeding is off.
 Decoding (one step, no gradients) uses batch-invariant forms of three
 operations (see invariance.py); training keeps the faster usual kernels,
 where a last-bit difference between batch sizes does not matter.
+
+With coverage (Tu et al. 2016; See et al. 2017), the scores also see how
+much attention each source position has had so far, c = sum of past
+weights: additive attention adds w_c * c inside its tanh (See et al.'s
+form), dot and general attention add a learned scale times c to the score.
 """
 
 from typing import Optional, Tuple
@@ -55,7 +60,22 @@ def dot_scores(queries: Tensor, keys: Tensor) -> Tensor:
 
 
 class Attention(nn.Module):
-    """Base class: score queries against keys, then average the states."""
+    """Base class: score queries against keys, then average the states.
+
+    coverage (bool): Take the coverage vector into account (see the module
+    docstring); `forward` then needs it, one query step at a time.
+    """
+
+    # Dot and general attention: score + scale * coverage. The scale starts
+    # at 0, so coverage changes nothing until training finds it useful.
+    scales_coverage = True
+
+    def __init__(self, coverage: bool = False, *, device: Optional[torch.device] = None):
+        super().__init__()
+        self.uses_coverage = coverage
+        self.coverage_scale = (
+            nn.Parameter(torch.zeros(1, device=device)) if coverage and self.scales_coverage else None
+        )
 
     def project_keys(self, states: Tensor) -> Tensor:
         """Source-side part of the score, computed once per batch.
@@ -65,13 +85,18 @@ class Attention(nn.Module):
         """
         return states
 
-    def score(self, queries: Tensor, keys: Tensor) -> Tensor:
+    def score(self, queries: Tensor, keys: Tensor, coverage: Optional[Tensor] = None) -> Tensor:
         """Unnormalised scores. queries: (batch, steps, width);
-        keys: (batch, src_len, width). RETURNS: (batch, steps, src_len)."""
-        raise NotImplementedError
+        keys: (batch, src_len, width); coverage: (batch, src_len) or None.
+        RETURNS: (batch, steps, src_len)."""
+        scores = dot_scores(queries, keys)
+        if coverage is not None and self.coverage_scale is not None:
+            scores = scores + self.coverage_scale * coverage.unsqueeze(1)
+        return scores
 
     def forward(
-        self, queries: Tensor, keys: Tensor, states: Tensor, mask: Tensor
+        self, queries: Tensor, keys: Tensor, states: Tensor, mask: Tensor,
+        coverage: Optional[Tensor] = None,
     ) -> Tuple[Tensor, Tensor]:
         """Attend from decoder queries to the encoder states.
 
@@ -79,10 +104,14 @@ class Attention(nn.Module):
         keys (Tensor): Output of `project_keys`. Shape: (batch, src_len, width).
         states (Tensor): Encoder states. Shape: (batch, src_len, width).
         mask (Tensor): True at real positions. Shape: (batch, src_len).
+        coverage (Optional[Tensor]): Attention so far, for a coverage model
+            (one step at a time). Shape: (batch, src_len).
         RETURNS (Tuple[Tensor, Tensor]): The context vectors, shape
             (batch, steps, width), and the weights, shape (batch, steps, src_len).
         """
-        weights = masked_softmax(self.score(queries, keys), mask)
+        if self.uses_coverage and (coverage is None or queries.shape[1] != 1):
+            raise ValueError("A coverage attention attends one step at a time, with the coverage so far.")
+        weights = masked_softmax(self.score(queries, keys, coverage), mask)
         context = torch.bmm(weights, states)
         return context, weights
 
@@ -90,55 +119,59 @@ class Attention(nn.Module):
 class DotAttention(Attention):
     """score(h, s) = h . s (Luong et al. 2015, "dot")."""
 
-    def score(self, queries: Tensor, keys: Tensor) -> Tensor:
-        return dot_scores(queries, keys)
-
 
 class GeneralAttention(Attention):
     """score(h, s) = h . W s (Luong et al. 2015, "general")."""
 
-    def __init__(self, width: int, *, device: Optional[torch.device] = None):
-        super().__init__()
+    def __init__(self, width: int, coverage: bool = False, *, device: Optional[torch.device] = None):
+        super().__init__(coverage, device=device)
         self.key_projection = nn.Linear(width, width, bias=False, device=device)
 
     def project_keys(self, states: Tensor) -> Tensor:
         return self.key_projection(states)
-
-    def score(self, queries: Tensor, keys: Tensor) -> Tensor:
-        return dot_scores(queries, keys)
 
 
 class AdditiveAttention(Attention):
-    """score(h, s) = v . tanh(W_q h + W_k s) (Bahdanau et al. 2015)."""
+    """score(h, s) = v . tanh(W_q h + W_k s [+ w_c c]) (Bahdanau et al. 2015;
+    the coverage term as in See et al. 2017)."""
 
-    def __init__(self, width: int, *, device: Optional[torch.device] = None):
-        super().__init__()
+    scales_coverage = False  # coverage enters inside the tanh instead
+
+    def __init__(self, width: int, coverage: bool = False, *, device: Optional[torch.device] = None):
+        super().__init__(coverage, device=device)
         self.key_projection = nn.Linear(width, width, bias=False, device=device)
         self.query_projection = nn.Linear(width, width, bias=False, device=device)
         self.energy = nn.Linear(width, 1, bias=False, device=device)
+        self.coverage_projection = nn.Linear(1, width, bias=False, device=device) if coverage else None
 
     def project_keys(self, states: Tensor) -> Tensor:
         return self.key_projection(states)
 
-    def score(self, queries: Tensor, keys: Tensor) -> Tensor:
+    def score(self, queries: Tensor, keys: Tensor, coverage: Optional[Tensor] = None) -> Tensor:
         projected = self.query_projection(queries)
         # (batch, steps, 1, width) + (batch, 1, src_len, width)
-        hidden = torch.tanh(projected.unsqueeze(2) + keys.unsqueeze(1))
+        inside = projected.unsqueeze(2) + keys.unsqueeze(1)
+        if coverage is not None and self.coverage_projection is not None:
+            # Linear(1, width) written as a broadcast product: the same
+            # numbers, and elementwise, so batch-invariant when decoding.
+            w_c = self.coverage_projection.weight[:, 0]
+            inside = inside + (coverage.unsqueeze(-1) * w_c).unsqueeze(1)
+        hidden = torch.tanh(inside)
         if invariant_step(queries):
             return matrix_vector(hidden, self.energy.weight[0])
         return self.energy(hidden).squeeze(-1)
 
 
 def build_attention(
-    kind: str, width: int, *, device: Optional[torch.device] = None
+    kind: str, width: int, coverage: bool = False, *, device: Optional[torch.device] = None
 ) -> Optional[Attention]:
     """The attention module for a config's `attention` value (None for "none")."""
     if kind == "dot":
-        return DotAttention()
+        return DotAttention(coverage, device=device)
     if kind == "general":
-        return GeneralAttention(width, device=device)
+        return GeneralAttention(width, coverage, device=device)
     if kind == "additive":
-        return AdditiveAttention(width, device=device)
+        return AdditiveAttention(width, coverage, device=device)
     if kind == "none":
         return None
     raise ValueError(

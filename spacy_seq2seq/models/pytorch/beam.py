@@ -34,6 +34,8 @@ from .search import (
     Constraints,
     Hypothesis,
     banned_ids,
+    copy_shares,
+    coverage_penalty,
     decode_step,
     encode,
     length_penalty,
@@ -52,6 +54,7 @@ def beam_search(
     beam_size: int,
     length_alpha: float = 0.0,
     n_best: int = 1,
+    coverage_beta: float = 0.0,
 ) -> List[List[Hypothesis]]:
     """Keep the `beam_size` best partial outputs per sentence at every step.
 
@@ -62,18 +65,23 @@ def beam_search(
     beam_size (int): Hypotheses kept per sentence (K).
     length_alpha (float): GNMT length penalty exponent (0 = none).
     n_best (int): Hypotheses returned per sentence (<= beam_size).
+    coverage_beta (float): GNMT coverage penalty weight, added to the score
+        of each finished hypothesis (0 = none). The penalty is never
+        positive, so the stopping bound for unfinished ones stays valid.
     RETURNS (List[List[Hypothesis]]): Per sentence, in input order, the
         n_best best hypotheses, best first.
     """
     if not 1 <= n_best <= beam_size:
         raise ValueError(f"n_best must be between 1 and beam_size ({beam_size}); got {n_best}.")
     with invariant_kernels():
-        return _beam_search(model, src_ids, src_lengths, constraints, beam_size, length_alpha, n_best)
+        return _beam_search(
+            model, src_ids, src_lengths, constraints, beam_size, length_alpha, n_best, coverage_beta
+        )
 
 
 def _beam_search(
     model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, constraints: Constraints,
-    beam_size: int, length_alpha: float, n_best: int,
+    beam_size: int, length_alpha: float, n_best: int, coverage_beta: float,
 ) -> List[List[Hypothesis]]:
     K = beam_size
     eos_id = model.config.eos_id
@@ -89,14 +97,17 @@ def _beam_search(
     previous = torch.full((batch * K,), model.config.bos_id, dtype=torch.long, device=device)
     history = torch.empty((batch * K, 0), dtype=torch.long, device=device)
     attention: Optional[Tensor] = None  # (rows, steps, src_len) once known
+    shares: Optional[Tensor] = None  # (rows, steps) copy shares, with copy attention
     banned = banned_ids(model, device)
     finished: List[List[Tuple[float, int, Hypothesis]]] = [[] for _ in range(batch)]
     max_lengths = constraints.max_lengths.tolist()
     for step in range(max(max_lengths) + 1):
-        logits, weights, state = decode_step(model, previous, memory, state)
+        logits, weights, gate, state = decode_step(model, previous, memory, state)
         if weights is not None:
             weights = weights.float()
             attention = weights.new_zeros(weights.shape[0], 0, src_len) if attention is None else attention
+        if gate is not None and shares is None:
+            shares = logits.new_zeros(logits.shape[0], 0, dtype=torch.float32)
         log_probs = step_log_probs(
             logits, step=step, rows=live.repeat_interleave(K), history=history,
             constraints=constraints, banned=banned, eos_id=eos_id,
@@ -110,12 +121,21 @@ def _beam_search(
         # Candidate rows (sentence-major) that each candidate extends.
         sentence_offsets = torch.arange(n_live, device=device).unsqueeze(1) * K
         source_rows = sentence_offsets + top_beams
+        top_shares = None
+        if gate is not None and weights is not None:
+            # Per candidate: rows are (sentence, rank); look up its beam row.
+            flat_rows = source_rows.reshape(-1)
+            top_shares = copy_shares(
+                logits.index_select(0, flat_rows), weights.index_select(0, flat_rows),
+                gate.index_select(0, flat_rows), memory.src_ids.index_select(0, flat_rows),
+                top_tokens.reshape(-1, 1),
+            ).view_as(top_scores)
 
         ranks = torch.arange(top_scores.shape[1], device=device)
         to_finish = is_eos & (ranks < K) & torch.isfinite(top_scores)
         _finish(
             finished, to_finish, top_scores, source_rows, live, history, attention,
-            weights, src_lengths, step, length_alpha,
+            weights, src_lengths, step, length_alpha, coverage_beta, shares, top_shares,
         )
 
         # The best candidate that goes on, as if it ended now.
@@ -148,6 +168,9 @@ def _beam_search(
                 [attention.index_select(0, chosen_rows), weights.index_select(0, chosen_rows).unsqueeze(1)],
                 dim=1,
             )
+        if shares is not None and top_shares is not None:
+            chosen_shares = top_shares.gather(1, going_on).index_select(0, kept).reshape(-1)
+            shares = torch.cat([shares.index_select(0, chosen_rows), chosen_shares.unsqueeze(1)], dim=1)
         # Sentences that leave take their K rows with them.
         memory_rows = (kept.unsqueeze(1) * K + torch.arange(K, device=device)).reshape(-1)
         memory = memory.index_select(memory_rows)
@@ -167,9 +190,12 @@ def _finish(
     src_lengths: Tensor,
     step: int,
     length_alpha: float,
+    coverage_beta: float,
+    shares: Optional[Tensor] = None,
+    top_shares: Optional[Tensor] = None,
 ) -> None:
     """Store the candidates that end with EOS as finished hypotheses, with
-    the attention of their history plus that of this (the EOS) step."""
+    the attention (and copy shares) of their history plus this (the EOS) step."""
     positions = to_finish.nonzero().tolist()
     if not positions:
         return
@@ -185,7 +211,13 @@ def _finish(
             row_attention = torch.cat(
                 [attention[row, :, :src_length], weights[row, :src_length].unsqueeze(0)]
             ).cpu()
-        hypothesis = Hypothesis(ids=history[row].tolist(), score=score, attention=row_attention)
+            score += coverage_penalty(row_attention, coverage_beta)
+        row_shares = None
+        if shares is not None and top_shares is not None:
+            row_shares = torch.cat([shares[row], top_shares[sentence_index, rank].view(1)]).cpu()
+        hypothesis = Hypothesis(
+            ids=history[row].tolist(), score=score, attention=row_attention, copy_share=row_shares,
+        )
         # The count breaks ties: earlier (higher-ranked) finishes first.
         finished[sentence].append((score, len(finished[sentence]), hypothesis))
 

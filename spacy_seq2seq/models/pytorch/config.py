@@ -35,6 +35,14 @@ class Seq2SeqConfig:
         the attentional vector.
     tie_embeddings (bool): Share the target embedding matrix with the output
         layer (Press & Wolf 2017).
+    copy_attention (bool): Pointer-generator output (See et al. 2017): a
+        learned gate mixes the generated distribution with copying source
+        pieces through the attention. Source ids must be target ids (one
+        shared vocabulary), and attention must not be "none".
+    coverage (bool): Feed the sum of past attention (the coverage vector)
+        into the attention scores (Tu et al. 2016; See et al. 2017), so the
+        model can learn not to attend to the same source again. Needs
+        attention; the decoder then runs step by step.
     """
 
     src_vocab_size: int
@@ -51,6 +59,8 @@ class Seq2SeqConfig:
     input_feeding: bool = True
     dropout_prob: float = 0.3
     tie_embeddings: bool = False
+    copy_attention: bool = False
+    coverage: bool = False
 
     def __post_init__(self) -> None:
         if self.cell not in CELL_TYPES:
@@ -72,5 +82,14 @@ class Seq2SeqConfig:
                      "embed_width", "hidden_width"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1; got {getattr(self, name)}.")
+        for name in ("copy_attention", "coverage"):
+            if getattr(self, name) and self.attention == "none":
+                raise ValueError(f'{name} = true needs attention; got attention = "none".')
+        if self.copy_attention and self.src_vocab_size != self.tgt_vocab_size:
+            raise ValueError(
+                "copy_attention = true copies source piece ids into the output, so "
+                "source and target must share one vocabulary; got sizes "
+                f"{self.src_vocab_size} and {self.tgt_vocab_size}."
+            )
         if not 0.0 <= self.dropout_prob < 1.0:
             raise ValueError(f"dropout_prob must be in [0, 1); got {self.dropout_prob}.")

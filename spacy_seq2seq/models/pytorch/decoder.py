@@ -11,18 +11,31 @@ state h_t over the encoder states:
 
 With attention "none" there is no context: att_t = h_t, and the only thing
 the decoder knows about the source is the bridged final encoder state.
+
+With copy attention (pointer-generator, See et al. 2017) the output is a
+mixture: p_gen = sigmoid(w [context_t; h_t; input embedding] + b) and
+
+    P(w) = p_gen * softmax(logits_t)(w) + (1 - p_gen) * sum of weights_t over
+           the source positions holding piece w
+
+so the decoder then returns log P instead of logits (both feed a log-softmax
+or a cross-entropy unchanged, since log P is already normalised).
+
+With coverage, the attention also reads the coverage vector (the sum of
+all earlier steps' weights), carried in the decoder state.
 """
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import NamedTuple, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .attention import build_attention
+from .attention import build_attention, invariant_step
 from .config import Seq2SeqConfig
 from .encoder import EncoderOutput, RNNState, make_rnn
+from .invariance import matrix_vector
 
 
 @dataclass
@@ -32,11 +45,13 @@ class Memory:
     states (Tensor): Encoder states. Shape: (batch, src_len, hidden_width).
     keys (Tensor): Attention keys from `project_keys`. Same shape.
     mask (Tensor): True at real positions. Shape: (batch, src_len).
+    src_ids (Tensor): Source piece ids, for copy attention. Shape: (batch, src_len).
     """
 
     states: Tensor
     keys: Tensor
     mask: Tensor
+    src_ids: Tensor
 
     def index_select(self, index: Tensor) -> "Memory":
         """Reorder or repeat rows (beam search). index: (new_batch,)."""
@@ -44,6 +59,7 @@ class Memory:
             states=self.states.index_select(0, index),
             keys=self.keys.index_select(0, index),
             mask=self.mask.index_select(0, index),
+            src_ids=self.src_ids.index_select(0, index),
         )
 
 
@@ -54,10 +70,13 @@ class DecoderState:
     rnn (RNNState): RNN state. Shape (each tensor): (n_layers, batch, hidden_width).
     attentional (Tensor): Previous attentional vector, fed back with input
         feeding. Shape: (batch, hidden_width).
+    coverage (Optional[Tensor]): Sum of the attention weights of all steps
+        so far, with coverage; else None. Shape: (batch, src_len).
     """
 
     rnn: RNNState
     attentional: Tensor
+    coverage: Optional[Tensor] = None
 
     def index_select(self, index: Tensor) -> "DecoderState":
         """Reorder or repeat rows (beam search). index: (new_batch,)."""
@@ -65,7 +84,30 @@ class DecoderState:
             rnn: RNNState = tuple(t.index_select(1, index) for t in self.rnn)  # type: ignore[assignment]
         else:
             rnn = self.rnn.index_select(1, index)
-        return DecoderState(rnn=rnn, attentional=self.attentional.index_select(0, index))
+        return DecoderState(
+            rnn=rnn,
+            attentional=self.attentional.index_select(0, index),
+            coverage=None if self.coverage is None else self.coverage.index_select(0, index),
+        )
+
+
+class DecoderOutput(NamedTuple):
+    """What the decoder returns for some steps.
+
+    logits (Tensor): Next-piece scores: logits, or log-probabilities with
+        copy attention (either way, log_softmax gives the log-probabilities).
+        Shape: (batch, steps, tgt_vocab_size).
+    attention (Optional[Tensor]): Weights over source pieces, None without
+        attention. Shape: (batch, steps, src_len).
+    copy_gate (Optional[Tensor]): p_gen, the share of generating (1 - p_gen
+        is copying), with copy attention; else None. Shape: (batch, steps).
+    state (DecoderState): The state after the last step.
+    """
+
+    logits: Tensor
+    attention: Optional[Tensor]
+    copy_gate: Optional[Tensor]
+    state: DecoderState
 
 
 class Bridge(nn.Module):
@@ -124,7 +166,12 @@ class AttentionDecoder(nn.Module):
             device=device,
         )
         self.bridge = Bridge(config, device=device)
-        self.attention = build_attention(config.attention, width, device=device)
+        self.attention = build_attention(config.attention, width, config.coverage, device=device)
+        self.coverage = config.coverage
+        # p_gen from the context, the RNN state and the input embedding.
+        self.copy_gate = (
+            nn.Linear(2 * width + config.embed_width, 1, device=device) if config.copy_attention else None
+        )
         self.combine = (
             nn.Linear(2 * width, width, bias=False, device=device)
             if self.attention is not None
@@ -145,10 +192,11 @@ class AttentionDecoder(nn.Module):
         else:
             self.output = nn.Linear(width, config.tgt_vocab_size, device=device)
 
-    def start(self, encoded: EncoderOutput) -> Tuple[Memory, DecoderState]:
+    def start(self, encoded: EncoderOutput, src_ids: Tensor) -> Tuple[Memory, DecoderState]:
         """Prepare the fixed memory and the first decoder state.
 
         encoded (EncoderOutput): The encoder's output.
+        src_ids (Tensor): The source piece ids. Shape: (batch, src_len).
         RETURNS (Tuple[Memory, DecoderState]): Memory for every step, and the
             state before the first step.
         """
@@ -157,34 +205,57 @@ class AttentionDecoder(nn.Module):
             if self.attention is not None
             else encoded.states
         )
-        memory = Memory(states=encoded.states, keys=keys, mask=encoded.mask)
-        batch = encoded.states.shape[0]
+        memory = Memory(states=encoded.states, keys=keys, mask=encoded.mask, src_ids=src_ids)
+        batch, src_len = encoded.mask.shape
         attentional = encoded.states.new_zeros(batch, self._width)
-        return memory, DecoderState(rnn=self.bridge(encoded.final), attentional=attentional)
+        coverage = encoded.states.new_zeros(batch, src_len) if self.coverage else None
+        return memory, DecoderState(rnn=self.bridge(encoded.final), attentional=attentional, coverage=coverage)
 
     @property
     def _width(self) -> int:
         return self.rnn.hidden_size
 
-    def forward(
-        self, tgt_in: Tensor, memory: Memory, state: DecoderState
-    ) -> Tuple[Tensor, Optional[Tensor], DecoderState]:
+    def forward(self, tgt_in: Tensor, memory: Memory, state: DecoderState) -> DecoderOutput:
         """Run the decoder over given input pieces (teacher forcing, or one step).
 
         tgt_in (Tensor): Input piece ids (BOS first). Shape: (batch, steps).
         memory (Memory): From `start`.
         state (DecoderState): The state before the first of these steps.
-        RETURNS (Tuple[Tensor, Optional[Tensor], DecoderState]): Logits, shape
-            (batch, steps, tgt_vocab_size); attention weights, shape
-            (batch, steps, src_len), or None without attention; the state after
-            the last step.
+        RETURNS (DecoderOutput): Next-piece scores, attention and copy gate
+            for every step, and the state after the last one.
         """
         embedded = self.dropout(self.embedding(tgt_in))
-        if self.input_feeding:
-            attentional, weights, state = self._run_fed(embedded, memory, state)
+        if self.input_feeding or self.coverage:
+            steps = self._run_stepwise(embedded, memory, state)
         else:
-            attentional, weights, state = self._run_parallel(embedded, memory, state)
-        return self.project(attentional), weights, state
+            steps = self._run_parallel(embedded, memory, state)
+        attentional, rnn_out, context, weights, state = steps
+        logits = self.project(attentional)
+        if self.copy_gate is None or weights is None or context is None:
+            return DecoderOutput(logits, weights, None, state)
+        log_probs, gate = self._mix_in_copying(logits, weights, context, rnn_out, embedded, memory)
+        return DecoderOutput(log_probs, weights, gate, state)
+
+    def _mix_in_copying(
+        self, logits: Tensor, weights: Tensor, context: Tensor, rnn_out: Tensor,
+        embedded: Tensor, memory: Memory,
+    ) -> Tuple[Tensor, Tensor]:
+        """log(p_gen * P_vocab + (1 - p_gen) * copy distribution), and p_gen.
+        Shapes: logits (batch, steps, vocab); weights (batch, steps, src_len)."""
+        assert self.copy_gate is not None
+        features = torch.cat([context, rnn_out, embedded], dim=-1)
+        if invariant_step(rnn_out):
+            # One output column: a row-count-dependent product on CPU (see
+            # invariance.py); decoding uses the batch-invariant form.
+            gate_logit = matrix_vector(features, self.copy_gate.weight[0]).unsqueeze(-1) + self.copy_gate.bias
+        else:
+            gate_logit = self.copy_gate(features)
+        gate = torch.sigmoid(gate_logit)
+        generated = torch.softmax(logits, dim=-1) * gate
+        src_ids = memory.src_ids.unsqueeze(1).expand(-1, weights.shape[1], -1)
+        # Padding has weight 0, so it adds nothing to the pad id.
+        mixed = generated.scatter_add(2, src_ids, weights * (1.0 - gate))
+        return torch.log(mixed.clamp_min(1e-12)), gate.squeeze(-1)
 
     def project(self, attentional: Tensor) -> Tensor:
         """Attentional vectors (..., hidden_width) -> logits (..., tgt_vocab_size)."""
@@ -195,42 +266,44 @@ class AttentionDecoder(nn.Module):
         return F.linear(attentional, self.embedding.weight, self.output_bias)
 
     def _attend(
-        self, rnn_out: Tensor, memory: Memory
-    ) -> Tuple[Tensor, Optional[Tensor]]:
-        """rnn_out: (batch, steps, width) -> attentional vectors and weights."""
+        self, rnn_out: Tensor, memory: Memory, coverage: Optional[Tensor] = None
+    ) -> Tuple[Tensor, Optional[Tensor], Optional[Tensor]]:
+        """rnn_out: (batch, steps, width) -> attentional vectors, context
+        vectors and weights (the last two None without attention)."""
         if self.attention is None or self.combine is None:
-            return self.dropout(rnn_out), None
-        context, weights = self.attention(rnn_out, memory.keys, memory.states, memory.mask)
+            return self.dropout(rnn_out), None, None
+        context, weights = self.attention(rnn_out, memory.keys, memory.states, memory.mask, coverage)
         attentional = torch.tanh(self.combine(torch.cat([context, rnn_out], dim=-1)))
-        return self.dropout(attentional), weights
+        return self.dropout(attentional), context, weights
 
-    def _run_parallel(
-        self, embedded: Tensor, memory: Memory, state: DecoderState
-    ) -> Tuple[Tensor, Optional[Tensor], DecoderState]:
-        # Without input feeding the recurrence does not depend on attention,
-        # so the RNN and the attention each run once over all steps: much
-        # faster on CPU than a Python loop over steps.
+    def _run_parallel(self, embedded: Tensor, memory: Memory, state: DecoderState) -> tuple:
+        """(attentional, rnn_out, context, weights, state) for all steps at once."""
+        # Without input feeding (and coverage) the recurrence does not depend
+        # on attention, so the RNN and the attention each run once over all
+        # steps: much faster on CPU than a Python loop over steps.
         rnn_out, rnn_state = self.rnn(embedded, state.rnn)
-        attentional, weights = self._attend(rnn_out, memory)
-        return attentional, weights, DecoderState(rnn=rnn_state, attentional=attentional[:, -1])
+        attentional, context, weights = self._attend(rnn_out, memory)
+        return attentional, rnn_out, context, weights, DecoderState(rnn=rnn_state, attentional=attentional[:, -1])
 
-    def _run_fed(
-        self, embedded: Tensor, memory: Memory, state: DecoderState
-    ) -> Tuple[Tensor, Optional[Tensor], DecoderState]:
-        rnn_state, previous = state.rnn, state.attentional
-        all_attentional, all_weights = [], []
+    def _run_stepwise(self, embedded: Tensor, memory: Memory, state: DecoderState) -> tuple:
+        """The same, one step at a time: input feeding and coverage both carry
+        something from each step's attention into the next step."""
+        rnn_state, previous, coverage = state.rnn, state.attentional, state.coverage
+        outputs: dict = {"attentional": [], "rnn_out": [], "context": [], "weights": []}
         for step in range(embedded.shape[1]):
-            rnn_input = torch.cat([embedded[:, step], previous], dim=-1).unsqueeze(1)
-            rnn_out, rnn_state = self.rnn(rnn_input, rnn_state)
-            attentional, weights = self._attend(rnn_out, memory)
+            rnn_input = embedded[:, step]
+            if self.input_feeding:
+                rnn_input = torch.cat([rnn_input, previous], dim=-1)
+            rnn_out, rnn_state = self.rnn(rnn_input.unsqueeze(1), rnn_state)
+            attentional, context, weights = self._attend(rnn_out, memory, coverage)
+            if coverage is not None and weights is not None:
+                coverage = coverage + weights[:, 0]
             previous = attentional.squeeze(1)
-            all_attentional.append(attentional)
-            all_weights.append(weights)
-        stacked_weights = (
-            torch.cat(all_weights, dim=1) if self.attention is not None else None  # type: ignore[arg-type]
-        )
-        return (
-            torch.cat(all_attentional, dim=1),
-            stacked_weights,
-            DecoderState(rnn=rnn_state, attentional=previous),
-        )
+            for name, value in zip(outputs, (attentional, rnn_out, context, weights)):
+                outputs[name].append(value)
+        stacked = {
+            name: torch.cat(values, dim=1) if values[0] is not None else None
+            for name, values in outputs.items()
+        }
+        new_state = DecoderState(rnn=rnn_state, attentional=previous, coverage=coverage)
+        return stacked["attentional"], stacked["rnn_out"], stacked["context"], stacked["weights"], new_state

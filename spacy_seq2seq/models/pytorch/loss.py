@@ -49,3 +49,22 @@ def guided_alignment_ce(attention: Tensor, guide: Tensor) -> Tuple[Tensor, int]:
     log_attention = torch.log(attention.clamp_min(1e-9))
     per_step = -(guide * log_attention).sum(dim=-1)
     return per_step[guided].sum(), n_guided
+
+
+def coverage_loss(attention: Tensor, tgt_out: Tensor, *, pad_id: int) -> Tuple[Tensor, int]:
+    """The coverage loss of See et al. (2017): at each step, the overlap
+    sum_i min(a_ti, c_ti) between the attention and the coverage so far
+    (c_t = the sum of the earlier steps' attention). Attending again to what
+    was already covered costs; attending to something new does not.
+
+    attention (Tensor): Attention weights. Shape: (batch, tgt_len, src_len).
+    tgt_out (Tensor): Gold next pieces, padded with pad_id; padded steps add
+        nothing. Shape: (batch, tgt_len).
+    pad_id (int): Padding id.
+    RETURNS (Tuple[Tensor, int]): The loss summed over real steps, and how
+        many real steps there were.
+    """
+    coverage = attention.cumsum(dim=1) - attention
+    overlap = torch.minimum(attention, coverage).sum(dim=-1)
+    real = tgt_out != pad_id
+    return overlap[real].sum(), int(real.sum())

@@ -8,8 +8,9 @@ batched with (cf. OpenNMT-py #490, BLEU changing with the batch size).
 """
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
+import numpy
 import torch
 from torch import Tensor
 
@@ -31,11 +32,16 @@ class Hypothesis:
         Word alignment reads rows 0..n-1 ("argmax") or, shifted, rows 1..n
         (the step where piece t is the input). None without attention.
         Shape: (len(ids) + 1, src_length).
+    copy_share (Optional[Tensor]): With copy attention, per step, the share
+        of the chosen piece's probability that came from copying it out of
+        the source: (1 - p_gen) * its attention / its probability. None
+        without copy attention. Shape: (len(ids) + 1,).
     """
 
     ids: List[int]
     score: float
     attention: Optional[Tensor]
+    copy_share: Optional[Tensor] = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,23 @@ def length_penalty(length: int, alpha: float) -> float:
     return ((5.0 + length) / 6.0) ** alpha
 
 
+def coverage_penalty(attention: Any, beta: float) -> float:
+    """GNMT coverage penalty (Wu et al. 2016): beta * sum over source positions
+    of log(min(total attention received, 1)). 0 when every position got at
+    least its share; negative for outputs that leave source uncovered.
+
+    attention (Optional[array-like]): One output's weights (a CPU tensor or
+        a numpy array), every step (EOS included) over its real source
+        positions. Shape: (steps, src_length).
+    beta (float): Weight (0 = no penalty).
+    RETURNS (float): The penalty, added to the length-normalised score.
+    """
+    if beta == 0.0 or attention is None:
+        return 0.0
+    received = numpy.clip(numpy.asarray(attention, dtype=numpy.float64).sum(axis=0), 1e-9, 1.0)
+    return beta * float(numpy.log(received).sum())
+
+
 def encode(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor) -> Tuple[Memory, DecoderState]:
     """`model.encode`, with the batch topped up so that it is batch-invariant."""
     rows, n_real = encoder_rows(src_lengths)
@@ -91,23 +114,47 @@ def encode(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor) -> Tuple
 
 def decode_step(
     model: RNNAttnSeq2Seq, previous: Tensor, memory: Memory, state: DecoderState
-) -> Tuple[Tensor, Optional[Tensor], DecoderState]:
+) -> Tuple[Tensor, Optional[Tensor], Optional[Tensor], DecoderState]:
     """One decoder step on at least MIN_ROWS rows (extra rows are copies,
     dropped again). RETURNS: logits (rows, vocab), attention (rows, src_len)
-    or None, and the new state."""
+    or None, the copy gate p_gen (rows,) or None, and the new state."""
     n_rows = previous.shape[0]
     index = topped_up_rows(n_rows, previous.device)
     if index.shape[0] != n_rows:
         previous, memory, state = (
             previous.index_select(0, index), memory.index_select(index), state.index_select(index)
         )
-    logits, weights, state = model.decoder(previous.unsqueeze(1), memory, state)
+    logits, weights, gate, state = model.decoder(previous.unsqueeze(1), memory, state)
     if index.shape[0] != n_rows:
         real = index[:n_rows]
         logits = logits[:n_rows]
         weights = None if weights is None else weights[:n_rows]
+        gate = None if gate is None else gate[:n_rows]
         state = state.index_select(real)
-    return logits[:, 0], None if weights is None else weights[:, 0], state
+    return (
+        logits[:, 0], None if weights is None else weights[:, 0],
+        None if gate is None else gate[:, 0], state,
+    )
+
+
+def copy_shares(
+    log_probs: Tensor, weights: Tensor, gate: Tensor, src_ids: Tensor, tokens: Tensor
+) -> Tensor:
+    """How much of each candidate piece's probability is copying.
+
+    log_probs (Tensor): The copy decoder's log-probabilities (before any
+        constraint). Shape: (rows, vocab).
+    weights (Tensor): Attention. Shape: (rows, src_len).
+    gate (Tensor): p_gen. Shape: (rows,).
+    src_ids (Tensor): Source ids. Shape: (rows, src_len).
+    tokens (Tensor): Candidate pieces, k per row. Shape: (rows, k).
+    RETURNS (Tensor): (1 - p_gen) * attention on the piece / P(piece), in
+        [0, 1]. Shape: (rows, k).
+    """
+    same = src_ids.unsqueeze(1) == tokens.unsqueeze(2)  # (rows, k, src_len)
+    copied = (weights.float().unsqueeze(1) * same).sum(dim=-1) * (1.0 - gate.float()).unsqueeze(1)
+    probability = log_probs.float().gather(1, tokens).exp()
+    return (copied / probability.clamp_min(1e-12)).clamp(0.0, 1.0)
 
 
 def step_log_probs(
@@ -175,6 +222,7 @@ def greedy_search(
     *,
     constraints: Constraints,
     length_alpha: float = 0.0,
+    coverage_beta: float = 0.0,
 ) -> List[Hypothesis]:
     """Pick the most probable allowed piece at every step.
 
@@ -184,15 +232,17 @@ def greedy_search(
     constraints (Constraints): Length limits and n-gram blocking per row.
     length_alpha (float): Length penalty exponent; it only rescales the
         reported score, as in beam search with beam_size 1.
+    coverage_beta (float): Coverage penalty weight; it only shifts the
+        reported score, as in beam search with beam_size 1.
     RETURNS (List[Hypothesis]): One per row, in input order.
     """
     with invariant_kernels():
-        return _greedy_search(model, src_ids, src_lengths, constraints, length_alpha)
+        return _greedy_search(model, src_ids, src_lengths, constraints, length_alpha, coverage_beta)
 
 
 def _greedy_search(
     model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor,
-    constraints: Constraints, length_alpha: float,
+    constraints: Constraints, length_alpha: float, coverage_beta: float,
 ) -> List[Hypothesis]:
     eos_id = model.config.eos_id
     device = src_ids.device
@@ -203,16 +253,19 @@ def _greedy_search(
     history = torch.empty((batch, 0), dtype=torch.long, device=device)
     scores = torch.zeros(batch, device=device)
     banned = banned_ids(model, device)
-    steps = []  # (live rows, chosen ids, attention weights) per step
+    steps = []  # (live rows, chosen ids, attention weights, copy shares) per step
     for step in range(int(constraints.max_lengths.max()) + 1):
-        logits, weights, state = decode_step(model, previous, memory, state)
+        logits, weights, gate, state = decode_step(model, previous, memory, state)
         log_probs = step_log_probs(
             logits, step=step, rows=live, history=history,
             constraints=constraints, banned=banned, eos_id=eos_id,
         )
         chosen = log_probs.argmax(dim=-1)
         scores.index_add_(0, live, log_probs.gather(1, chosen.unsqueeze(1)).squeeze(1))
-        steps.append((live, chosen, weights))
+        shares = None
+        if gate is not None and weights is not None:
+            shares = copy_shares(logits, weights, gate, memory.src_ids, chosen.unsqueeze(1))[:, 0]
+        steps.append((live, chosen, weights, shares))
         going_on = chosen != eos_id
         if not bool(going_on.any()):
             break
@@ -222,26 +275,30 @@ def _greedy_search(
         history = torch.cat([history.index_select(0, keep), previous.unsqueeze(1)], dim=1)
         memory = memory.index_select(keep)
         state = state.index_select(keep)
-    return _collect(steps, batch, src_len, src_lengths, scores, eos_id, length_alpha)
+    return _collect(steps, batch, src_len, src_lengths, scores, eos_id, length_alpha, coverage_beta)
 
 
 def _collect(
     steps: list, batch: int, src_len: int, src_lengths: Tensor, scores: Tensor,
-    eos_id: int, length_alpha: float,
+    eos_id: int, length_alpha: float, coverage_beta: float,
 ) -> List[Hypothesis]:
-    """Turn per-step (rows, ids, weights) records into one Hypothesis per row."""
+    """Turn per-step (rows, ids, weights, shares) records into one Hypothesis per row."""
     n_steps = len(steps)
     device = scores.device
     ids = torch.full((batch, n_steps), eos_id, dtype=torch.long, device=device)
     has_attention = steps[0][2] is not None
     weights = torch.zeros(batch, n_steps, src_len, device=device) if has_attention else None
-    for step, (rows, chosen, step_weights) in enumerate(steps):
+    shares = torch.zeros(batch, n_steps, device=device) if steps[0][3] is not None else None
+    for step, (rows, chosen, step_weights, step_shares) in enumerate(steps):
         ids[rows, step] = chosen
         if weights is not None:
             weights[rows, step] = step_weights.float()
+        if shares is not None:
+            shares[rows, step] = step_shares
     ids_cpu = ids.cpu()
     lengths = (ids_cpu != eos_id).long().cumprod(dim=1).sum(dim=1).tolist()
     weights_cpu = weights.cpu() if weights is not None else None
+    shares_cpu = shares.cpu() if shares is not None else None
     src_lengths_list = src_lengths.tolist()
     scores_list = scores.tolist()
     hypotheses = []
@@ -251,6 +308,9 @@ def _collect(
         attention = (
             weights_cpu[row, : n + 1, : src_lengths_list[row]] if weights_cpu is not None else None
         )
-        score = scores_list[row] / length_penalty(n + 1, length_alpha)
-        hypotheses.append(Hypothesis(ids=ids_cpu[row, :n].tolist(), score=score, attention=attention))
+        score = scores_list[row] / length_penalty(n + 1, length_alpha) + coverage_penalty(attention, coverage_beta)
+        hypotheses.append(Hypothesis(
+            ids=ids_cpu[row, :n].tolist(), score=score, attention=attention,
+            copy_share=None if shares_cpu is None else shares_cpu[row, : n + 1],
+        ))
     return hypotheses

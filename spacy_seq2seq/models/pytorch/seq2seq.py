@@ -16,14 +16,18 @@ class Seq2SeqOutput(NamedTuple):
     logits (Tensor): Unnormalised scores. Shape: (batch, tgt_len, tgt_vocab_size).
     attention (Optional[Tensor]): Weights over source pieces, None without
         attention. Shape: (batch, tgt_len, src_len).
+    copy_gate (Optional[Tensor]): p_gen per step with copy attention, else
+        None. Shape: (batch, tgt_len).
     """
 
     logits: Tensor
     attention: Optional[Tensor]
+    copy_gate: Optional[Tensor] = None
 
 
 class RNNAttnSeq2Seq(nn.Module):
-    """RNN encoder-decoder with attention. Outputs logits (no softmax inside).
+    """RNN encoder-decoder with attention. Outputs logits (no softmax inside),
+    or normalised log-probabilities with copy attention.
 
     config (Seq2SeqConfig): The hyperparameters.
     device (Optional[torch.device]): Where to create the parameters.
@@ -52,7 +56,7 @@ class RNNAttnSeq2Seq(nn.Module):
         src_lengths (Tensor): Real lengths (>= 1). Shape: (batch,).
         RETURNS (Tuple[Memory, DecoderState]): The decoder's memory and first state.
         """
-        return self.decoder.start(self.encoder(src_ids, src_lengths))
+        return self.decoder.start(self.encoder(src_ids, src_lengths), src_ids)
 
     def forward(self, src_ids: Tensor, src_lengths: Tensor, tgt_in: Tensor) -> Seq2SeqOutput:
         """Teacher-forced pass.
@@ -65,5 +69,5 @@ class RNNAttnSeq2Seq(nn.Module):
             and the attention weights.
         """
         memory, state = self.encode(src_ids, src_lengths)
-        logits, attention, _ = self.decoder(tgt_in, memory, state)
-        return Seq2SeqOutput(logits=logits, attention=attention)
+        output = self.decoder(tgt_in, memory, state)
+        return Seq2SeqOutput(logits=output.logits, attention=output.attention, copy_gate=output.copy_gate)

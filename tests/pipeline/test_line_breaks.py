@@ -1,0 +1,108 @@
+"""src_line_break: line breaks in the source (the turns of a dialogue) are
+encoded as a chosen string, in training, vocabulary and decoding alike."""
+
+import numpy
+import pytest
+import spacy
+from toy_data import TOY_CONFIG, make_examples
+
+from spacy_seq2seq.pipeline.predictions import encode_source
+from spacy_seq2seq.pipeline.segments import encode_parts
+from spacy_seq2seq.vocab import UNK_ID
+
+DIALOGUES = [
+    ("Amanda: hi !\nJerry: hello .", "Amanda greets Jerry ."),
+    ("Jerry: cookies ?\r\nAmanda: yes !\nJerry: great .", "Amanda has cookies for Jerry ."),
+    ("Amanda: bye .\n\nJerry: bye !", "They say goodbye ."),
+]
+
+
+@pytest.fixture(scope="module")
+def dialogue_pipe():
+    nlp = spacy.blank("en")
+    pipe = nlp.add_pipe("seq2seq_attn", config={**TOY_CONFIG, "src_line_break": "|", "field": "summary"})
+    examples = make_examples(nlp, DIALOGUES, field="summary")
+    nlp.initialize(lambda: examples)
+    return nlp, pipe
+
+
+def test_each_line_break_becomes_the_separator_pieces(dialogue_pipe):
+    nlp, pipe = dialogue_pipe
+    doc = nlp.make_doc(DIALOGUES[1][0])
+    breaks = [token.i for token in doc if "\n" in token.text]
+    assert len(breaks) == 2  # "\r\n" and "\n"
+    source = encode_source(doc, pipe.src_pieces, "|")
+    owners = numpy.asarray(source.owners)
+    separator = pipe.src_pieces.encode_token("|")
+    # The vocabulary was trained with the separator in the text: no <unk>.
+    assert "".join(pipe.src_pieces.pieces(separator)) == "\u2581|" and UNK_ID not in separator
+    for i in breaks:
+        assert source.ids[owners == i].tolist() == separator
+    # Without the setting, line breaks are dropped like spaces.
+    assert not set(breaks) & set(encode_source(doc, pipe.src_pieces).owners)
+    # Decoding encodes the same way.
+    [part] = encode_parts(doc, pipe.src_pieces, 128, "|")
+    assert part.ids.tolist() == source.ids.tolist()
+
+
+def test_decoding_a_dialogue_works_and_the_setting_is_checked(dialogue_pipe):
+    nlp, _ = dialogue_pipe
+    with pytest.warns(UserWarning, match="W004"):  # untrained: runs to the length limit
+        doc = nlp("Amanda: hi !\nJerry: bye .")
+    assert isinstance(doc._.summary, str) and doc._.summary
+    with pytest.raises(ValueError, match="src_line_break"):
+        spacy.blank("en").add_pipe("seq2seq_attn", config={"src_line_break": " "})
+
+
+def test_truncate_reads_long_docs_in_one_part_and_counts_them(dialogue_pipe):
+    nlp, pipe = dialogue_pipe
+    long_text = "Amanda: hi ! " * 30 + "\nJerry: bye ."
+    saved = dict(pipe.cfg)
+    try:
+        pipe.cfg.update({"long_src": "truncate", "max_src_length": 12, "max_output_length": 4})
+        docs = [nlp.make_doc(long_text), nlp.make_doc("Jerry: hi .")]
+        with pytest.warns(UserWarning) as record:
+            predictions = pipe.predict(docs)
+        messages = [str(w.message) for w in record if "W005" in str(w.message)]
+        assert len(messages) == 1 and "1 of 2 source Docs (doc 0)" in messages[0]
+        # One output for the whole Doc, read from its first 11 pieces only.
+        assert len(predictions[0].attention) == len(predictions[0].tokens)
+        attended = {i for row in predictions[0].attention for i, w in enumerate(row) if w > 0}
+        kept_tokens = encode_source(docs[0], pipe.src_pieces, "|").owners[:11]
+        assert attended and max(attended) <= max(kept_tokens) < len(docs[0]) - 5
+    finally:
+        pipe.cfg.clear()
+        pipe.cfg.update(saved)
+
+
+def test_training_cuts_long_sources_once_warned_then_counted(dialogue_pipe):
+    from spacy_seq2seq.pipeline.train_batch import make_train_batch
+
+    nlp, pipe = dialogue_pipe
+    examples = make_examples(nlp, [("Amanda: hi ! " * 30, "long"), ("Jerry: hi .", "short")], field="summary")
+    short = len(encode_source(examples[1].x, pipe.src_pieces, "|").ids)
+    batch = make_train_batch(
+        examples, name="s", field="summary", src_pieces=pipe.src_pieces, tgt_pieces=pipe.tgt_pieces,
+        target_words=pipe._target_words, guided=False, line_break="|", truncate_to=short,
+    )
+    assert batch.n_truncated == 1
+    assert [len(ids) for ids in batch.src] == [short, short] and batch.src[0][-1] == 3  # EOS kept last
+    untouched = make_train_batch(
+        examples, name="s", field="summary", src_pieces=pipe.src_pieces, tgt_pieces=pipe.tgt_pieces,
+        target_words=pipe._target_words, guided=False, line_break="|",
+    )
+    assert untouched.n_truncated == 0 and len(untouched.src[0]) > short
+
+
+def test_update_warns_once_about_cut_sources_then_counts():
+    nlp = spacy.blank("en")
+    pipe = nlp.add_pipe("seq2seq_attn", config={
+        **TOY_CONFIG, "src_line_break": "|", "field": "summary", "long_src": "truncate", "max_src_length": 8,
+    })
+    examples = make_examples(nlp, DIALOGUES, field="summary")
+    nlp.initialize(lambda: examples)
+    with pytest.warns(UserWarning, match=r"W006.*3 of 3 training sources") as record:
+        nlp.update(examples)
+        nlp.update(examples)
+    assert sum("W006" in str(w.message) for w in record) == 1
+    assert pipe.n_truncated_in_training == 6
