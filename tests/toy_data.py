@@ -1,7 +1,7 @@
 """Toy data and helpers shared by the pipeline tests."""
 
 import random
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import spacy
 import torch
@@ -89,22 +89,35 @@ def reversed_links(n_words: int) -> List[Tuple[int, int]]:
     return [(i, n_words - 1 - i) for i in range(n_words)]
 
 
-def train_reversal(n_steps: int = 150, seed: int = 0, swap: bool = False) -> Language:
-    """A blank pipeline whose seq2seq_attn learned `reversal_pairs`:
-    French -> English, or English -> French with `swap`."""
+def reversal_pipeline(
+    settings: Optional[Dict] = None, model: Optional[Dict] = None, swap: bool = False, seed: int = 0
+) -> Language:
+    """A blank, seeded pipeline with the small seq2seq_attn the reversal
+    tests train, plus any component `settings` and `model` settings."""
     fix_random_seed(seed)
     torch.manual_seed(seed)
-    pairs = reversal_pairs()
-    if swap:
-        pairs = [(tgt, src) for src, tgt in pairs]
     nlp = spacy.blank("en" if swap else "fr")
     nlp.add_pipe("seq2seq_attn", config={
         "tgt_lang": "fr" if swap else "en", "src_vocab_size": 40, "tgt_vocab_size": 40, "beam_size": 1,
-        "model": {"embed_width": 32, "hidden_width": 64, "dropout_prob": 0.0},
+        **(settings or {}), "model": {"embed_width": 32, "hidden_width": 64, "dropout_prob": 0.0, **(model or {})},
     })
-    examples = make_examples(nlp, pairs)
+    return nlp
+
+
+def train_on(nlp: Language, examples: List[Example], n_steps: int) -> Language:
+    """Initialize on the examples, then full-batch Adam steps (lr 0.01)."""
     nlp.initialize(lambda: examples)
     optimizer = Adam(0.01)
     for _ in range(n_steps):
         nlp.update(examples, sgd=optimizer)
     return nlp
+
+
+def train_reversal(n_steps: int = 150, seed: int = 0, swap: bool = False) -> Language:
+    """A blank pipeline whose seq2seq_attn learned `reversal_pairs`:
+    French -> English, or English -> French with `swap`."""
+    pairs = reversal_pairs()
+    if swap:
+        pairs = [(tgt, src) for src, tgt in pairs]
+    nlp = reversal_pipeline(swap=swap, seed=seed)
+    return train_on(nlp, make_examples(nlp, pairs), n_steps)

@@ -2,27 +2,12 @@
 source word less often twice (measured on the attention it gives)."""
 
 import numpy
-import spacy
-import torch
-from thinc.api import Adam, fix_random_seed
-from toy_data import make_examples, reversal_pairs
+from toy_data import make_examples, reversal_pairs, reversal_pipeline, train_on
 
 
 def train(coverage_loss_weight: float, n_steps: int = 100):
-    fix_random_seed(0)
-    torch.manual_seed(0)
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("seq2seq_attn", config={
-        "tgt_lang": "en", "src_vocab_size": 40, "tgt_vocab_size": 40, "beam_size": 1,
-        "coverage_loss_weight": coverage_loss_weight,
-        "model": {"embed_width": 32, "hidden_width": 64, "dropout_prob": 0.0, "coverage": True},
-    })
-    examples = make_examples(nlp, reversal_pairs())
-    nlp.initialize(lambda: examples)
-    optimizer = Adam(0.01)
-    for _ in range(n_steps):
-        nlp.update(examples, sgd=optimizer)
-    return nlp
+    nlp = reversal_pipeline({"coverage_loss_weight": coverage_loss_weight}, {"coverage": True})
+    return train_on(nlp, make_examples(nlp, reversal_pairs()), n_steps)
 
 
 def overlap(nlp) -> float:

@@ -2,12 +2,10 @@
 
 import numpy
 import pytest
-import spacy
 import torch
 from spacy.tokens import Doc
 from spacy.training import Example
-from thinc.api import Adam, fix_random_seed
-from toy_data import reversal_pairs, reversed_links
+from toy_data import reversal_pairs, reversal_pipeline, reversed_links, train_on
 
 from spacy_seq2seq.models.pytorch.loss import guided_alignment_ce
 from spacy_seq2seq.pipeline.targets import guide_matrix
@@ -38,25 +36,14 @@ def test_guided_alignment_ce_is_the_cross_entropy_of_guided_steps():
 
 
 def train_guided(weight: float, links_of, n_steps: int = 150):
-    fix_random_seed(0)
-    torch.manual_seed(0)
-    nlp = spacy.blank("fr")
-    nlp.add_pipe("seq2seq_attn", config={
-        "tgt_lang": "en", "src_vocab_size": 40, "tgt_vocab_size": 40, "beam_size": 1,
-        "guided_alignment_weight": weight,
-        "model": {"embed_width": 32, "hidden_width": 64, "dropout_prob": 0.0},
-    })
+    nlp = reversal_pipeline({"guided_alignment_weight": weight})
     examples = []
     for src, tgt in reversal_pairs():
         reference = Doc(nlp.vocab, words=src.split())
         reference._.translation = tgt
         reference._.translation_alignment = links_of(len(src.split()))
         examples.append(Example(Doc(nlp.vocab, words=src.split()), reference))
-    nlp.initialize(lambda: examples)
-    optimizer = Adam(0.01)
-    for _ in range(n_steps):
-        nlp.update(examples, sgd=optimizer)
-    return nlp
+    return train_on(nlp, examples, n_steps)
 
 
 def test_gold_links_steer_the_attention():
