@@ -16,7 +16,7 @@ alignments of the stitched output stay relative to the original Doc.
 """
 
 import warnings
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import numpy
 from spacy.pipeline import Sentencizer
@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ..errors import Warnings
 from ..vocab import EOS_ID, PieceVocab
-from .predictions import EncodedSource, Seq2SeqPrediction, source_text
+from .predictions import EncodedSource, Seq2SeqPrediction, encode_source, source_text
 
 _SENTENCIZER = Sentencizer()
 
@@ -56,6 +56,33 @@ def encode_parts(
             parts.append(part)
         else:
             parts.extend(_windows(doc, token_ids, sentence, max_src_length))
+    return parts
+
+
+def encode_truncated(
+    docs: Sequence[Doc], pieces: PieceVocab, max_src_length: int, line_break: Optional[str], *, name: str
+) -> List[List[EncodedSource]]:
+    """Each Doc as one part, cut to its first max_src_length pieces (EOS
+    included) when longer, with one W005 warning per call that counts the
+    Docs that were cut (the reading for summaries and replies).
+
+    RETURNS (List[List[EncodedSource]]): Per Doc, [] (nothing to encode) or
+        one part.
+    """
+    parts: List[List[EncodedSource]] = []
+    cut: List[Tuple[int, int]] = []  # (doc index, pieces before cutting)
+    for i, doc in enumerate(docs):
+        source = encode_source(doc, pieces, line_break)
+        if source is not None and len(source.ids) > max_src_length:
+            cut.append((i, len(source.ids)))
+            source = truncated(source, max_src_length)
+        parts.append([] if source is None else [source])
+    if cut:
+        where = ", ".join(f"doc {i}" for i, _ in cut[:5]) + (f" and {len(cut) - 5} more" if len(cut) > 5 else "")
+        warnings.warn(Warnings.W005.format(
+            name=name, n_cut=len(cut), n_total=len(docs), where=f"({where})", limit=max_src_length,
+            kept=max_src_length - 1, longest=f"; the longest had {max(n for _, n in cut)}",
+        ))
     return parts
 
 

@@ -49,13 +49,12 @@ from .predictions import (
     EncodedSource,
     Seq2SeqPrediction,
     TargetWords,
-    encode_source,
     source_text,
     to_prediction,
 )
 from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
 from .scoring import score_outputs
-from .segments import encode_parts, stitch, truncated
+from .segments import encode_parts, encode_truncated, stitch
 from .settings import check_alignment, validate_settings
 from .targets import Target
 from .train_batch import gold_target, make_train_batch
@@ -398,8 +397,6 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             )
         )
         self._warn_if_cut(docs, flat, decoded)
-        if self.cfg["long_src"] == "truncate":
-            self._warn_if_truncated(docs, [part for _, part in flat])
         by_doc: List[List[Seq2SeqPrediction]] = [[] for _ in docs]
         for (i, part), outputs in zip(flat, decoded):
             by_doc[i].append(to_prediction(
@@ -432,31 +429,13 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         ) + last)
 
     def _encode_docs(self, docs: List[Doc]) -> List[List[EncodedSource]]:
-        """Each Doc's source parts: one (cut to max_src_length) with
-        long_src = "truncate", else as many as it takes (see segments.py)."""
+        """Each Doc's source parts: as many as it takes (long_src = "split"),
+        or one cut to max_src_length ("truncate"); see segments.py."""
         assert self.src_pieces is not None
         limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
         if self.cfg["long_src"] == "split":
             return [encode_parts(doc, self.src_pieces, limit, line_break) for doc in docs]
-        encoded = [encode_source(doc, self.src_pieces, line_break) for doc in docs]
-        return [[] if source is None else [truncated(source, limit)] for source in encoded]
-
-    def _warn_if_truncated(self, docs: List[Doc], parts: List[EncodedSource]) -> None:
-        """W005, once per batch, counting the Docs that were cut."""
-        assert self.src_pieces is not None
-        limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
-        lengths = [
-            len(source.ids) if source is not None else 0
-            for source in (encode_source(doc, self.src_pieces, line_break) for doc in docs)
-        ]
-        cut = [i for i, n in enumerate(lengths) if n > limit]
-        if not cut:
-            return
-        where = "(" + ", ".join(f"doc {i}" for i in cut[:5]) + (f" and {len(cut) - 5} more" if len(cut) > 5 else "") + ")"
-        warnings.warn(Warnings.W005.format(
-            name=self.name, n_cut=len(cut), n_total=len(docs), where=where, limit=limit,
-            kept=limit - 1, longest=f"; the longest had {max(lengths)}",
-        ))
+        return encode_truncated(docs, self.src_pieces, limit, line_break, name=self.name)
 
     def _search_settings(self) -> SearchSettings:
         cfg = self.cfg
