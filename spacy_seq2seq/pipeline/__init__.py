@@ -1,8 +1,9 @@
 """The spaCy side: the `seq2seq_attn` factory, its component and Doc extensions."""
 
 from .extensions import extension_names, install_extensions
+from .factory import make_seq2seq_attn
 from .predictions import Seq2SeqPrediction
-from .seq2seq_attn import Seq2SeqAttn, make_seq2seq_attn
+from .seq2seq_attn import Seq2SeqAttn
 
 __all__ = [
     "Seq2SeqAttn",
