@@ -5,16 +5,19 @@ Without attention the decoder sees the source only through the encoder's
 last state, one fixed-size vector; with attention it looks back at every
 encoder state at each step. The claim is that the first loses more as
 sources grow longer. This decodes one test set with two pipelines trained
-with the same budget (`spacy project run bottleneck` trains them: the same
-config, once with `attention = "none"`), puts each sentence in a bucket by
+with the same budget (`spacy project run bottleneck` trains them: the
+project's config and data, by default Tatoeba fr->en, once with
+`attention = "none"`), puts each sentence in a bucket by
 its number of source tokens, and scores each bucket with sacreBLEU (cased,
 13a, the component's scorer). It writes a Markdown table, the numbers as
 JSON and a small SVG chart (no plotting library).
 
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/bottleneck.py \\
         training/bottleneck_attention/model-best training/bottleneck_none/model-best \\
-        --src corpus/multi30k/test_2016_flickr.de --ref corpus/multi30k/test_2016_flickr.en \\
+        --test assets/tatoeba-fr-en/test.tsv --edges 5,7,9,11,13 \\
         --output benchmarks/results/bottleneck
+
+(or `--src FILE --ref FILE` for line-aligned files, e.g. Multi30k's).
 """
 
 import json
@@ -23,7 +26,7 @@ import time
 from dataclasses import asdict, dataclass
 from html import escape
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import typer
 
@@ -150,6 +153,23 @@ def svg_chart(buckets: Sequence[Bucket], title: str, width: int = 640, height: i
     return "\n".join(parts) + "\n"
 
 
+def read_test_set(test: Optional[Path], src: Optional[Path], ref: Optional[Path]) -> Tuple[List[str], List[str], str]:
+    """(sources, references, name) from a TSV file or two line-aligned files."""
+    if test is not None:
+        rows = [line.split("\t") for line in test.read_text(encoding="utf8").splitlines() if line.strip()]
+        bad = [number for number, row in enumerate(rows, start=1) if len(row) < 2]
+        if bad:
+            raise typer.BadParameter(f"{test}: line {bad[0]} has no tab-separated reference ({len(bad)} such lines).")
+        return [row[0] for row in rows], [row[1] for row in rows], test.name
+    if src is None or ref is None:
+        raise typer.BadParameter("Give --test FILE.tsv, or --src and --ref.")
+    texts = src.read_text(encoding="utf8").splitlines()
+    references = ref.read_text(encoding="utf8").splitlines()
+    if len(texts) != len(references):
+        raise typer.BadParameter(f"{src} has {len(texts)} lines but {ref} has {len(references)}.")
+    return texts, references, src.name
+
+
 def decode(model: Path, texts: List[str], beam_size: int) -> tuple:
     """(outputs, source token counts, seconds) with the pipeline's own tokenizer."""
     import spacy
@@ -164,8 +184,9 @@ def decode(model: Path, texts: List[str], beam_size: int) -> tuple:
 def main(
     attention_model: Path = typer.Argument(..., help="Pipeline trained with attention."),
     none_model: Path = typer.Argument(..., help="The same config trained with attention = \"none\"."),
-    src: Path = typer.Option(..., help="Test sources, one per line."),
-    ref: Path = typer.Option(..., help="References, line-aligned with --src."),
+    test: Optional[Path] = typer.Option(None, help="Test pairs as TSV (source, then reference)."),
+    src: Optional[Path] = typer.Option(None, help="Or: test sources, one per line ..."),
+    ref: Optional[Path] = typer.Option(None, help="... and references, line-aligned with --src."),
     output: Path = typer.Option(Path("benchmarks/results/bottleneck"), help="Writes OUTPUT.md, .json and .svg."),
     edges: str = typer.Option(",".join(map(str, DEFAULT_EDGES)), help="Bucket edges in source tokens."),
     beam_size: int = typer.Option(5, help="Beam width for both models."),
@@ -173,22 +194,19 @@ def main(
     """Decode with both models and write the report."""
     import sacrebleu
 
-    texts = src.read_text(encoding="utf8").splitlines()
-    references = ref.read_text(encoding="utf8").splitlines()
-    if len(texts) != len(references):
-        raise typer.BadParameter(f"{src} has {len(texts)} lines but {ref} has {len(references)}.")
+    texts, references, name = read_test_set(test, src, ref)
     bucket_edges = sorted(int(edge) for edge in edges.split(","))
     outputs, seconds = {}, {}
     for name, model in (("attention", attention_model), ("no attention", none_model)):
         outputs[name], lengths, seconds[name] = decode(model, texts, beam_size)
     buckets = bleu_by_bucket(lengths, outputs, references, bucket_edges)
     overall = {name: round(sacrebleu.corpus_bleu(hyps, [references]).score, 2) for name, hyps in outputs.items()}
-    title = f"BLEU by source length: {src.name}, beam {beam_size}"
+    title = f"BLEU by source length: {name}, beam {beam_size}"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.with_suffix(".svg").write_text(svg_chart(buckets, title), encoding="utf8")
     report = {
         "machine": platform.platform(), "models": {"attention": str(attention_model), "no attention": str(none_model)},
-        "src": str(src), "ref": str(ref), "beam_size": beam_size, "overall_bleu": overall,
+        "test": name, "beam_size": beam_size, "overall_bleu": overall,
         "decode_seconds": {name: round(value, 1) for name, value in seconds.items()},
         "buckets": [asdict(bucket) for bucket in buckets],
     }

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 SCRIPT = Path(__file__).parents[1] / "benchmarks" / "bottleneck.py"
@@ -86,3 +87,15 @@ def test_report_end_to_end(reversal_model, tmp_path):
     assert report["overall_bleu"]["attention"] == report["overall_bleu"]["no attention"] > 50
     ElementTree.fromstring(out.with_suffix(".svg").read_text())
     assert "| all | 12 |" in out.with_suffix(".md").read_text()
+
+
+def test_test_sets_from_tsv_or_two_files(tmp_path):
+    (tmp_path / "test.tsv").write_text("un deux\tone two\ntrois\tthree\n", encoding="utf8")
+    assert bottleneck.read_test_set(tmp_path / "test.tsv", None, None) == (["un deux", "trois"], ["one two", "three"], "test.tsv")
+    (tmp_path / "bad.tsv").write_text("un deux\tone two\ntrois\n", encoding="utf8")
+    with pytest.raises(typer.BadParameter, match="line 2 has no tab"):
+        bottleneck.read_test_set(tmp_path / "bad.tsv", None, None)
+    (tmp_path / "src.txt").write_text("a\nb\n", encoding="utf8")
+    (tmp_path / "ref.txt").write_text("x\n", encoding="utf8")
+    with pytest.raises(typer.BadParameter, match="2 lines but"):
+        bottleneck.read_test_set(None, tmp_path / "src.txt", tmp_path / "ref.txt")
