@@ -160,14 +160,14 @@ def read_test_set(test: Optional[Path], src: Optional[Path], ref: Optional[Path]
         bad = [number for number, row in enumerate(rows, start=1) if len(row) < 2]
         if bad:
             raise typer.BadParameter(f"{test}: line {bad[0]} has no tab-separated reference ({len(bad)} such lines).")
-        return [row[0] for row in rows], [row[1] for row in rows], test.name
+        return [row[0] for row in rows], [row[1] for row in rows], f"{test.parent.name}/{test.name}"
     if src is None or ref is None:
         raise typer.BadParameter("Give --test FILE.tsv, or --src and --ref.")
     texts = src.read_text(encoding="utf8").splitlines()
     references = ref.read_text(encoding="utf8").splitlines()
     if len(texts) != len(references):
         raise typer.BadParameter(f"{src} has {len(texts)} lines but {ref} has {len(references)}.")
-    return texts, references, src.name
+    return texts, references, f"{src.parent.name}/{src.name}"
 
 
 def decode(model: Path, texts: List[str], beam_size: int) -> tuple:
@@ -197,8 +197,8 @@ def main(
     texts, references, name = read_test_set(test, src, ref)
     bucket_edges = sorted(int(edge) for edge in edges.split(","))
     outputs, seconds = {}, {}
-    for name, model in (("attention", attention_model), ("no attention", none_model)):
-        outputs[name], lengths, seconds[name] = decode(model, texts, beam_size)
+    for system, model in (("attention", attention_model), ("no attention", none_model)):
+        outputs[system], lengths, seconds[system] = decode(model, texts, beam_size)
     buckets = bleu_by_bucket(lengths, outputs, references, bucket_edges)
     overall = {name: round(sacrebleu.corpus_bleu(hyps, [references]).score, 2) for name, hyps in outputs.items()}
     title = f"BLEU by source length: {name}, beam {beam_size}"

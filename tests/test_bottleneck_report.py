@@ -91,7 +91,7 @@ def test_report_end_to_end(reversal_model, tmp_path):
 
 def test_test_sets_from_tsv_or_two_files(tmp_path):
     (tmp_path / "test.tsv").write_text("un deux\tone two\ntrois\tthree\n", encoding="utf8")
-    assert bottleneck.read_test_set(tmp_path / "test.tsv", None, None) == (["un deux", "trois"], ["one two", "three"], "test.tsv")
+    assert bottleneck.read_test_set(tmp_path / "test.tsv", None, None) == (["un deux", "trois"], ["one two", "three"], f"{tmp_path.name}/test.tsv")
     (tmp_path / "bad.tsv").write_text("un deux\tone two\ntrois\n", encoding="utf8")
     with pytest.raises(typer.BadParameter, match="line 2 has no tab"):
         bottleneck.read_test_set(tmp_path / "bad.tsv", None, None)
