@@ -289,7 +289,10 @@ class AttentionDecoder(nn.Module):
         """The same, one step at a time: input feeding and coverage both carry
         something from each step's attention into the next step."""
         rnn_state, previous, coverage = state.rnn, state.attentional, state.coverage
-        outputs: dict = {"attentional": [], "rnn_out": [], "context": [], "weights": []}
+        # RNN outputs and contexts are kept only for the copy gate: training
+        # runs this loop, and stacking them otherwise is work for nothing.
+        kept = ("attentional", "weights") + (("rnn_out", "context") if self.copy_gate is not None else ())
+        outputs: dict = {name: [] for name in kept}
         for step in range(embedded.shape[1]):
             rnn_input = embedded[:, step]
             if self.input_feeding:
@@ -299,11 +302,14 @@ class AttentionDecoder(nn.Module):
             if coverage is not None and weights is not None:
                 coverage = coverage + weights[:, 0]
             previous = attentional.squeeze(1)
-            for name, value in zip(outputs, (attentional, rnn_out, context, weights)):
-                outputs[name].append(value)
+            step_values = {"attentional": attentional, "weights": weights, "rnn_out": rnn_out, "context": context}
+            for name in kept:
+                outputs[name].append(step_values[name])
         stacked = {
             name: torch.cat(values, dim=1) if values[0] is not None else None
             for name, values in outputs.items()
         }
         new_state = DecoderState(rnn=rnn_state, attentional=previous, coverage=coverage)
-        return stacked["attentional"], stacked["rnn_out"], stacked["context"], stacked["weights"], new_state
+        return (
+            stacked["attentional"], stacked.get("rnn_out"), stacked.get("context"), stacked["weights"], new_state
+        )
