@@ -107,8 +107,8 @@ def evaluate(
 ) -> None:
     """The component's metrics on held-out pairs: sacreBLEU BLEU and chrF
     (cased, detokenised) and/or ROUGE F1, as its `metrics` setting says."""
-    from .pipeline.rouge import rouge_scores
-    from .pipeline.scoring import corpus_scores
+    from .pipeline.rouge import ROUGE_TYPES
+    from .pipeline.scoring import corpus_metrics
     from .training import ParallelCorpus
 
     nlp, pipe_name = _load(
@@ -133,20 +133,15 @@ def evaluate(
     }
     skipped = reader.stats.skipped if reader.stats is not None else 0
     typer.echo(f"{data}: {len(examples)} segments" + (f" ({skipped} skipped: see the report)" if skipped else ""))
-    if "bleu" in metrics or "chrf" in metrics:
-        found = corpus_scores(hypotheses, references)
-        for metric in ("bleu", "chrf"):
-            if metric in metrics:
-                scores[f"{field}_{metric}"] = found[metric]
-                scores[f"{metric}_signature"] = found[f"{metric}_signature"]
-                label = {"bleu": "BLEU", "chrf": "chrF"}[metric]
-                typer.echo(f"{label} {found[metric]:.2f}  ({found[f'{metric}_signature']})")
+    found, signatures = corpus_metrics(hypotheses, references, metrics)
+    for metric, signature in signatures.items():
+        scores[f"{field}_{metric}"] = found[metric]
+        scores[f"{metric}_signature"] = signature
+        label = {"bleu": "BLEU", "chrf": "chrF"}[metric]
+        typer.echo(f"{label} {found[metric]:.2f}  ({signature})")
     if "rouge" in metrics:
-        for name, value in rouge_scores(hypotheses, references).items():
-            scores[f"{field}_{name}"] = 100 * value
-        typer.echo("ROUGE F1 (stemmed): " + "  ".join(
-            f"{name} {scores[f'{field}_{name}']:.2f}" for name in ("rouge1", "rouge2", "rougeL", "rougeLsum")
-        ))
+        scores.update({f"{field}_{name}": found[name] for name in ROUGE_TYPES})
+        typer.echo("ROUGE F1 (stemmed): " + "  ".join(f"{name} {found[name]:.2f}" for name in ROUGE_TYPES))
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf8")

@@ -6,7 +6,7 @@ sacreBLEU CLI divided by 100. ROUGE is F1 with stemming (see `rouge.py`).
 spaCy expects every score in [0, 1] (its training table multiplies by 100).
 """
 
-from typing import Dict, Iterable, List, Sequence
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from sacrebleu.metrics import BLEU, CHRF
 from spacy.training import Example
@@ -17,21 +17,28 @@ from .rouge import ROUGE_TYPES, rouge_scores
 METRICS = ("bleu", "chrf", "rouge")
 
 
-def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> Dict[str, object]:
-    """sacreBLEU corpus BLEU and chrF (0-100) with their signatures.
+def corpus_metrics(
+    hypotheses: Sequence[str], references: Sequence[str], metrics: Sequence[str]
+) -> Tuple[Dict[str, float], Dict[str, str]]:
+    """The named metrics on a corpus, each computed once and only if asked.
 
     hypotheses (Sequence[str]): System outputs.
     references (Sequence[str]): One reference per output.
-    RETURNS (Dict[str, object]): "bleu", "chrf" (floats) and
-        "bleu_signature", "chrf_signature" (str).
+    metrics (Sequence[str]): Names from METRICS.
+    RETURNS (Tuple[Dict[str, float], Dict[str, str]]): Scores on a 0-100
+        scale by name ("bleu", "chrf", "rouge1" ... "rougeLsum"), in the
+        order of `metrics`; and the sacreBLEU signature of "bleu" / "chrf".
     """
-    bleu, chrf = BLEU(), CHRF()
-    return {
-        "bleu": bleu.corpus_score(list(hypotheses), [list(references)]).score,
-        "chrf": chrf.corpus_score(list(hypotheses), [list(references)]).score,
-        "bleu_signature": str(bleu.get_signature()),
-        "chrf_signature": str(chrf.get_signature()),
-    }
+    scores: Dict[str, float] = {}
+    signatures: Dict[str, str] = {}
+    for metric in metrics:
+        if metric == "rouge":
+            scores.update({name: 100 * value for name, value in rouge_scores(hypotheses, references).items()})
+            continue
+        scorer = BLEU() if metric == "bleu" else CHRF()
+        scores[metric] = scorer.corpus_score(list(hypotheses), [list(references)]).score
+        signatures[metric] = str(scorer.get_signature())
+    return scores, signatures
 
 
 def score_names(field: str, metrics: Sequence[str]) -> List[str]:
@@ -63,13 +70,5 @@ def score_outputs(
         references.append(reference)
     if not hypotheses:
         return dict.fromkeys(score_names(field, metrics), 0.0)
-    scores: Dict[str, float] = {}
-    if "bleu" in metrics or "chrf" in metrics:
-        sacre = corpus_scores(hypotheses, references)
-        for metric in ("bleu", "chrf"):
-            if metric in metrics:
-                scores[f"{field}_{metric}"] = float(sacre[metric]) / 100  # type: ignore[arg-type]
-    if "rouge" in metrics:
-        for name, value in rouge_scores(hypotheses, references).items():
-            scores[f"{field}_{name}"] = value
-    return {name: scores[name] for name in score_names(field, metrics)}
+    scores, _ = corpus_metrics(hypotheses, references, metrics)
+    return {f"{field}_{name}": value / 100 for name, value in scores.items()}
