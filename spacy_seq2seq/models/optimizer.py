@@ -8,11 +8,19 @@ grew by about 3 MB per step (12.7 GiB after a 45-minute Multi30k run),
 while the same training with the update below stayed flat. The optimizer
 updates the arrays in place, so the views are enough: nothing is re-wrapped,
 and the result is copied back only if an optimizer ever returns new memory.
+
+With `use_averages = true` the optimizer also keeps a running average of
+every parameter under the same keys. thinc's `PyTorchShim.use_params` looks
+for string keys ("pytorch_<id>_<name>") that its own optimizer never writes,
+so it silently keeps the raw weights; `averaged_weights` below swaps the
+averages in by the optimizer's real keys.
 """
 
-from typing import Any
+import contextlib
+from typing import Any, Dict, Iterator, Tuple
 
 import numpy
+import torch
 from thinc.api import Optimizer, PyTorchShim
 from thinc.util import torch2xp, xp2torch
 
@@ -29,6 +37,32 @@ def apply_optimizer(shim: PyTorchShim, optimizer: Optimizer) -> None:
         if not _same_memory(updated, weights):
             param.data.copy_(xp2torch(updated, device=param.device))
         param.grad.zero_()
+
+
+@contextlib.contextmanager
+def averaged_weights(shim: PyTorchShim, params: Dict[Tuple[int, str], Any]) -> Iterator[None]:
+    """Use the optimizer's averaged weights (`optimizer.averages`) inside the
+    block, and restore the trained weights exactly afterwards. Parameters
+    without an average (none, or never updated) keep their weights."""
+    swapped = []
+    with torch.no_grad():
+        try:
+            for name, param in shim._model.named_parameters():
+                average = params.get((shim.id, name))
+                if average is None:
+                    continue
+                if tuple(average.shape) != tuple(param.shape):
+                    raise ValueError(
+                        f"The average of '{name}' has shape {tuple(average.shape)}, "
+                        f"the parameter {tuple(param.shape)}: the averages belong to "
+                        "another model."
+                    )
+                swapped.append((param, param.detach().clone()))
+                param.copy_(xp2torch(average, device=param.device))
+            yield
+        finally:
+            for param, trained in swapped:
+                param.copy_(trained)
 
 
 def _same_memory(a: Any, b: Any) -> bool:

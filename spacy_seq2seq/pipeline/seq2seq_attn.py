@@ -42,7 +42,7 @@ from ..errors import Errors, Warnings
 from ..forking import install_fork_guard
 from ..models import DecodeBatch, SearchSettings, TrainBatch, is_initialized
 from ..models.loss import teacher_forced_loss
-from ..models.optimizer import apply_optimizer
+from ..models.optimizer import apply_optimizer, averaged_weights
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .extensions import extension_names, install_extensions
 from .forced import forced_predictions
@@ -463,6 +463,20 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         """
         self._require_initialized()
         apply_optimizer(self.model.shims[0], sgd)
+
+    def use_params(self, params: Dict) -> Iterator[None]:
+        """Use other weights inside the block: `spacy train` evaluates and
+        saves with the optimizer's averages when `use_averages = true`.
+        A generator, as spaCy's `Language.use_params` steps it with next()
+        (like TrainablePipe.use_params): use `with nlp.use_params(...)`.
+
+        params (Dict): The optimizer's `averages`, keyed by (shim id, name).
+        """
+        if not params or not is_initialized(self.model):
+            yield
+            return
+        with averaged_weights(self.model.shims[0], params):
+            yield
 
     def get_loss(self, examples: Iterable[Example], output: Any) -> Tuple[float, Any]:
         """Mean label-smoothed cross-entropy per target piece.

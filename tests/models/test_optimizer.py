@@ -1,12 +1,14 @@
 """The in-place optimizer step gives thinc's results without re-wrapping
-the parameters (thinc's re-wrapping leaked memory every step)."""
+the parameters (thinc's re-wrapping leaked memory every step), and the
+optimizer's averaged weights can be swapped in and out."""
 
 import copy
 
+import pytest
 import torch
 from thinc.api import Adam, PyTorchShim
 
-from spacy_seq2seq.models.optimizer import apply_optimizer
+from spacy_seq2seq.models.optimizer import apply_optimizer, averaged_weights
 from spacy_seq2seq.models.pytorch import RNNAttnSeq2Seq, Seq2SeqConfig
 
 
@@ -41,3 +43,50 @@ def test_in_place_step_matches_thinc_and_keeps_the_tensors():
         assert mine.grad is not None and not mine.grad.any()
     # Updated where they are: the same storage as before the first step.
     assert [p.data_ptr() for p in ours._model.parameters()] == pointers
+
+
+def trained_with_averages(n_steps: int = 4):
+    shim = make_shim()
+    optimizer = Adam(0.01, use_averages=True)
+    for _ in range(n_steps):
+        backward(shim._model)
+        apply_optimizer(shim, optimizer)
+    return shim, optimizer
+
+
+def test_averaged_weights_are_used_inside_and_the_trained_ones_restored():
+    shim, optimizer = trained_with_averages()
+    trained = {name: p.detach().clone() for name, p in shim._model.named_parameters()}
+    assert set(optimizer.averages) == {(shim.id, name) for name in trained}
+    with averaged_weights(shim, optimizer.averages):
+        for name, param in shim._model.named_parameters():
+            average = torch.from_numpy(optimizer.averages[(shim.id, name)])
+            torch.testing.assert_close(param.detach(), average, rtol=0, atol=0, msg=name)
+            # An average of several steps is not the last step's weights.
+            assert not torch.equal(param.detach(), trained[name]), name
+    for name, param in shim._model.named_parameters():
+        torch.testing.assert_close(param.detach(), trained[name], rtol=0, atol=0, msg=name)
+
+
+def test_averaged_weights_restore_after_an_error_and_ignore_other_keys():
+    shim, optimizer = trained_with_averages()
+    trained = {name: p.detach().clone() for name, p in shim._model.named_parameters()}
+    with pytest.raises(RuntimeError):
+        with averaged_weights(shim, optimizer.averages):
+            raise RuntimeError("evaluation failed")
+    for name, param in shim._model.named_parameters():
+        assert torch.equal(param.detach(), trained[name]), name
+    others = {(shim.id + 1, name): value for (_, name), value in optimizer.averages.items()}
+    with averaged_weights(shim, others):
+        for name, param in shim._model.named_parameters():
+            assert torch.equal(param.detach(), trained[name]), name
+
+
+def test_averages_of_another_model_are_refused_by_shape():
+    shim, optimizer = trained_with_averages()
+    name = next(name for name, _ in shim._model.named_parameters())
+    wrong = dict(optimizer.averages)
+    wrong[(shim.id, name)] = wrong[(shim.id, name)][:1]
+    with pytest.raises(ValueError, match="another model"):
+        with averaged_weights(shim, wrong):
+            pass
