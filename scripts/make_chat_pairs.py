@@ -50,12 +50,12 @@ def turns_of(dialogue: str) -> List[Tuple[str, str]]:
 def chat_pairs(dialogue: str, context_turns: int, skipped: Counter) -> Iterator[Dict[str, str]]:
     turns = turns_of(dialogue)
     if len(turns) < 2:
-        skipped["dialogue with fewer than 2 turns"] += 1
+        skipped["dialogues with fewer than 2 turns"] += 1
         return
     for k in range(1, len(turns)):
         speaker, response = turns[k]
         if not response:
-            skipped["empty turn"] += 1
+            skipped["empty turns"] += 1
             continue
         context = "\n".join(
             f"{name}: {text}" if name else text for name, text in turns[max(0, k - context_turns) : k]
@@ -80,7 +80,7 @@ def main(
                 for pair in chat_pairs(record.get("dialogue") or "", context_turns, skipped):
                     out.write(json.dumps(pair, ensure_ascii=False) + "\n")
                     n_pairs += 1
-        detail = ", ".join(f"{n} {why}" for why, n in sorted(skipped.items())) or "nothing"
+        detail = ", ".join(f"{why}: {n}" for why, n in sorted(skipped.items())) or "nothing"
         typer.echo(f"{split}: {len(records)} dialogues -> {n_pairs} pairs; skipped {detail}")
 
 

@@ -33,8 +33,8 @@ def test_pairs_use_the_last_turns_as_context_and_count_skips():
         {"context": "A: one\nB: two", "response": "three"},
         {"context": "B: two\nA: three", "response": "four"},
     ]
-    assert skipped == Counter({"empty turn": 1})
-    assert list(chat.chat_pairs("", 2, skipped)) == [] and skipped["dialogue with fewer than 2 turns"] == 1
+    assert skipped == Counter({"empty turns": 1})
+    assert list(chat.chat_pairs("", 2, skipped)) == [] and skipped["dialogues with fewer than 2 turns"] == 1
 
 
 def test_writes_both_splits(tmp_path):
@@ -45,7 +45,7 @@ def test_writes_both_splits(tmp_path):
     app.command()(chat.main)
     result = CliRunner().invoke(app, [str(tmp_path), str(tmp_path / "out"), "--context-turns", "3"])
     assert result.exit_code == 0, result.output
-    assert "train: 2 dialogues -> 2 pairs; skipped 1 dialogue with fewer than 2 turns" in result.output
+    assert "train: 2 dialogues -> 2 pairs; skipped dialogues with fewer than 2 turns: 1" in result.output
     lines = (tmp_path / "out" / "val.jsonl").read_text(encoding="utf8").splitlines()
     assert [json.loads(line) for line in lines] == [
         {"context": "A: hi", "response": "hello"}, {"context": "A: hi\nB: hello", "response": "bye"},
