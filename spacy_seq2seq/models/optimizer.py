@@ -43,10 +43,11 @@ def apply_optimizer(shim: PyTorchShim, optimizer: Optimizer) -> None:
 def averaged_weights(shim: PyTorchShim, params: Dict[Tuple[int, str], Any]) -> Iterator[None]:
     """Use the optimizer's averaged weights (`optimizer.averages`) inside the
     block, and restore the trained weights exactly afterwards. Parameters
-    without an average (none, or never updated) keep their weights."""
+    without an average (none, or never updated) keep their weights. Only the
+    copies run without autograd: the block keeps the caller's grad mode."""
     swapped = []
-    with torch.no_grad():
-        try:
+    try:
+        with torch.no_grad():
             for name, param in shim._model.named_parameters():
                 average = params.get((shim.id, name))
                 if average is None:
@@ -59,8 +60,9 @@ def averaged_weights(shim: PyTorchShim, params: Dict[Tuple[int, str], Any]) -> I
                     )
                 swapped.append((param, param.detach().clone()))
                 param.copy_(xp2torch(average, device=param.device))
-            yield
-        finally:
+        yield
+    finally:
+        with torch.no_grad():
             for param, trained in swapped:
                 param.copy_(trained)
 

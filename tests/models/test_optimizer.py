@@ -59,6 +59,7 @@ def test_averaged_weights_are_used_inside_and_the_trained_ones_restored():
     trained = {name: p.detach().clone() for name, p in shim._model.named_parameters()}
     assert set(optimizer.averages) == {(shim.id, name) for name in trained}
     with averaged_weights(shim, optimizer.averages):
+        assert torch.is_grad_enabled()  # the block keeps the caller's grad mode
         for name, param in shim._model.named_parameters():
             average = torch.from_numpy(optimizer.averages[(shim.id, name)])
             torch.testing.assert_close(param.detach(), average, rtol=0, atol=0, msg=name)
