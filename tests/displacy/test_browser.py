@@ -62,7 +62,9 @@ def page(browser, docs, tmp_path):
     """The rendered page, opened from a file; every request it makes is recorded."""
     path = tmp_path / "attention.html"
     path.write_text(displacy.render(docs, jupyter=False), encoding="utf8")
-    page = browser.new_page(viewport={"width": 900, "height": 700})
+    # Reduced motion turns off the page's 80 ms fade, so the computed colour
+    # read right after a hover is the final one (CI once read it mid-fade).
+    page = browser.new_page(viewport={"width": 900, "height": 700}, reduced_motion="reduce")
     page.set_default_timeout(5000)  # a missing element fails fast, not in 30 s
     page.requested = []
     page.on("request", lambda request: page.requested.append(request.url))
@@ -178,3 +180,15 @@ def test_hostile_text_stays_text(browser, reversal_model, tmp_path):
     texts = page.eval_on_selector_all(".s2s-tok[data-side='source'] .s2s-text", "els => els.map(e => e.textContent)")
     assert texts == [token.text for token in doc]
     page.close()
+
+
+def test_the_fade_respects_reduced_motion(browser, docs, tmp_path):
+    path = tmp_path / "motion.html"
+    path.write_text(displacy.render(docs[0], jupyter=False), encoding="utf8")
+    durations = {}
+    for motion in ("no-preference", "reduce"):
+        page = browser.new_page(reduced_motion=motion)
+        page.goto(path.as_uri())
+        durations[motion] = page.eval_on_selector(".s2s-tok", "el => getComputedStyle(el).transitionDuration")
+        page.close()
+    assert durations == {"no-preference": "0.08s", "reduce": "0s"}
