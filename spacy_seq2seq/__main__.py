@@ -19,6 +19,9 @@ def main() -> None:
 # Decoding options shared by translate and evaluate; None keeps the saved value.
 BEAM_SIZE = typer.Option(None, "--beam-size", "-b", help="Beam width (1 = greedy).")
 LENGTH_ALPHA = typer.Option(None, "--length-alpha", help="GNMT length penalty exponent.")
+MIN_OUTPUT_LENGTH = typer.Option(
+    None, "--min-output-length", help="Fewest output pieces before EOS is allowed (summaries: see configs/samsum.cfg)."
+)
 QUANTIZE = typer.Option(None, "--quantize", help="none | int8 (CPU).")
 BATCH_SIZE = typer.Option(1000, "--batch-size", help="Docs per nlp.pipe batch.")
 
@@ -62,13 +65,14 @@ def translate(
     beam_size: Optional[int] = BEAM_SIZE,
     n_best: Optional[int] = typer.Option(None, "--n-best", help="Outputs per text (<= beam size)."),
     length_alpha: Optional[float] = LENGTH_ALPHA,
+    min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
     quantize: Optional[str] = QUANTIZE,
     batch_size: int = BATCH_SIZE,
 ) -> None:
     """Translate texts and show each output with its word alignment."""
     nlp, pipe_name = _load(
         model, component, beam_size=beam_size, n_best=n_best,
-        length_alpha=length_alpha, quantize=quantize,
+        length_alpha=length_alpha, min_output_length=min_output_length, quantize=quantize,
     )
     field = nlp.get_pipe(pipe_name).field
     for doc in nlp.pipe(_read_texts(texts, input_file), batch_size=batch_size):
@@ -101,6 +105,7 @@ def evaluate(
     component: str = typer.Option("", help="Component name (default: the first seq2seq_attn)."),
     beam_size: Optional[int] = BEAM_SIZE,
     length_alpha: Optional[float] = LENGTH_ALPHA,
+    min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
     quantize: Optional[str] = QUANTIZE,
     batch_size: int = BATCH_SIZE,
     hypotheses_file: Optional[Path] = typer.Option(None, "--hypotheses", help="Also write the outputs here, one per line."),
@@ -112,7 +117,8 @@ def evaluate(
     from .training import ParallelCorpus
 
     nlp, pipe_name = _load(
-        model, component, beam_size=beam_size, length_alpha=length_alpha, quantize=quantize
+        model, component, beam_size=beam_size, length_alpha=length_alpha,
+        min_output_length=min_output_length, quantize=quantize,
     )
     pipe = nlp.get_pipe(pipe_name)
     field = pipe.field
@@ -129,7 +135,10 @@ def evaluate(
     scores: dict = {
         "n_segments": len(examples),
         "skipped": reader.stats.to_dict() if reader.stats is not None else None,
-        "decoding": {key: pipe.cfg[key] for key in ("beam_size", "length_alpha", "quantize")},
+        "decoding": {
+            key: pipe.cfg[key]
+            for key in ("beam_size", "length_alpha", "min_output_length", "no_repeat_ngram_size", "quantize")
+        },
     }
     skipped = reader.stats.skipped if reader.stats is not None else 0
     typer.echo(f"{data}: {len(examples)} segments" + (f" ({skipped} skipped: see the report)" if skipped else ""))

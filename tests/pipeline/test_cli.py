@@ -24,6 +24,21 @@ def test_translate_with_beam_and_nbest(trained_toy, tmp_path):
     assert all(len(line["nbest"]) == 3 and line["nbest"][0][0] == line["translation"] for line in lines)
 
 
+def test_min_output_length_reaches_the_decoder(trained_toy, tmp_path):
+    nlp, _ = trained_toy
+    nlp.to_disk(tmp_path / "model")
+    pieces = nlp.get_pipe("seq2seq_attn").tgt_pieces
+    outputs = {}
+    for minimum in (0, 20):
+        result = runner.invoke(app, [
+            "translate", str(tmp_path / "model"), "un chien dort .", "--min-output-length", str(minimum), "--json",
+        ])
+        assert result.exit_code == 0, result.output
+        outputs[minimum] = json.loads(result.output)["translation"]
+    assert outputs[0] == "a dog sleeps ."
+    assert len(pieces.encode_text(outputs[0])) < 20 <= len(pieces.encode_text(outputs[20]))
+
+
 def test_translate_rejects_invalid_decoding_settings(trained_toy, tmp_path):
     nlp, _ = trained_toy
     nlp.to_disk(tmp_path / "model")

@@ -1,0 +1,100 @@
+"""Teacher alignments for guided-alignment training, from eflomal.
+
+Neural attention learns word alignment poorly on its own (see the RWTH
+benchmark in docs/BENCHMARKS.md); Marian's answer for RNN models is to
+guide the attention with a statistical aligner's links during training.
+This script makes those links: it runs eflomal in both directions on the
+training text, symmetrizes them (grow-diag-final-and by default) and writes
+one line of 0-based pharaoh links (`i-j`, i = source word) per training
+line, the `alignment_path` the `ParallelCorpus` reader reads, and with
+`--flipped-out` the same links as target-source for the reverse aligner.
+
+No gold links are involved: eflomal is unsupervised. Repeated pairs (the
+alignment benchmark repeats its gold text) are aligned once, since repeats
+make eflomal worse (docs/BENCHMARKS.md: 40.1 AER against 35.3), and each
+copy gets the same links.
+
+    python scripts/eflomal_guides.py corpus/align_deen/train.de corpus/align_deen/train.en \\
+        corpus/align_deen/train.de-en.align --flipped-out corpus/align_deen/train.en-de.align \\
+        --eflomal-bin ../peer-eflomal/venv/bin/eflomal-align
+"""
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import typer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from spacy_seq2seq.alignment import flip, format_pharaoh, read_pharaoh, symmetrize  # noqa: E402
+
+HOW = ("grow-diag-final-and", "intersection", "union")
+
+
+def read_lines(path: Path) -> List[str]:
+    if not path.is_file():
+        raise typer.BadParameter(f"{path} does not exist.")
+    return path.read_text(encoding="utf8").splitlines()
+
+
+def unique_pairs(src: List[str], tgt: List[str]) -> Tuple[List[Tuple[str, str]], List[int]]:
+    """The distinct pairs in first-seen order, and each line's index into them."""
+    index: Dict[Tuple[str, str], int] = {}
+    line_to_pair = [index.setdefault(pair, len(index)) for pair in zip(src, tgt)]
+    return list(index), line_to_pair
+
+
+def main(
+    src_path: Path = typer.Argument(..., help="Source side, whitespace-tokenised, one sentence per line."),
+    tgt_path: Path = typer.Argument(..., help="Target side, line-aligned with the source."),
+    out_path: Path = typer.Argument(..., help="Where to write the links (one line per input line)."),
+    eflomal_bin: Path = typer.Option(..., "--eflomal-bin", help="The eflomal-align executable."),
+    how: str = typer.Option("grow-diag-final-and", help=f"Symmetrization: {', '.join(HOW)}."),
+    flipped_out: Path = typer.Option(
+        None, "--flipped-out", help="Also write the links flipped (j-i), for the aligner of the other direction."
+    ),
+) -> None:
+    if how not in HOW:
+        raise typer.BadParameter(f"--how must be one of {', '.join(HOW)}, not {how!r}.")
+    if not eflomal_bin.is_file():
+        raise typer.BadParameter(f"{eflomal_bin} does not exist (pip install eflomal==2.0.0 puts it in bin/).")
+    src, tgt = read_lines(src_path), read_lines(tgt_path)
+    if len(src) != len(tgt):
+        raise typer.BadParameter(f"{src_path} has {len(src)} lines but {tgt_path} has {len(tgt)}.")
+    empty = [n + 1 for n, (s, t) in enumerate(zip(src, tgt)) if not s.split() or not t.split()]
+    if empty:
+        raise typer.BadParameter(
+            f"{len(empty)} pairs have an empty side (first at line {empty[0]}); "
+            "eflomal cannot align them. Drop them from both files first."
+        )
+    pairs, line_to_pair = unique_pairs(src, tgt)
+    typer.echo(f"{len(src)} lines, {len(pairs)} distinct pairs to align")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "src").write_text("".join(s + "\n" for s, _ in pairs), encoding="utf8")
+        (work / "tgt").write_text("".join(t + "\n" for _, t in pairs), encoding="utf8")
+        subprocess.run(
+            [str(eflomal_bin), "-s", str(work / "src"), "-t", str(work / "tgt"),
+             "-f", str(work / "fwd"), "-r", str(work / "rev"), "--overwrite"],
+            check=True,
+        )
+        forward, reverse = read_pharaoh(work / "fwd"), read_pharaoh(work / "rev")
+    if len(forward) != len(pairs) or len(reverse) != len(pairs):
+        raise RuntimeError(f"eflomal wrote {len(forward)}/{len(reverse)} lines for {len(pairs)} pairs.")
+    symmetric = [symmetrize(f, r, how) for f, r in zip(forward, reverse)]
+    links = [format_pharaoh(pair_links) for pair_links in symmetric]
+    out_path.write_text("".join(links[p] + "\n" for p in line_to_pair), encoding="utf8")
+    if flipped_out is not None:
+        flipped = [format_pharaoh(flip(pair_links)) for pair_links in symmetric]
+        flipped_out.write_text("".join(flipped[p] + "\n" for p in line_to_pair), encoding="utf8")
+        typer.echo(f"wrote {flipped_out}: the same links as target-source")
+    unaligned = sum(1 for p in line_to_pair if not links[p])
+    typer.echo(f"wrote {out_path}: {len(line_to_pair)} lines ({how}); {unaligned} without any link")
+
+
+if __name__ == "__main__":
+    typer.run(main)
