@@ -7,6 +7,11 @@ component's `src_line_break` keeps them apart), and the response is what the
 next speaker says, without the name. Writes train.jsonl and val.jsonl with
 "context" and "response" fields, and prints what it skipped and why.
 
+The pairs are written in a seeded random order (--seed): configs/chat.cfg
+streams the training file (max_epochs = -1) and its batcher shuffles only
+within a window, so pairs of one dialogue must not arrive side by side; the
+dev set (the first 300 val pairs) then samples many dialogues, not a few.
+
     python scripts/make_chat_pairs.py ../shared/data/summarization/samsum corpus/chat
 
 SAMSum is research-only (CC BY-NC-ND 4.0): the output stays in corpus/,
@@ -14,6 +19,7 @@ which is not committed.
 """
 
 import json
+import random
 import re
 from collections import Counter
 from pathlib import Path
@@ -67,6 +73,7 @@ def main(
     samsum_dir: Path = typer.Argument(..., help="Folder with SAMSum's train.json and val.json."),
     output_dir: Path = typer.Argument(..., help="Where train.jsonl and val.jsonl go."),
     context_turns: int = typer.Option(3, help="Turns of context before each response."),
+    seed: int = typer.Option(0, help="Seed of the order the pairs are written in."),
 ) -> None:
     if context_turns < 1:
         raise typer.BadParameter("--context-turns must be at least 1.")
@@ -74,14 +81,15 @@ def main(
     for split in SPLITS:
         records = json.loads((samsum_dir / f"{split}.json").read_text(encoding="utf8"))
         skipped: Counter = Counter()
-        n_pairs = 0
+        pairs = [
+            pair for record in records
+            for pair in chat_pairs(record.get("dialogue") or "", context_turns, skipped)
+        ]
+        random.Random(seed).shuffle(pairs)
         with (output_dir / f"{split}.jsonl").open("w", encoding="utf8") as out:
-            for record in records:
-                for pair in chat_pairs(record.get("dialogue") or "", context_turns, skipped):
-                    out.write(json.dumps(pair, ensure_ascii=False) + "\n")
-                    n_pairs += 1
+            out.writelines(json.dumps(pair, ensure_ascii=False) + "\n" for pair in pairs)
         detail = ", ".join(f"{why}: {n}" for why, n in sorted(skipped.items())) or "nothing"
-        typer.echo(f"{split}: {len(records)} dialogues -> {n_pairs} pairs; skipped {detail}")
+        typer.echo(f"{split}: {len(records)} dialogues -> {len(pairs)} pairs; skipped {detail}")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,24 @@ def test_writes_both_splits(tmp_path):
     assert result.exit_code == 0, result.output
     assert "train: 2 dialogues -> 2 pairs; skipped dialogues with fewer than 2 turns: 1" in result.output
     lines = (tmp_path / "out" / "val.jsonl").read_text(encoding="utf8").splitlines()
-    assert [json.loads(line) for line in lines] == [
+    assert sorted(map(json.loads, lines), key=json.dumps) == sorted([
         {"context": "A: hi", "response": "hello"}, {"context": "A: hi\nB: hello", "response": "bye"},
-    ]
+    ], key=json.dumps)
+
+
+def test_pairs_are_written_in_a_seeded_random_order(tmp_path):
+    dialogue = "\n".join(f"{'AB'[n % 2]}: turn {n}" for n in range(40))
+    (tmp_path / "train.json").write_text(json.dumps([{"dialogue": dialogue}]), encoding="utf8")
+    (tmp_path / "val.json").write_text(json.dumps([]), encoding="utf8")
+    app = typer.Typer()
+    app.command()(chat.main)
+    orders = {}
+    for run, seed in (("a", "0"), ("b", "0"), ("c", "1")):
+        result = CliRunner().invoke(app, [str(tmp_path), str(tmp_path / run), "--seed", seed])
+        assert result.exit_code == 0, result.output
+        lines = (tmp_path / run / "train.jsonl").read_text(encoding="utf8").splitlines()
+        orders[run] = [json.loads(line)["response"] for line in lines]
+    in_dialogue_order = [f"turn {n}" for n in range(1, 40)]
+    assert sorted(orders["a"]) == sorted(in_dialogue_order)  # every pair, once
+    assert orders["a"] == orders["b"] != in_dialogue_order  # shuffled, reproducibly
+    assert orders["c"] != orders["a"]  # the seed decides the order
