@@ -1,0 +1,95 @@
+"""Output length against ROUGE for a summariser, over decoding settings.
+
+Beam search tends to end summaries early; this measures by how much (mean
+words per output against the references') and what a minimum length, a
+length penalty or greedy decoding do to ROUGE, on a slice of a JSON or JSONL
+corpus. Each setting is a JSON object of component settings, applied to a
+freshly loaded pipeline.
+
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/summary_length.py \\
+        training/samsum/model-best ../shared/data/summarization/samsum/val.json --stop 300 \\
+        --output benchmarks/results/summary_length.md \\
+        '{}' '{"beam_size": 1}' '{"length_alpha": 1.2}' '{"min_output_length": 24}'
+"""
+
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def read_records(path: Path, src_key: str, tgt_key: str, start: int, stop: Optional[int]):
+    if path.suffix == ".jsonl":
+        records = [json.loads(line) for line in path.read_text(encoding="utf8").splitlines() if line.strip()]
+    else:
+        records = json.loads(path.read_text(encoding="utf8"))
+    records = records[start:stop]
+    missing = [n for n, r in enumerate(records, start) if not r.get(src_key) or not r.get(tgt_key)]
+    kept = [r for r in records if r.get(src_key) and r.get(tgt_key)]
+    return [r[src_key] for r in kept], [r[tgt_key] for r in kept], missing
+
+
+def main(
+    model: Path = typer.Argument(..., help="A saved summarisation pipeline."),
+    data: Path = typer.Argument(..., help="JSON list or JSONL with source and reference fields."),
+    settings: List[str] = typer.Argument(..., help='Component settings per run, as JSON: \'{"min_output_length": 24}\'.'),
+    src_key: str = typer.Option("dialogue", help="Source field."),
+    tgt_key: str = typer.Option("summary", help="Reference field."),
+    start: int = typer.Option(0, help="First record of the slice."),
+    stop: Optional[int] = typer.Option(None, help="End of the slice (exclusive)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Markdown report; the JSON goes next to it."),
+) -> None:
+    import spacy
+
+    from spacy_seq2seq.pipeline.rouge import rouge_scores
+
+    sources, references, missing = read_records(data, src_key, tgt_key, start, stop)
+    if missing:
+        typer.echo(f"skipped {len(missing)} records with an empty source or reference (first: {missing[0]})")
+    ref_words = statistics.mean(len(r.split()) for r in references)
+    rows = []
+    for text in settings:
+        overrides = json.loads(text)
+        nlp = spacy.load(model, config={"components": {"seq2seq_attn": overrides}})
+        field = nlp.get_pipe("seq2seq_attn").field
+        began = time.perf_counter()
+        outputs = [doc._.get(field) for doc in nlp.pipe(sources, batch_size=1000)]
+        seconds = time.perf_counter() - began
+        scores = {name: 100 * value for name, value in rouge_scores(outputs, references).items()}
+        words = statistics.mean(len(o.split()) for o in outputs)
+        rows.append({"settings": overrides, "seconds": seconds, "words": words, **scores})
+        typer.echo(f"{text}: {words:.1f} words, " + ", ".join(f"{k} {v:.2f}" for k, v in scores.items()))
+    report = {
+        "model": str(model), "data": str(data), "slice": [start, stop], "n": len(sources),
+        "skipped": len(missing), "reference_words": ref_words, "rows": rows,
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+    }
+    lines = [
+        "# Summary length and ROUGE by decoding setting", "",
+        f"Model `{model}`, data `{data}` records {start}:{stop} ({len(sources)} pairs, "
+        f"{len(missing)} skipped); references average {ref_words:.1f} words. "
+        "ROUGE F1 with stemming (rouge-score); words = whitespace tokens per output.", "",
+        "| settings (over the saved config) | words | R-1 | R-2 | R-L | R-Lsum | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| `{json.dumps(row['settings'])}` | {row['words']:.1f} | {row['rouge1']:.2f} | {row['rouge2']:.2f} "
+            f"| {row['rougeL']:.2f} | {row['rougeLsum']:.2f} | {row['seconds']:.0f} |"
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(lines) + "\n", encoding="utf8")
+    output.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf8")
+    typer.echo(f"wrote {output}")
+
+
+if __name__ == "__main__":
+    typer.run(main)
