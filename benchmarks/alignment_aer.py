@@ -15,9 +15,7 @@ times (it has no seed option), as in `../shared/peers/eflomal`.
 
 import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
@@ -30,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from spacy_seq2seq.alignment import (  # noqa: E402
     flip,
     read_gold,
-    read_pharaoh,
+    run_eflomal,
     score_alignments,
     symmetrize,
 )
@@ -59,16 +57,10 @@ def align_all(model: Path, sources, targets, threshold: float) -> Tuple[Dict[str
     return links, len(sources) / statistics.median(seconds)
 
 
-def run_eflomal(binary: Path, data_dir: Path, n_gold: int, workdir: Path) -> Dict[str, List[Set[Link]]]:
-    forward, reverse = workdir / "fwd", workdir / "rev"
-    subprocess.run(
-        [str(binary), "-s", str(data_dir / "train.de"), "-t", str(data_dir / "train.en"),
-         "-f", str(forward), "-r", str(reverse), "--overwrite"],
-        check=True, capture_output=True,
-    )
+def eflomal_on_gold(binary: Path, data_dir: Path, n_gold: int) -> Dict[str, List[Set[Link]]]:
+    fwd, rev = run_eflomal(binary, data_dir / "train.de", data_dir / "train.en", quiet=True)
     # The gold pairs are the last lines of the training text.
-    fwd = read_pharaoh(forward)[-n_gold:]
-    rev = read_pharaoh(reverse)[-n_gold:]
+    fwd, rev = fwd[-n_gold:], rev[-n_gold:]
     return {
         "forward": fwd, "reverse": rev,
         "grow-diag-final-and": [set(symmetrize(f, r, "grow-diag-final-and")) for f, r in zip(fwd, rev)],
@@ -104,9 +96,8 @@ def main(
     if eflomal_bin:
         runs: Dict[str, List[Dict]] = {}
         for _ in range(eflomal_runs):
-            with tempfile.TemporaryDirectory() as tmp:
-                for name, links in run_eflomal(Path(eflomal_bin), data_dir, len(gold), Path(tmp)).items():
-                    runs.setdefault(name, []).append(score_alignments(links, gold).to_dict())
+            for name, links in eflomal_on_gold(Path(eflomal_bin), data_dir, len(gold)).items():
+                runs.setdefault(name, []).append(score_alignments(links, gold).to_dict())
         for name, scores in runs.items():
             mean = {key: statistics.mean(s[key] for s in scores) for key in ("aer", "precision", "recall")}
             mean["runs"] = [round(100 * s["aer"], 2) for s in scores]

@@ -3,7 +3,7 @@
 Beam search tends to end summaries early; this measures by how much (mean
 words per output against the references') and what a minimum length, a
 length penalty or greedy decoding do to ROUGE, on a slice of a JSON or JSONL
-corpus. Each setting is a JSON object of component settings, applied to a
+corpus (read by the project's reader, as `evaluate` reads it). Each setting is a JSON object of component settings, applied to a
 freshly loaded pipeline.
 
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/summary_length.py \\
@@ -26,15 +26,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def read_records(path: Path, src_key: str, tgt_key: str, start: int, stop: Optional[int]):
-    if path.suffix == ".jsonl":
-        records = [json.loads(line) for line in path.read_text(encoding="utf8").splitlines() if line.strip()]
-    else:
-        records = json.loads(path.read_text(encoding="utf8"))
-    records = records[start:stop]
-    missing = [n for n, r in enumerate(records, start) if not r.get(src_key) or not r.get(tgt_key)]
-    kept = [r for r in records if r.get(src_key) and r.get(tgt_key)]
-    return [r[src_key] for r in kept], [r[tgt_key] for r in kept], missing
+def read_pairs(path: Path, src_key: str, tgt_key: str, start: int, stop: Optional[int]):
+    """Sources and references of records start:stop, read as `evaluate` reads
+    them (the project's reader: empty or malformed records skipped, counted)."""
+    import spacy
+
+    from spacy_seq2seq.training import ParallelCorpus
+
+    reader = ParallelCorpus(path, field="summary", src_key=src_key, tgt_key=tgt_key, on_malformed="skip")
+    examples = list(reader(spacy.blank("xx")))[start:stop]
+    skipped = reader.stats.skipped if reader.stats is not None else 0
+    return [eg.reference.text for eg in examples], [eg.reference._.get("summary") for eg in examples], skipped
 
 
 def main(
@@ -51,9 +53,9 @@ def main(
 
     from spacy_seq2seq.pipeline.rouge import rouge_scores
 
-    sources, references, missing = read_records(data, src_key, tgt_key, start, stop)
-    if missing:
-        typer.echo(f"skipped {len(missing)} records with an empty source or reference (first: {missing[0]})")
+    sources, references, skipped = read_pairs(data, src_key, tgt_key, start, stop)
+    if skipped:
+        typer.echo(f"skipped {skipped} empty or malformed records in {data}; start and stop count the others")
     ref_words = statistics.mean(len(r.split()) for r in references)
     rows = []
     for text in settings:
@@ -69,13 +71,13 @@ def main(
         typer.echo(f"{text}: {words:.1f} words, " + ", ".join(f"{k} {v:.2f}" for k, v in scores.items()))
     report = {
         "model": str(model), "data": str(data), "slice": [start, stop], "n": len(sources),
-        "skipped": len(missing), "reference_words": ref_words, "rows": rows,
+        "skipped": skipped, "reference_words": ref_words, "rows": rows,
         "machine": f"{platform.machine()}, {platform.python_version()}",
     }
     lines = [
         "# Summary length and ROUGE by decoding setting", "",
         f"Model `{model}`, data `{data}` records {start}:{stop} ({len(sources)} pairs, "
-        f"{len(missing)} skipped); references average {ref_words:.1f} words. "
+        f"{skipped} skipped in the file); references average {ref_words:.1f} words. "
         "ROUGE F1 with stemming (rouge-score); words = whitespace tokens per output.", "",
         "| settings (over the saved config) | words | R-1 | R-2 | R-L | R-Lsum | seconds |",
         "|---|---:|---:|---:|---:|---:|---:|",

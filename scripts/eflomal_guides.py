@@ -19,7 +19,6 @@ copy gets the same links.
         --eflomal-bin ../peer-eflomal/venv/bin/eflomal-align
 """
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,9 +29,13 @@ import typer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spacy_seq2seq.alignment import flip, format_pharaoh, read_pharaoh, symmetrize  # noqa: E402
-
-HOW = ("grow-diag-final-and", "intersection", "union")
+from spacy_seq2seq.alignment import (  # noqa: E402
+    SYMMETRIZATIONS,
+    flip,
+    format_pharaoh,
+    run_eflomal,
+    symmetrize,
+)
 
 
 def read_lines(path: Path) -> List[str]:
@@ -53,13 +56,14 @@ def main(
     tgt_path: Path = typer.Argument(..., help="Target side, line-aligned with the source."),
     out_path: Path = typer.Argument(..., help="Where to write the links (one line per input line)."),
     eflomal_bin: Path = typer.Option(..., "--eflomal-bin", help="The eflomal-align executable."),
-    how: str = typer.Option("grow-diag-final-and", help=f"Symmetrization: {', '.join(HOW)}."),
+    how: str = typer.Option("grow-diag-final-and", help=f"Symmetrization: {', '.join(SYMMETRIZATIONS)}."),
     flipped_out: Path = typer.Option(
         None, "--flipped-out", help="Also write the links flipped (j-i), for the aligner of the other direction."
     ),
 ) -> None:
-    if how not in HOW:
-        raise typer.BadParameter(f"--how must be one of {', '.join(HOW)}, not {how!r}.")
+    # Checked before eflomal runs for minutes (symmetrize() would only say so after).
+    if how not in SYMMETRIZATIONS:
+        raise typer.BadParameter(f"--how must be one of {', '.join(SYMMETRIZATIONS)}, not {how!r}.")
     if not eflomal_bin.is_file():
         raise typer.BadParameter(f"{eflomal_bin} does not exist (pip install eflomal==2.0.0 puts it in bin/).")
     src, tgt = read_lines(src_path), read_lines(tgt_path)
@@ -74,15 +78,10 @@ def main(
     pairs, line_to_pair = unique_pairs(src, tgt)
     typer.echo(f"{len(src)} lines, {len(pairs)} distinct pairs to align")
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        (work / "src").write_text("".join(s + "\n" for s, _ in pairs), encoding="utf8")
-        (work / "tgt").write_text("".join(t + "\n" for _, t in pairs), encoding="utf8")
-        subprocess.run(
-            [str(eflomal_bin), "-s", str(work / "src"), "-t", str(work / "tgt"),
-             "-f", str(work / "fwd"), "-r", str(work / "rev"), "--overwrite"],
-            check=True,
-        )
-        forward, reverse = read_pharaoh(work / "fwd"), read_pharaoh(work / "rev")
+        unique_src, unique_tgt = Path(tmp) / "src", Path(tmp) / "tgt"
+        unique_src.write_text("".join(s + "\n" for s, _ in pairs), encoding="utf8")
+        unique_tgt.write_text("".join(t + "\n" for _, t in pairs), encoding="utf8")
+        forward, reverse = run_eflomal(eflomal_bin, unique_src, unique_tgt)
     if len(forward) != len(pairs) or len(reverse) != len(pairs):
         raise RuntimeError(f"eflomal wrote {len(forward)}/{len(reverse)} lines for {len(pairs)} pairs.")
     symmetric = [symmetrize(f, r, how) for f, r in zip(forward, reverse)]

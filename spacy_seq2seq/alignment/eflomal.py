@@ -1,0 +1,33 @@
+"""Running eflomal (an external statistical aligner, `pip install eflomal`)
+on line-aligned, whitespace-tokenised files: for the alignment benchmark,
+which runs it side by side, and for guided-alignment teachers
+(scripts/eflomal_guides.py)."""
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import List, Set, Tuple
+
+from .aer import Link, read_pharaoh
+
+
+def run_eflomal(
+    binary: Path, src_path: Path, tgt_path: Path, *, quiet: bool = False
+) -> Tuple[List[Set[Link]], List[Set[Link]]]:
+    """eflomal-align in both directions.
+
+    binary (Path): The eflomal-align executable.
+    src_path (Path): Source sentences, one per line.
+    tgt_path (Path): Target sentences, line-aligned with the source.
+    quiet (bool): Capture eflomal's progress output instead of showing it.
+    RETURNS (Tuple[List[Set[Link]], List[Set[Link]]]): Per line, the forward
+        and the reverse links, both as (source_i, target_j).
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        forward_path, reverse_path = Path(tmp) / "fwd", Path(tmp) / "rev"
+        subprocess.run(
+            [str(binary), "-s", str(src_path), "-t", str(tgt_path),
+             "-f", str(forward_path), "-r", str(reverse_path), "--overwrite"],
+            check=True, capture_output=quiet,
+        )
+        return read_pharaoh(forward_path), read_pharaoh(reverse_path)
