@@ -143,15 +143,15 @@ class Warnings:
     )
     W005 = (
         "[W005] Component '{name}': {n_cut} of {n_total} source Docs {where} were "
-        "longer than max_src_length={limit} pieces and were cut to their first "
-        "{kept} pieces (long_src = \"truncate\"){longest}. Raise max_src_length "
+        "longer than max_src_length={limit} pieces and were cut to their {which} "
+        "{kept} pieces (long_src = \"{setting}\"){longest}. Raise max_src_length "
         "to read more of them, or set long_src = \"split\" to translate long "
         "Docs in parts."
     )
     W006 = (
         "[W006] Component '{name}': {n_cut} of {n_total} training sources in this "
         "batch are longer than max_src_length={limit} pieces and were cut to "
-        "their first pieces (long_src = \"truncate\"), as decoding will read "
+        "their {which} pieces (long_src = \"{setting}\"), as decoding will read "
         "them. Later cuts are counted in `nlp.get_pipe('{name}')."
         "n_truncated_in_training`, not reported again."
     )

@@ -56,8 +56,8 @@ from .predictions import (
 )
 from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
 from .scoring import score_outputs
-from .segments import encode_parts, encode_truncated, stitch
-from .settings import check_alignment, validate_settings
+from .segments import KEPT, encode_parts, encode_truncated, stitch
+from .settings import TRUNCATING, check_alignment, validate_settings
 from .targets import Target
 from .train_batch import gold_target, make_train_batch
 
@@ -115,8 +115,10 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         "split" decodes it in parts (sentences, then windows) and joins the
         outputs, right for translation; "truncate" reads only its first
         max_src_length pieces (with a W005 warning counting such Docs),
-        right for summaries and replies, which need one output for the whole
-        input. Training cuts sources the same way with "truncate".
+        right for summaries, which need one output for the whole input;
+        "truncate_left" reads only its last pieces, right for replies,
+        where the latest turn matters most. Training cuts sources the same
+        way as decoding reads them.
     max_batch_items (int): Padded source pieces (times beam_size) per
         decoding sub-batch.
     quantize (str): "none", or "int8" to decode on CPU with a dynamically
@@ -208,7 +210,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         if hyperparams.get("copy_attention") and not joint_vocab:
             raise ValueError(Errors.E020.format(name=name))
         self._cut_warnings_left = MAX_CUT_WARNINGS
-        # Training sources cut to max_src_length (long_src = "truncate"), so far.
+        # Training sources cut to max_src_length (long_src "truncate" or
+        # "truncate_left"), so far.
         self.n_truncated_in_training = 0
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
@@ -295,11 +298,12 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         if not cut or self._cut_warnings_left <= 0:
             return
         self._cut_warnings_left -= 1
-        where = "; ".join(
-            f"doc {i} (tokens {min(o for o in part.owners if o >= 0)}-"
-            f"{max(part.owners) + 1}: {docs[i].text[:30]!r})"
-            for i, part in cut[:5]
-        ) + (f"; and {len(cut) - 5} more" if len(cut) > 5 else "")
+        def describe(i: int, part: Any) -> str:
+            # The part's own tokens: a split or cut Doc's start may not be in it.
+            start, end = min(o for o in part.owners if o >= 0), max(part.owners) + 1
+            return f"doc {i} (tokens {start}-{end}: {docs[i][start:end].text[:30]!r})"
+
+        where = "; ".join(describe(i, part) for i, part in cut[:5]) + (f"; and {len(cut) - 5} more" if len(cut) > 5 else "")
         last = "" if self._cut_warnings_left else (
             f" (W004 said {MAX_CUT_WARNINGS} times in this call: later batches are not reported.)"
         )
@@ -310,12 +314,14 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
 
     def _encode_docs(self, docs: List[Doc]) -> List[List[EncodedSource]]:
         """Each Doc's source parts: as many as it takes (long_src = "split"),
-        or one cut to max_src_length ("truncate"); see segments.py."""
+        or one cut to max_src_length ("truncate", "truncate_left"); see
+        segments.py."""
         assert self.src_pieces is not None
         limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
         if self.cfg["long_src"] == "split":
             return [encode_parts(doc, self.src_pieces, limit, line_break) for doc in docs]
-        return encode_truncated(docs, self.src_pieces, limit, line_break, name=self.name)
+        side = TRUNCATING[self.cfg["long_src"]]
+        return encode_truncated(docs, self.src_pieces, limit, line_break, name=self.name, side=side)
 
     def _search_settings(self) -> SearchSettings:
         cfg = self.cfg
@@ -442,7 +448,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             if not self.n_truncated_in_training:
                 warnings.warn(Warnings.W006.format(
                     name=self.name, n_cut=batch.n_truncated, n_total=len(examples),
-                    limit=self.cfg["max_src_length"],
+                    limit=self.cfg["max_src_length"], setting=self.cfg["long_src"],
+                    which=KEPT[TRUNCATING[self.cfg["long_src"]]],
                 ))
             self.n_truncated_in_training += batch.n_truncated
         if not batch.src:
@@ -504,7 +511,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             examples, name=self.name, field=self.field, src_pieces=self.src_pieces,
             tgt_pieces=self.tgt_pieces, target_words=self._target_words,
             guided=self.cfg["guided_alignment_weight"] > 0, line_break=self.cfg["src_line_break"],
-            truncate_to=self.cfg["max_src_length"] if self.cfg["long_src"] == "truncate" else None,
+            truncate_to=self.cfg["max_src_length"] if self.cfg["long_src"] in TRUNCATING else None,
+            truncate_side=TRUNCATING.get(self.cfg["long_src"], "right"),
         )
 
     def initialize(

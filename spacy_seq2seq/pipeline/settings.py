@@ -11,7 +11,10 @@ from ..models.quantization import QUANTIZE_OPTIONS
 from .scoring import METRICS
 
 # How Docs longer than max_src_length are read (see Seq2SeqAttn).
-LONG_SRC_OPTIONS = ("split", "truncate")
+# "truncate" keeps a long source's first pieces, "truncate_left" its last
+# (a reply depends most on the latest turn of its context).
+LONG_SRC_OPTIONS = ("split", "truncate", "truncate_left")
+TRUNCATING = {"truncate": "right", "truncate_left": "left"}
 
 
 def validate_settings(name: str, cfg: Dict[str, Any]) -> None:

@@ -35,6 +35,7 @@ def make_train_batch(
     guided: bool,
     line_break: Optional[str] = None,
     truncate_to: Optional[int] = None,
+    truncate_side: str = "right",
 ) -> TrainBatch:
     """Encode a batch; examples with an empty source are skipped, with a
     warning that counts them (W001).
@@ -43,8 +44,9 @@ def make_train_batch(
         reference carries gold links (`{field}_alignment`).
     line_break (Optional[str]): What source line breaks are encoded as.
     truncate_to (Optional[int]): Cut longer sources to this many pieces
-        (EOS included), as decoding does with long_src = "truncate"; the
-        number cut is in the batch's `n_truncated`.
+        (EOS included), as decoding does with long_src = "truncate" or
+        "truncate_left"; the number cut is in the batch's `n_truncated`.
+    truncate_side (str): "right" keeps the first pieces, "left" the last.
     """
     alignment_name = extension_names(field)["alignment"]
     sources, targets, guides = [], [], []
@@ -55,7 +57,7 @@ def make_train_batch(
         if source is None:
             continue
         if truncate_to is not None and len(source.ids) > truncate_to:
-            source = truncated(source, truncate_to)
+            source = truncated(source, truncate_to, truncate_side)
             n_truncated += 1
         links = example.reference._.get(alignment_name) if guided else None
         if links is None:

@@ -7,7 +7,7 @@ import spacy
 from toy_data import TOY_CONFIG, make_examples
 
 from spacy_seq2seq.pipeline.predictions import encode_source
-from spacy_seq2seq.pipeline.segments import encode_parts
+from spacy_seq2seq.pipeline.segments import encode_parts, truncated
 from spacy_seq2seq.vocab import UNK_ID
 
 DIALOGUES = [
@@ -73,6 +73,57 @@ def test_truncate_reads_long_docs_in_one_part_and_counts_them(dialogue_pipe):
     finally:
         pipe.cfg.clear()
         pipe.cfg.update(saved)
+
+
+def test_truncated_keeps_first_or_last_pieces_with_their_owners(dialogue_pipe):
+    nlp, pipe = dialogue_pipe
+    source = encode_source(nlp.make_doc("Amanda: hi !\nJerry: bye ."), pipe.src_pieces, "|")
+    n = len(source.ids)
+    right, left = truncated(source, 4), truncated(source, 4, "left")
+    assert right.ids.tolist() == [*source.ids[:3], 3] and right.owners == [*source.owners[:3], -1]
+    assert left.ids.tolist() == [*source.ids[n - 4 : n - 1], 3] and left.owners == [*source.owners[n - 4 : n - 1], -1]
+    assert truncated(source, n, "left") is source
+    with pytest.raises(ValueError, match="side"):
+        truncated(source, 4, "middle")
+
+
+def test_truncate_left_reads_the_latest_turns_in_decoding_and_training(dialogue_pipe):
+    from spacy_seq2seq.pipeline.train_batch import make_train_batch
+
+    nlp, pipe = dialogue_pipe
+    long_text = "Amanda: hi ! " * 30 + "\nJerry: bye ."
+    saved = dict(pipe.cfg)
+    try:
+        pipe.cfg.update({"long_src": "truncate_left", "max_src_length": 12, "max_output_length": 4})
+        doc = nlp.make_doc(long_text)
+        with pytest.warns(UserWarning) as record:
+            [prediction] = pipe.predict([doc])
+        messages = " ".join(str(w.message) for w in record)
+        assert 'W005' in messages and 'cut to their last 11 pieces (long_src = "truncate_left")' in messages
+        # The length warning quotes the part that was read, not the Doc's start.
+        assert "W004" in messages and "Jerry: bye" in messages  # untrained: runs to 4 pieces
+        attended = {i for row in prediction.attention for i, w in enumerate(row) if w > 0}
+        kept_tokens = encode_source(doc, pipe.src_pieces, "|").owners[-12:-1]
+        # Only the end of the Doc was read: Jerry's "bye ." is in, the start is not.
+        assert attended and min(attended) >= min(kept_tokens) > 5 and len(doc) - 1 in kept_tokens
+        examples = make_examples(nlp, [(long_text, "long")], field="summary")
+        batch = pipe._make_train_batch(examples)
+        full = encode_source(examples[0].x, pipe.src_pieces, "|").ids
+        assert batch.n_truncated == 1 and batch.src[0].tolist() == [*full[-12:-1], 3]
+    finally:
+        pipe.cfg.clear()
+        pipe.cfg.update(saved)
+
+
+def test_update_with_truncate_left_warns_that_it_kept_the_last_pieces():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("seq2seq_attn", config={
+        **TOY_CONFIG, "src_line_break": "|", "field": "summary", "long_src": "truncate_left", "max_src_length": 8,
+    })
+    examples = make_examples(nlp, DIALOGUES, field="summary")
+    nlp.initialize(lambda: examples)
+    with pytest.warns(UserWarning, match=r"W006.*their last pieces \(long_src = \"truncate_left\"\)"):
+        nlp.update(examples)
 
 
 def test_training_cuts_long_sources_once_warned_then_counted(dialogue_pipe):
