@@ -88,8 +88,6 @@ def test_truncated_keeps_first_or_last_pieces_with_their_owners(dialogue_pipe):
 
 
 def test_truncate_left_reads_the_latest_turns_in_decoding_and_training(dialogue_pipe):
-    from spacy_seq2seq.pipeline.train_batch import make_train_batch
-
     nlp, pipe = dialogue_pipe
     long_text = "Amanda: hi ! " * 30 + "\nJerry: bye ."
     saved = dict(pipe.cfg)
