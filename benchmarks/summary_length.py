@@ -3,8 +3,9 @@
 Beam search tends to end summaries early; this measures by how much (mean
 words per output against the references') and what a minimum length, a
 length penalty or greedy decoding do to ROUGE, on a slice of a JSON or JSONL
-corpus (read by the project's reader, as `evaluate` reads it). Each setting is a JSON object of component settings, applied to a
-freshly loaded pipeline.
+corpus (read by the project's reader, as `evaluate` reads it). Each setting
+is a JSON object of component settings, applied to a freshly loaded
+pipeline.
 
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/summary_length.py \\
         training/samsum/model-best ../shared/data/summarization/samsum/val.json --stop 300 \\

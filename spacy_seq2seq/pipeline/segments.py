@@ -27,8 +27,6 @@ from ..vocab import EOS_ID, PieceVocab
 from .predictions import EncodedSource, Seq2SeqPrediction, encode_source, source_text
 from .settings import TRUNCATING
 
-_SETTING_OF = {side: setting for setting, side in TRUNCATING.items()}
-
 _SENTENCIZER = Sentencizer()
 
 
@@ -64,13 +62,13 @@ def encode_parts(
 
 def encode_truncated(
     docs: Sequence[Doc], pieces: PieceVocab, max_src_length: int, line_break: Optional[str], *, name: str,
-    side: str = "right",
+    long_src: str = "truncate",
 ) -> List[List[EncodedSource]]:
     """Each Doc as one part, cut to max_src_length pieces (EOS included) when
     longer, with one W005 warning per call that counts the Docs that were cut
     (the reading for summaries and replies).
 
-    side (str): "right" keeps the first pieces, "left" the last.
+    long_src (str): "truncate" keeps the first pieces, "truncate_left" the last.
 
     RETURNS (List[List[EncodedSource]]): Per Doc, [] (nothing to encode) or
         one part.
@@ -81,31 +79,28 @@ def encode_truncated(
         source = encode_source(doc, pieces, line_break)
         if source is not None and len(source.ids) > max_src_length:
             cut.append((i, len(source.ids)))
-            source = truncated(source, max_src_length, side)
+            source = truncated(source, max_src_length, TRUNCATING[long_src])
         parts.append([] if source is None else [source])
     if cut:
         where = ", ".join(f"doc {i}" for i, _ in cut[:5]) + (f" and {len(cut) - 5} more" if len(cut) > 5 else "")
         warnings.warn(Warnings.W005.format(
             name=name, n_cut=len(cut), n_total=len(docs), where=f"({where})", limit=max_src_length,
-            kept=max_src_length - 1, which=KEPT[side], setting=_SETTING_OF[side], longest=f"; the longest had {max(n for _, n in cut)}",
+            kept=max_src_length - 1, which=TRUNCATING[long_src], setting=long_src,
+            longest=f"; the longest had {max(n for _, n in cut)}",
         ))
     return parts
 
 
-# Which pieces a cut keeps, by side, in warnings' words.
-KEPT = {"right": "first", "left": "last"}
-
-
-def truncated(source: EncodedSource, max_src_length: int, side: str = "right") -> EncodedSource:
+def truncated(source: EncodedSource, max_src_length: int, keep: str = "first") -> EncodedSource:
     """max_src_length - 1 pieces and EOS (as is when short enough): the
-    first pieces (side "right") or the last (side "left"). The pieces keep
+    first pieces (keep "first") or the last (keep "last"). The pieces keep
     their owners, so attention still points at the right tokens."""
     if len(source.ids) <= max_src_length:
         return source
-    if side not in KEPT:
-        raise ValueError(f"side must be 'right' or 'left', not {side!r}")
-    keep = max_src_length - 1
-    body = slice(0, keep) if side == "right" else slice(len(source.ids) - 1 - keep, len(source.ids) - 1)
+    if keep not in ("first", "last"):
+        raise ValueError(f"keep must be 'first' or 'last', not {keep!r}")
+    n_kept, end = max_src_length - 1, len(source.ids) - 1  # source.ids[end] is EOS
+    body = slice(0, n_kept) if keep == "first" else slice(end - n_kept, end)
     return EncodedSource(
         ids=numpy.concatenate([source.ids[body], [EOS_ID]]).astype(numpy.int64),
         owners=[*source.owners[body], -1],

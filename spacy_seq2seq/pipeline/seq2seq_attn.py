@@ -56,7 +56,7 @@ from .predictions import (
 )
 from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
 from .scoring import score_outputs
-from .segments import KEPT, encode_parts, encode_truncated, stitch
+from .segments import encode_parts, encode_truncated, stitch
 from .settings import TRUNCATING, check_alignment, validate_settings
 from .targets import Target
 from .train_batch import gold_target, make_train_batch
@@ -298,12 +298,12 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         if not cut or self._cut_warnings_left <= 0:
             return
         self._cut_warnings_left -= 1
-        def describe(i: int, part: Any) -> str:
-            # The part's own tokens: a split or cut Doc's start may not be in it.
+        described = []
+        for i, part in cut[:5]:
+            # Quote the part's own tokens: a split or cut Doc's start may not be in it.
             start, end = min(o for o in part.owners if o >= 0), max(part.owners) + 1
-            return f"doc {i} (tokens {start}-{end}: {docs[i][start:end].text[:30]!r})"
-
-        where = "; ".join(describe(i, part) for i, part in cut[:5]) + (f"; and {len(cut) - 5} more" if len(cut) > 5 else "")
+            described.append(f"doc {i} (tokens {start}-{end}: {docs[i][start:end].text[:30]!r})")
+        where = "; ".join(described) + (f"; and {len(cut) - 5} more" if len(cut) > 5 else "")
         last = "" if self._cut_warnings_left else (
             f" (W004 said {MAX_CUT_WARNINGS} times in this call: later batches are not reported.)"
         )
@@ -320,8 +320,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
         if self.cfg["long_src"] == "split":
             return [encode_parts(doc, self.src_pieces, limit, line_break) for doc in docs]
-        side = TRUNCATING[self.cfg["long_src"]]
-        return encode_truncated(docs, self.src_pieces, limit, line_break, name=self.name, side=side)
+        return encode_truncated(
+            docs, self.src_pieces, limit, line_break, name=self.name, long_src=self.cfg["long_src"]
+        )
 
     def _search_settings(self) -> SearchSettings:
         cfg = self.cfg
@@ -449,7 +450,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 warnings.warn(Warnings.W006.format(
                     name=self.name, n_cut=batch.n_truncated, n_total=len(examples),
                     limit=self.cfg["max_src_length"], setting=self.cfg["long_src"],
-                    which=KEPT[TRUNCATING[self.cfg["long_src"]]],
+                    which=TRUNCATING[self.cfg["long_src"]],
                 ))
             self.n_truncated_in_training += batch.n_truncated
         if not batch.src:
@@ -512,7 +513,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             tgt_pieces=self.tgt_pieces, target_words=self._target_words,
             guided=self.cfg["guided_alignment_weight"] > 0, line_break=self.cfg["src_line_break"],
             truncate_to=self.cfg["max_src_length"] if self.cfg["long_src"] in TRUNCATING else None,
-            truncate_side=TRUNCATING.get(self.cfg["long_src"], "right"),
+            truncate_keep=TRUNCATING.get(self.cfg["long_src"], "first"),
         )
 
     def initialize(

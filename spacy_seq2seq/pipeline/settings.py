@@ -14,7 +14,8 @@ from .scoring import METRICS
 # "truncate" keeps a long source's first pieces, "truncate_left" its last
 # (a reply depends most on the latest turn of its context).
 LONG_SRC_OPTIONS = ("split", "truncate", "truncate_left")
-TRUNCATING = {"truncate": "right", "truncate_left": "left"}
+# The cutting settings and which pieces each keeps.
+TRUNCATING = {"truncate": "first", "truncate_left": "last"}
 
 
 def validate_settings(name: str, cfg: Dict[str, Any]) -> None:

@@ -35,7 +35,7 @@ def make_train_batch(
     guided: bool,
     line_break: Optional[str] = None,
     truncate_to: Optional[int] = None,
-    truncate_side: str = "right",
+    truncate_keep: str = "first",
 ) -> TrainBatch:
     """Encode a batch; examples with an empty source are skipped, with a
     warning that counts them (W001).
@@ -46,7 +46,7 @@ def make_train_batch(
     truncate_to (Optional[int]): Cut longer sources to this many pieces
         (EOS included), as decoding does with long_src = "truncate" or
         "truncate_left"; the number cut is in the batch's `n_truncated`.
-    truncate_side (str): "right" keeps the first pieces, "left" the last.
+    truncate_keep (str): "first" keeps the first pieces, "last" the last.
     """
     alignment_name = extension_names(field)["alignment"]
     sources, targets, guides = [], [], []
@@ -57,7 +57,7 @@ def make_train_batch(
         if source is None:
             continue
         if truncate_to is not None and len(source.ids) > truncate_to:
-            source = truncated(source, truncate_to, truncate_side)
+            source = truncated(source, truncate_to, truncate_keep)
             n_truncated += 1
         links = example.reference._.get(alignment_name) if guided else None
         if links is None:

@@ -1,6 +1,8 @@
 """src_line_break: line breaks in the source (the turns of a dialogue) are
 encoded as a chosen string, in training, vocabulary and decoding alike."""
 
+from contextlib import contextmanager
+
 import numpy
 import pytest
 import spacy
@@ -15,6 +17,19 @@ DIALOGUES = [
     ("Jerry: cookies ?\r\nAmanda: yes !\nJerry: great .", "Amanda has cookies for Jerry ."),
     ("Amanda: bye .\n\nJerry: bye !", "They say goodbye ."),
 ]
+
+
+@contextmanager
+def overridden(cfg, **settings):
+    """The pipe's settings changed inside the block, restored after it (the
+    pipe is shared by the module's tests)."""
+    saved = dict(cfg)
+    cfg.update(settings)
+    try:
+        yield
+    finally:
+        cfg.clear()
+        cfg.update(saved)
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +72,7 @@ def test_decoding_a_dialogue_works_and_the_setting_is_checked(dialogue_pipe):
 def test_truncate_reads_long_docs_in_one_part_and_counts_them(dialogue_pipe):
     nlp, pipe = dialogue_pipe
     long_text = "Amanda: hi ! " * 30 + "\nJerry: bye ."
-    saved = dict(pipe.cfg)
-    try:
-        pipe.cfg.update({"long_src": "truncate", "max_src_length": 12, "max_output_length": 4})
+    with overridden(pipe.cfg, long_src="truncate", max_src_length=12, max_output_length=4):
         docs = [nlp.make_doc(long_text), nlp.make_doc("Jerry: hi .")]
         with pytest.warns(UserWarning) as record:
             predictions = pipe.predict(docs)
@@ -70,29 +83,24 @@ def test_truncate_reads_long_docs_in_one_part_and_counts_them(dialogue_pipe):
         attended = {i for row in predictions[0].attention for i, w in enumerate(row) if w > 0}
         kept_tokens = encode_source(docs[0], pipe.src_pieces, "|").owners[:11]
         assert attended and max(attended) <= max(kept_tokens) < len(docs[0]) - 5
-    finally:
-        pipe.cfg.clear()
-        pipe.cfg.update(saved)
 
 
 def test_truncated_keeps_first_or_last_pieces_with_their_owners(dialogue_pipe):
     nlp, pipe = dialogue_pipe
     source = encode_source(nlp.make_doc("Amanda: hi !\nJerry: bye ."), pipe.src_pieces, "|")
     n = len(source.ids)
-    right, left = truncated(source, 4), truncated(source, 4, "left")
-    assert right.ids.tolist() == [*source.ids[:3], 3] and right.owners == [*source.owners[:3], -1]
-    assert left.ids.tolist() == [*source.ids[n - 4 : n - 1], 3] and left.owners == [*source.owners[n - 4 : n - 1], -1]
-    assert truncated(source, n, "left") is source
-    with pytest.raises(ValueError, match="side"):
+    first, last = truncated(source, 4), truncated(source, 4, "last")
+    assert first.ids.tolist() == [*source.ids[:3], 3] and first.owners == [*source.owners[:3], -1]
+    assert last.ids.tolist() == [*source.ids[n - 4 : n - 1], 3] and last.owners == [*source.owners[n - 4 : n - 1], -1]
+    assert truncated(source, n, "last") is source
+    with pytest.raises(ValueError, match="keep"):
         truncated(source, 4, "middle")
 
 
 def test_truncate_left_reads_the_latest_turns_in_decoding_and_training(dialogue_pipe):
     nlp, pipe = dialogue_pipe
     long_text = "Amanda: hi ! " * 30 + "\nJerry: bye ."
-    saved = dict(pipe.cfg)
-    try:
-        pipe.cfg.update({"long_src": "truncate_left", "max_src_length": 12, "max_output_length": 4})
+    with overridden(pipe.cfg, long_src="truncate_left", max_src_length=12, max_output_length=4):
         doc = nlp.make_doc(long_text)
         with pytest.warns(UserWarning) as record:
             [prediction] = pipe.predict([doc])
@@ -108,9 +116,6 @@ def test_truncate_left_reads_the_latest_turns_in_decoding_and_training(dialogue_
         batch = pipe._make_train_batch(examples)
         full = encode_source(examples[0].x, pipe.src_pieces, "|").ids
         assert batch.n_truncated == 1 and batch.src[0].tolist() == [*full[-12:-1], 3]
-    finally:
-        pipe.cfg.clear()
-        pipe.cfg.update(saved)
 
 
 def test_update_with_truncate_left_warns_that_it_kept_the_last_pieces():
