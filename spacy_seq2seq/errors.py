@@ -114,6 +114,13 @@ class Errors(metaclass=_ErrorsWithCodes):
         "source pieces into the output, so both sides need one vocabulary. Set "
         "joint_vocab = true (with src_vocab_size equal to tgt_vocab_size)."
     )
+    E021 = (
+        "Component '{name}': alignment_method = {method!r} reads the alignment "
+        "head, but this model has none. Train one with alignment_head = true in "
+        "[components.{name}.model] (and guided_alignment_weight > 0 with gold "
+        "links, which is what trains the head), or choose a method that reads "
+        "the attention: argmax, shift, threshold or shift_threshold."
+    )
 
 
 class Warnings:

@@ -10,12 +10,18 @@ from .aer import (
 )
 from .copying import copied_from
 from .eflomal import run_eflomal
-from .links import ALIGNMENT_METHODS, argmax_alignment, step_rows, word_links
+from .links import (
+    ALIGNMENT_METHODS,
+    HEAD_METHODS,
+    argmax_alignment,
+    step_rows,
+    word_links,
+)
 from .symmetrize import SYMMETRIZATIONS, flip, symmetrize
 from .words import pool_attention, spans_to_words
 
 __all__ = [
-    "ALIGNMENT_METHODS", "AlignmentScores", "SYMMETRIZATIONS", "argmax_alignment", "copied_from",
+    "ALIGNMENT_METHODS", "HEAD_METHODS", "AlignmentScores", "SYMMETRIZATIONS", "argmax_alignment", "copied_from",
     "flip", "format_pharaoh", "pool_attention", "read_gold", "read_pharaoh", "run_eflomal",
     "score_alignments", "spans_to_words", "step_rows", "symmetrize", "word_links",
 ]

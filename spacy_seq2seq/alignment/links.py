@@ -1,6 +1,6 @@
-"""Word alignment links from attention, by one of four methods.
+"""Word alignment links from attention, by one of six methods.
 
-Two questions make the method:
+Three questions make the method:
 
 - Which decoder step speaks for a target piece? The step that *outputs* it
   (plain attention, "argmax" and "threshold"), or the next step, where the
@@ -8,6 +8,10 @@ Two questions make the method:
   alignment induction from neural machine translation"): when a decoder
   predicts a word it often already looks at the source of the next one, so
   the step after it lines up better with the word itself.
+- Which attention? The one that generates, or a separate alignment head
+  ("head", "head_threshold"; see models/pytorch/alignment_head.py), which
+  models trained with one have. The head already attends from the step
+  that reads each piece, so its rows are taken as "argmax" takes them.
 - Which source tokens get a link? The one with most attention ("argmax"),
   or every token with at least `threshold` of it ("threshold"): a target
   word can then link to several source words, or to none.
@@ -19,7 +23,9 @@ import numpy
 
 from ..errors import check_choice
 
-ALIGNMENT_METHODS = ("argmax", "shift", "threshold", "shift_threshold")
+ALIGNMENT_METHODS = ("argmax", "shift", "threshold", "shift_threshold", "head", "head_threshold")
+# The methods that read the alignment head instead of the attention.
+HEAD_METHODS = ("head", "head_threshold")
 Link = Tuple[int, int]
 
 
@@ -42,7 +48,8 @@ def word_links(word_attention: numpy.ndarray, method: str, threshold: float = 0.
     """Links between source tokens and target words.
 
     word_attention (numpy.ndarray): Shape: (n_tgt_words, n_src_tokens), from
-        `pool_attention` over the rows of `step_rows`.
+        `pool_attention` over the rows of `step_rows` (of the alignment
+        head's weights for the head methods).
     method (str): One of ALIGNMENT_METHODS.
     threshold (float): For the threshold methods: the least attention a
         token needs to be linked.

@@ -56,6 +56,7 @@ def build_rnn_attn_seq2seq_v1(
     tie_embeddings: bool = False,
     copy_attention: bool = False,
     coverage: bool = False,
+    alignment_head: bool = False,
 ) -> Seq2SeqModelT:
     """An RNN encoder-decoder with attention (see `Seq2SeqConfig` for each setting).
 
@@ -72,6 +73,9 @@ def build_rnn_attn_seq2seq_v1(
         through the attention (needs joint_vocab = true on the component).
     coverage (bool): Feed the coverage vector (attention so far) into the
         attention; pair it with the component's coverage_loss_weight.
+    alignment_head (bool): A second attention for word alignment only,
+        trained by the guided-alignment loss (guided_alignment_weight and
+        gold links); links are then read from it.
     RETURNS (Model[Seq2SeqInT, Seq2SeqOutT]): The model; initialize it after
         setting the dims `src_vocab_size`, `tgt_vocab_size` and the attr
         `special_ids` (pad_id, bos_id, eos_id).
@@ -93,6 +97,7 @@ def build_rnn_attn_seq2seq_v1(
         embed_width=embed_width, hidden_width=hidden_width, attention=attention,
         input_feeding=input_feeding, dropout_prob=dropout_prob,
         tie_embeddings=tie_embeddings, copy_attention=copy_attention, coverage=coverage,
+        alignment_head=alignment_head,
     )
     return Model(
         MODEL_NAME,
@@ -173,7 +178,7 @@ def _teacher_forced(
     else:
         result, torch_backprop = shim.predict(inputs), None
     output = TeacherForced(
-        logits=result.logits, tgt_out=tgt_out, attention=result.attention,
+        logits=result.logits, tgt_out=tgt_out, attention=result.attention, alignment=result.alignment,
         pad_id=config.pad_id, guide=_pad_guide(batch, tgt_out.shape[1], src_ids.shape[1], device),
     )
 

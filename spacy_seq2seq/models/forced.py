@@ -43,10 +43,20 @@ def force(shim: PyTorchShim, batch: ForcedBatch) -> List[Forced]:
                 log_probs = torch.log_softmax(logits, dim=-1).gather(2, tgt_out.unsqueeze(-1)).squeeze(-1)
             log_probs_np = tensor_to_numpy(log_probs)
             attention_np = None if output.attention is None else tensor_to_numpy(output.attention)
+            alignment_np = None if output.alignment is None else tensor_to_numpy(output.alignment)
             for k, row in enumerate(rows):
                 n_steps, n_src = len(batch.tgt[row]) + 1, len(batch.src[row])
                 results[row] = Forced(
                     log_probs=log_probs_np[k, :n_steps].copy(),
                     attention=None if attention_np is None else attention_np[k, :n_steps, :n_src].copy(),
+                    alignment=None if alignment_np is None else _without_eos_row(alignment_np[k, :n_steps, :n_src]),
                 )
     return results  # type: ignore[return-value]
+
+
+def _without_eos_row(alignment):
+    """A copy with the EOS row zeroed: the head has no piece to read there,
+    and in a padded batch that row read padding."""
+    alignment = alignment.copy()
+    alignment[-1] = 0.0
+    return alignment

@@ -12,7 +12,8 @@ def teacher_forced_loss(
 ) -> Tuple[float, int, LossGradient]:
     """Mean label-smoothed cross-entropy per real target piece, plus (with
     a guide in the output and a positive weight) the weighted mean
-    guided-alignment cross-entropy per guided decoder step, plus (with a
+    guided-alignment cross-entropy per guided decoder step (on the alignment
+    head if the model has one, else on the attention), plus (with a
     positive weight) the weighted mean coverage loss per target piece.
 
     output (TeacherForced): From the model's teacher-forced pass.
@@ -29,12 +30,16 @@ def teacher_forced_loss(
     )
     loss = loss_sum / max(n_tokens, 1)
     if guided_alignment_weight > 0 and output.guide is not None:
-        if output.attention is None:
+        # An alignment head takes the guide; the generating attention is
+        # then left to serve translation alone.
+        guided = output.alignment if output.alignment is not None else output.attention
+        if guided is None:
             raise ValueError(
-                "guided_alignment_weight > 0 needs a model with attention; this one "
-                'has attention = "none". Set guided_alignment_weight = 0.0 or choose an attention type.'
+                "guided_alignment_weight > 0 needs a model with attention or an alignment head; "
+                'this one has attention = "none". Set guided_alignment_weight = 0.0, choose an '
+                "attention type, or set alignment_head = true."
             )
-        guided_sum, n_guided = guided_alignment_ce(output.attention, output.guide)
+        guided_sum, n_guided = guided_alignment_ce(guided, output.guide)
         loss = loss + guided_alignment_weight * guided_sum / max(n_guided, 1)
     if coverage_loss_weight > 0:
         if output.attention is None:

@@ -88,6 +88,9 @@ class Decoded:
         it may have been cut off.
     copy_share (Optional[numpy.ndarray]): With copy attention, the share of
         each step's chosen piece that was copied. Shape: (len(ids) + 1,).
+    alignment (Optional[numpy.ndarray]): The alignment head's weights over
+        this output, when the component asked for them (a forced pass after
+        the search; see `Forced.alignment`). Shape: as `attention`.
     """
 
     ids: List[int]
@@ -95,6 +98,7 @@ class Decoded:
     attention: Optional[numpy.ndarray]
     at_length_limit: bool = False
     copy_share: Optional[numpy.ndarray] = None
+    alignment: Optional[numpy.ndarray] = None
 
 
 @dataclass
@@ -120,10 +124,14 @@ class Forced:
         Shape: (len(tgt) + 1,).
     attention (Optional[numpy.ndarray]): As `Decoded.attention`.
         Shape: (len(tgt) + 1, len(src)); None without attention.
+    alignment (Optional[numpy.ndarray]): The alignment head's weights, rows
+        as in `attention` (the EOS row zero); None without a head.
+        Shape: (len(tgt) + 1, len(src)).
     """
 
     log_probs: numpy.ndarray
     attention: Optional[numpy.ndarray]
+    alignment: Optional[numpy.ndarray] = None
 
 
 @dataclass
@@ -137,6 +145,9 @@ class TeacherForced:
     pad_id (int): The padding id in `tgt_out`.
     guide (Any): torch tensor of guided-alignment targets (zeros where not
         guided) or None. Shape: (batch, tgt_len, src_len).
+    alignment (Any): torch tensor of the alignment head's weights, or None
+        without a head; the guide then trains it instead of `attention`.
+        Shape: (batch, tgt_len, src_len).
     """
 
     logits: Any
@@ -144,6 +155,7 @@ class TeacherForced:
     attention: Any
     pad_id: int
     guide: Any = None
+    alignment: Any = None
 
 
 @dataclass

@@ -25,6 +25,7 @@ dropout_prob = 0.3
 tie_embeddings = false
 copy_attention = false
 coverage = false
+alignment_head = false
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 

@@ -61,7 +61,7 @@ def forced_predictions(
             predictions.append(Seq2SeqPrediction(target.text, target.words, [], None, score))
             continue
         links, word_attention = word_alignment(
-            doc, source, result.attention, target.pieces_per_word, alignment
+            doc, source, result.attention, target.pieces_per_word, alignment, head=result.alignment
         )
         attention = word_attention.tolist() if store_attention else None
         predictions.append(Seq2SeqPrediction(target.text, target.words, links, attention, score))

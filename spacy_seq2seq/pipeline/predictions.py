@@ -9,6 +9,7 @@ import spacy
 from spacy.tokens import Doc, Token
 
 from ..alignment import (
+    HEAD_METHODS,
     copied_from,
     pool_attention,
     spans_to_words,
@@ -129,7 +130,9 @@ class TargetWords:
 class AlignmentSettings:
     """How attention becomes word links (see `alignment.links`).
 
-    method (str): "argmax", "shift", "threshold" or "shift_threshold".
+    method (str): One of `alignment.ALIGNMENT_METHODS`: "argmax", "shift",
+        "threshold", "shift_threshold", or (models with an alignment head)
+        "head", "head_threshold".
     threshold (float): Least attention for a link, threshold methods only.
     """
 
@@ -143,16 +146,24 @@ def word_alignment(
     piece_attention: numpy.ndarray,
     pieces_per_word: Sequence[Sequence[int]],
     alignment: AlignmentSettings,
+    head: Optional[numpy.ndarray] = None,
 ) -> Tuple[List[Tuple[int, int]], numpy.ndarray]:
     """Piece attention (one row per decoder step, EOS step last) -> word
     links by the configured method, and the word-level attention of the
-    steps that output each word (what the Doc stores and shows)."""
+    steps that output each word (what the Doc stores and shows).
+
+    head (Optional[numpy.ndarray]): The alignment head's weights, same shape
+        as `piece_attention`; the head methods read them.
+    """
     n_pieces = piece_attention.shape[0] - 1
     word_attention = pool_attention(piece_attention[:n_pieces], source.owners, len(doc), pieces_per_word)
     if alignment.method in ("argmax", "threshold"):
         linked = word_attention
     else:
-        rows = step_rows(piece_attention, alignment.method)
+        if alignment.method in HEAD_METHODS and head is None:
+            raise ValueError(f"alignment_method {alignment.method!r} needs the alignment head's weights.")
+        read = head if alignment.method in HEAD_METHODS else piece_attention
+        rows = step_rows(read, alignment.method)
         linked = pool_attention(rows, source.owners, len(doc), pieces_per_word)
     return word_links(linked, alignment.method, alignment.threshold), word_attention
 
@@ -197,7 +208,9 @@ def _to_candidate(
     if output.attention is None:
         return Seq2SeqPrediction(text, words, [], None, output.score)
     pieces_per_word = spans_to_words(piece_spans, word_spans)
-    links, word_attention = word_alignment(doc, source, output.attention, pieces_per_word, alignment)
+    links, word_attention = word_alignment(
+        doc, source, output.attention, pieces_per_word, alignment, head=output.alignment
+    )
     attention = word_attention.tolist() if store_attention else None
     copied = None
     if output.copy_share is not None:

@@ -38,9 +38,17 @@ from spacy.training import Example, validate_examples, validate_get_examples
 from spacy.vocab import Vocab
 from thinc.api import Optimizer
 
+from ..alignment import HEAD_METHODS
 from ..errors import Errors, Warnings
 from ..forking import install_fork_guard
-from ..models import DecodeBatch, SearchSettings, TrainBatch, is_initialized
+from ..models import (
+    DecodeBatch,
+    ForcedBatch,
+    SearchSettings,
+    TrainBatch,
+    get_torch_module,
+    is_initialized,
+)
 from ..models.loss import teacher_forced_loss
 from ..models.optimizer import apply_optimizer, averaged_weights
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
@@ -280,17 +288,36 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             )
         )
         self._warn_if_cut(docs, flat, decoded)
+        alignment = self._alignment_settings()
+        if alignment.method in HEAD_METHODS:
+            self._add_head_alignment([part for _, part in flat], decoded)
         by_doc: List[List[Seq2SeqPrediction]] = [[] for _ in docs]
         for (i, part), outputs in zip(flat, decoded):
             by_doc[i].append(to_prediction(
                 docs[i], part, outputs, tgt_pieces=self.tgt_pieces,
                 target_words=self._target_words, store_attention=store_attention,
-                alignment=self._alignment_settings(),
+                alignment=alignment,
             ))
         for i, doc_predictions in enumerate(by_doc):
             if doc_predictions:
                 predictions[i] = stitch(doc_predictions, store_attention)
         return predictions
+
+    def _add_head_alignment(self, parts: List[Any], decoded: List[Any]) -> None:
+        """Give every decoded output the alignment head's weights over it.
+
+        Search never runs the head (it reads each piece only after choosing
+        it), so one forced pass over the chosen outputs does: about the cost
+        of a training forward pass, small next to beam search.
+        """
+        pairs = [(part.ids, output) for part, outputs in zip(parts, decoded) for output in outputs]
+        forced = self.model.predict(ForcedBatch(
+            src=[src for src, _ in pairs],
+            tgt=[numpy.asarray(output.ids, dtype=numpy.int64) for _, output in pairs],
+            max_batch_items=self.cfg["max_batch_items"],
+        ))
+        for (_, output), result in zip(pairs, forced):
+            output.alignment = result.alignment
 
     def _warn_if_cut(self, docs: List[Doc], flat: List[Tuple[int, Any]], decoded: List[Any]) -> None:
         """Say which outputs hit the output length limit (never cut silently)."""
@@ -340,6 +367,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         method = self.cfg["alignment_method"] if method is None else method
         threshold = self.cfg["alignment_threshold"] if threshold is None else threshold
         check_alignment(method, threshold)
+        if method in HEAD_METHODS and not get_torch_module(self.model).config.alignment_head:
+            raise ValueError(Errors.E021.format(name=self.name, method=method))
         return AlignmentSettings(method=method, threshold=threshold)
 
     def align(

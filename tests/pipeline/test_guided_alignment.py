@@ -2,6 +2,7 @@
 
 import numpy
 import pytest
+import spacy
 import torch
 from spacy.tokens import Doc
 from spacy.training import Example
@@ -35,15 +36,21 @@ def test_guided_alignment_ce_is_the_cross_entropy_of_guided_steps():
     assert (float(zero), none) == (0.0, 0)
 
 
-def train_guided(weight: float, links_of, n_steps: int = 150):
-    nlp = reversal_pipeline({"guided_alignment_weight": weight})
+def linked_examples(nlp, links_of=None, pairs=None):
+    """Reversal examples, with the gold links `links_of(n_words)` if given."""
     examples = []
-    for src, tgt in reversal_pairs():
+    for src, tgt in pairs or reversal_pairs():
         reference = Doc(nlp.vocab, words=src.split())
         reference._.translation = tgt
-        reference._.translation_alignment = links_of(len(src.split()))
+        if links_of is not None:
+            reference._.translation_alignment = links_of(len(src.split()))
         examples.append(Example(Doc(nlp.vocab, words=src.split()), reference))
-    return train_on(nlp, examples, n_steps)
+    return examples
+
+
+def train_guided(weight: float, links_of, n_steps: int = 150, model=None):
+    nlp = reversal_pipeline({"guided_alignment_weight": weight}, model=model)
+    return train_on(nlp, linked_examples(nlp, links_of), n_steps)
 
 
 def test_gold_links_steer_the_attention():
@@ -63,3 +70,75 @@ def test_gold_links_steer_the_attention():
             doc = pipe.align([Doc(nlp.vocab, words=src.split())], [tgt.split()])[0]
             hits += doc._.translation_alignment == expected(len(src.split()))
         assert hits >= 18, (expected.__name__, hits)
+
+
+@pytest.fixture(scope="module")
+def head_guided_monotone():
+    """Reversal data, monotone gold links, and a model with an alignment head."""
+    def monotone(n):
+        return [(i, i) for i in range(n)]
+
+    return train_guided(1.0, monotone, model={"alignment_head": True}), monotone
+
+
+def test_an_alignment_head_takes_the_guide_and_leaves_the_attention_free(head_guided_monotone):
+    """With a head, the gold links train the head: the head methods give
+    the (monotone) gold links, while the generating attention still follows
+    the reversal the data implies."""
+    nlp, monotone = head_guided_monotone
+    pipe = nlp.get_pipe("seq2seq_attn")
+    counts = {"head": 0, "head_threshold": 0, "argmax": 0}
+    pairs = reversal_pairs()[:20]
+    for src, tgt in pairs:
+        n = len(src.split())
+        for method in counts:
+            doc = pipe.align([Doc(nlp.vocab, words=src.split())], [tgt.split()], method=method)[0]
+            wanted = reversed_links(n) if method == "argmax" else monotone(n)
+            counts[method] += doc._.translation_alignment == wanted
+    assert min(counts.values()) >= 18, counts
+
+
+def test_decoded_outputs_get_head_links_equal_to_forced_alignment(head_guided_monotone):
+    nlp, _ = head_guided_monotone
+    pipe = nlp.get_pipe("seq2seq_attn")
+    pipe.cfg["alignment_method"] = "head"
+    try:
+        sources = [src for src, _ in reversal_pairs()[:10]]
+        decoded = [nlp(Doc(nlp.vocab, words=src.split())) for src in sources]
+        for src, doc in zip(sources, decoded):
+            forced = pipe.align([Doc(nlp.vocab, words=src.split())], [doc._.translation_tokens])[0]
+            assert doc._.translation_alignment == forced._.translation_alignment
+            assert doc._.translation_alignment  # the head gave links
+            # The attention shown is still the generating one (search and the
+            # teacher-forced pass differ only in float rounding).
+            numpy.testing.assert_allclose(doc._.translation_attention, forced._.translation_attention, atol=1e-5)
+    finally:
+        pipe.cfg["alignment_method"] = "argmax"
+
+
+@pytest.mark.parametrize("method", ["head", "head_threshold"])
+def test_head_methods_without_a_head_are_a_clear_error(method):
+    nlp = reversal_pipeline()
+    train_on(nlp, linked_examples(nlp, pairs=reversal_pairs()[:4]), 1)
+    pipe = nlp.get_pipe("seq2seq_attn")
+    src, tgt = reversal_pairs()[0]
+    with pytest.raises(ValueError, match="alignment_head = true"):
+        pipe.align([Doc(nlp.vocab, words=src.split())], [tgt.split()], method=method)
+
+
+def test_a_saved_head_loads_to_identical_head_links(head_guided_monotone, tmp_path):
+    nlp, _ = head_guided_monotone
+    nlp.to_disk(tmp_path / "model")
+    loaded = spacy.load(tmp_path / "model")
+    for pipeline in (nlp, loaded):
+        pipeline.get_pipe("seq2seq_attn").cfg["alignment_method"] = "head_threshold"
+    try:
+        sources = [src for src, _ in reversal_pairs()[20:30]] + ["huit un deux"]
+        for src in sources:
+            original = nlp(Doc(nlp.vocab, words=src.split()))
+            reloaded = loaded(Doc(loaded.vocab, words=src.split()))
+            assert reloaded._.translation_tokens == original._.translation_tokens
+            assert reloaded._.translation_alignment == original._.translation_alignment
+            assert reloaded._.translation_attention == original._.translation_attention
+    finally:
+        nlp.get_pipe("seq2seq_attn").cfg["alignment_method"] = "argmax"

@@ -95,7 +95,7 @@ def test_output_shapes(cell, bidirectional, attention, input_feeding, n_layers):
     )
     src_ids, src_lengths = pad_rows(random_sources([5, 3, 4]))
     tgt_in = random_targets(3, 6)
-    logits, weights, _ = model(src_ids, src_lengths, tgt_in)
+    logits, weights, *_ = model(src_ids, src_lengths, tgt_in)
     assert logits.shape == (3, 6, TGT_VOCAB)
     assert torch.isfinite(logits).all()
     if attention == "none":
@@ -113,7 +113,7 @@ def test_tie_embeddings_shapes_and_sharing(tie_embeddings, attention):
     )
     decoder = model.decoder
     src_ids, src_lengths = pad_rows(random_sources([4, 2]))
-    logits, _, _ = model(src_ids, src_lengths, random_targets(2, 3))
+    logits, _, *_ = model(src_ids, src_lengths, random_targets(2, 3))
     assert logits.shape == (2, 3, TGT_VOCAB)
     names = {name for name, _ in model.named_parameters()}
     if tie_embeddings:
@@ -123,7 +123,7 @@ def test_tie_embeddings_shapes_and_sharing(tie_embeddings, attention):
         # embedding of one piece changes only that piece's logits.
         with torch.no_grad():
             decoder.embedding.weight[FIRST_REAL] += 1.0
-        changed, _, _ = model(src_ids, src_lengths, random_targets(2, 3))
+        changed, _, *_ = model(src_ids, src_lengths, random_targets(2, 3))
         # Only the first step, whose input is BOS (not the edited piece),
         # has an unchanged recurrence.
         differs = (changed[:, 0] != logits[:, 0]).any(dim=0)
@@ -137,7 +137,7 @@ def test_tie_embeddings_same_width_has_no_pre_output():
     model = make_model(tie_embeddings=True, embed_width=12, hidden_width=12)
     assert model.decoder.pre_output is None
     src_ids, src_lengths = pad_rows(random_sources([3]))
-    logits, _, _ = model(src_ids, src_lengths, random_targets(1, 2))
+    logits, _, *_ = model(src_ids, src_lengths, random_targets(1, 2))
     assert logits.shape == (1, 2, TGT_VOCAB)
 
 
@@ -150,7 +150,7 @@ def test_padded_source_positions_get_exactly_zero_attention(attention, input_fee
     model = make_model(attention=attention, input_feeding=input_feeding)
     lengths = [6, 2, 4, 1]
     src_ids, src_lengths = pad_rows(random_sources(lengths))
-    _, weights, _ = model(src_ids, src_lengths, random_targets(4, 5))
+    _, weights, *_ = model(src_ids, src_lengths, random_targets(4, 5))
     for row, n in enumerate(lengths):
         assert (weights[row, :, n:] == 0.0).all()
         assert (weights[row, :, :n] > 0.0).all()
@@ -171,10 +171,10 @@ def test_row_logits_do_not_depend_on_batch_padding(cell, attention, input_feedin
     short, long_ = random_sources([3, 7])
     tgt_in = random_targets(2, 4)
     alone_ids, alone_lengths = pad_rows([short])
-    alone_logits, alone_weights, _ = model(alone_ids, alone_lengths, tgt_in[:1])
+    alone_logits, alone_weights, *_ = model(alone_ids, alone_lengths, tgt_in[:1])
     batch_ids, batch_lengths = pad_rows([short, long_])
     assert batch_ids.shape[1] > alone_ids.shape[1]
-    batch_logits, batch_weights, _ = model(batch_ids, batch_lengths, tgt_in)
+    batch_logits, batch_weights, *_ = model(batch_ids, batch_lengths, tgt_in)
     torch.testing.assert_close(batch_logits[0], alone_logits[0], atol=1e-5, rtol=0)
     if attention != "none":
         torch.testing.assert_close(
@@ -195,11 +195,11 @@ def test_stepwise_decoding_equals_teacher_forced_unroll(cell, input_feeding, att
     src_ids, src_lengths = pad_rows(random_sources([5, 3, 4]))
     tgt_in = random_targets(3, 6)
     with torch.no_grad():
-        full_logits, full_weights, _ = model(src_ids, src_lengths, tgt_in)
+        full_logits, full_weights, *_ = model(src_ids, src_lengths, tgt_in)
         memory, state = model.encode(src_ids, src_lengths)
         step_logits, step_weights = [], []
         for step in range(tgt_in.shape[1]):
-            logits, weights, _, state = model.decoder(tgt_in[:, step : step + 1], memory, state)
+            logits, weights, _, state, _ = model.decoder(tgt_in[:, step : step + 1], memory, state)
             assert logits.shape == (3, 1, TGT_VOCAB)
             step_logits.append(logits)
             step_weights.append(weights)
@@ -220,10 +220,10 @@ def test_input_feeding_changes_the_computation():
     tgt_in = random_targets(1, 3)
     with torch.no_grad():
         memory, state = model.encode(src_ids, src_lengths)
-        _, _, _, state = model.decoder(tgt_in[:, :1], memory, state)
-        right, _, _, _ = model.decoder(tgt_in[:, 1:2], memory, state)
+        _, _, _, state, _ = model.decoder(tgt_in[:, :1], memory, state)
+        right, *_ = model.decoder(tgt_in[:, 1:2], memory, state)
         state.attentional = torch.zeros_like(state.attentional)
-        wrong, _, _, _ = model.decoder(tgt_in[:, 1:2], memory, state)
+        wrong, *_ = model.decoder(tgt_in[:, 1:2], memory, state)
     assert not torch.allclose(right, wrong, atol=1e-5)
 
 
@@ -263,7 +263,7 @@ def teacher_forced_check(model, src_row: List[int], ids: List[int]):
     src_ids, src_lengths = pad_rows([src_row])
     tgt_in = torch.tensor([[BOS] + ids], dtype=torch.long)
     with torch.no_grad():
-        logits, weights, _ = model(src_ids, src_lengths, tgt_in)
+        logits, weights, *_ = model(src_ids, src_lengths, tgt_in)
     return logits[0], None if weights is None else weights[0]
 
 

@@ -43,6 +43,10 @@ class Seq2SeqConfig:
         into the attention scores (Tu et al. 2016; See et al. 2017), so the
         model can learn not to attend to the same source again. Needs
         attention; the decoder then runs step by step.
+    alignment_head (bool): A second attention, used only for word alignment
+        (see alignment_head.py): it attends from the decoder step that READS
+        a target piece, so it knows the piece, and the guided-alignment loss
+        trains it instead of the attention that generates.
     """
 
     src_vocab_size: int
@@ -61,6 +65,7 @@ class Seq2SeqConfig:
     tie_embeddings: bool = False
     copy_attention: bool = False
     coverage: bool = False
+    alignment_head: bool = False
 
     def __post_init__(self) -> None:
         if self.cell not in CELL_TYPES:

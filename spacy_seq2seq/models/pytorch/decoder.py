@@ -32,6 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .alignment_head import AlignmentHead
 from .attention import build_attention, invariant_step
 from .config import Seq2SeqConfig
 from .encoder import EncoderOutput, RNNState, make_rnn
@@ -102,12 +103,15 @@ class DecoderOutput(NamedTuple):
     copy_gate (Optional[Tensor]): p_gen, the share of generating (1 - p_gen
         is copying), with copy attention; else None. Shape: (batch, steps).
     state (DecoderState): The state after the last step.
+    alignment (Optional[Tensor]): The alignment head's weights, when asked
+        for and the model has one (see alignment_head.py). Shape: (batch, steps, src_len).
     """
 
     logits: Tensor
     attention: Optional[Tensor]
     copy_gate: Optional[Tensor]
     state: DecoderState
+    alignment: Optional[Tensor] = None
 
 
 class Bridge(nn.Module):
@@ -177,6 +181,9 @@ class AttentionDecoder(nn.Module):
             if self.attention is not None
             else None
         )
+        self.alignment_head = (
+            AlignmentHead(width, config.embed_width, device=device) if config.alignment_head else None
+        )
         self.tie_embeddings = config.tie_embeddings
         if config.tie_embeddings:
             # Tying reuses the embedding matrix as the output matrix, so no
@@ -215,26 +222,32 @@ class AttentionDecoder(nn.Module):
     def _width(self) -> int:
         return self.rnn.hidden_size
 
-    def forward(self, tgt_in: Tensor, memory: Memory, state: DecoderState) -> DecoderOutput:
+    def forward(
+        self, tgt_in: Tensor, memory: Memory, state: DecoderState, *, with_alignment: bool = False
+    ) -> DecoderOutput:
         """Run the decoder over given input pieces (teacher forcing, or one step).
 
         tgt_in (Tensor): Input piece ids (BOS first). Shape: (batch, steps).
         memory (Memory): From `start`.
         state (DecoderState): The state before the first of these steps.
+        with_alignment (bool): Also run the alignment head, if there is one
+            (only meaningful over a whole given target: BOS + all its pieces).
         RETURNS (DecoderOutput): Next-piece scores, attention and copy gate
             for every step, and the state after the last one.
         """
         embedded = self.dropout(self.embedding(tgt_in))
+        head = self.alignment_head if with_alignment else None
         if self.input_feeding or self.coverage:
-            steps = self._run_stepwise(embedded, memory, state)
+            steps = self._run_stepwise(embedded, memory, state, keep_rnn_out=head is not None)
         else:
             steps = self._run_parallel(embedded, memory, state)
         attentional, rnn_out, context, weights, state = steps
+        alignment = None if head is None else head(rnn_out, embedded, memory.states, memory.mask)
         logits = self.project(attentional)
         if self.copy_gate is None or weights is None or context is None:
-            return DecoderOutput(logits, weights, None, state)
+            return DecoderOutput(logits, weights, None, state, alignment)
         log_probs, gate = self._mix_in_copying(logits, weights, context, rnn_out, embedded, memory)
-        return DecoderOutput(log_probs, weights, gate, state)
+        return DecoderOutput(log_probs, weights, gate, state, alignment)
 
     def _mix_in_copying(
         self, logits: Tensor, weights: Tensor, context: Tensor, rnn_out: Tensor,
@@ -285,13 +298,18 @@ class AttentionDecoder(nn.Module):
         attentional, context, weights = self._attend(rnn_out, memory)
         return attentional, rnn_out, context, weights, DecoderState(rnn=rnn_state, attentional=attentional[:, -1])
 
-    def _run_stepwise(self, embedded: Tensor, memory: Memory, state: DecoderState) -> tuple:
+    def _run_stepwise(
+        self, embedded: Tensor, memory: Memory, state: DecoderState, *, keep_rnn_out: bool = False
+    ) -> tuple:
         """The same, one step at a time: input feeding and coverage both carry
         something from each step's attention into the next step."""
         rnn_state, previous, coverage = state.rnn, state.attentional, state.coverage
-        # RNN outputs and contexts are kept only for the copy gate: training
-        # runs this loop, and stacking them otherwise is work for nothing.
+        # RNN outputs and contexts are kept only for the copy gate and the
+        # alignment head: training runs this loop, and stacking them
+        # otherwise is work for nothing.
         kept = ("attentional", "weights") + (("rnn_out", "context") if self.copy_gate is not None else ())
+        if keep_rnn_out and "rnn_out" not in kept:
+            kept += ("rnn_out",)
         outputs: dict = {name: [] for name in kept}
         for step in range(embedded.shape[1]):
             rnn_input = embedded[:, step]

@@ -124,7 +124,8 @@ def decode_step(
         previous, memory, state = (
             previous.index_select(0, index), memory.index_select(index), state.index_select(index)
         )
-    logits, weights, gate, state = model.decoder(previous.unsqueeze(1), memory, state)
+    output = model.decoder(previous.unsqueeze(1), memory, state)
+    logits, weights, gate, state = output.logits, output.attention, output.copy_gate, output.state
     if index.shape[0] != n_rows:
         real = index[:n_rows]
         logits = logits[:n_rows]

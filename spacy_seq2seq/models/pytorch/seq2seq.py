@@ -18,11 +18,15 @@ class Seq2SeqOutput(NamedTuple):
         attention. Shape: (batch, tgt_len, src_len).
     copy_gate (Optional[Tensor]): p_gen per step with copy attention, else
         None. Shape: (batch, tgt_len).
+    alignment (Optional[Tensor]): The alignment head's weights (rows as in
+        `attention`, the EOS row zero), None without a head.
+        Shape: (batch, tgt_len, src_len).
     """
 
     logits: Tensor
     attention: Optional[Tensor]
     copy_gate: Optional[Tensor] = None
+    alignment: Optional[Tensor] = None
 
 
 class RNNAttnSeq2Seq(nn.Module):
@@ -69,5 +73,8 @@ class RNNAttnSeq2Seq(nn.Module):
             and the attention weights.
         """
         memory, state = self.encode(src_ids, src_lengths)
-        output = self.decoder(tgt_in, memory, state)
-        return Seq2SeqOutput(logits=output.logits, attention=output.attention, copy_gate=output.copy_gate)
+        output = self.decoder(tgt_in, memory, state, with_alignment=True)
+        return Seq2SeqOutput(
+            logits=output.logits, attention=output.attention, copy_gate=output.copy_gate,
+            alignment=output.alignment,
+        )
