@@ -35,6 +35,8 @@ from spacy_seq2seq.alignment import (  # noqa: E402
 
 Link = Tuple[int, int]
 METHODS = ("argmax", "shift", "threshold", "shift_threshold")
+# Read only from models trained with an alignment head.
+HEAD_METHODS = ("head", "head_threshold")
 SYMMETRIZATIONS = ("intersection", "union", "grow-diag-final-and")
 
 
@@ -45,12 +47,14 @@ def read_words(path: Path) -> List[List[str]]:
 def align_all(model: Path, sources, targets, threshold: float) -> Tuple[Dict[str, List[List[Link]]], float]:
     import spacy
 
+    from spacy_seq2seq.models import get_torch_module
     from spacy_seq2seq.pipeline.forced import align_word_lists
 
     nlp = spacy.load(model)
     pipe = nlp.get_pipe("seq2seq_attn")
+    has_head = get_torch_module(pipe.model).config.alignment_head
     links, seconds = {}, []
-    for method in METHODS:
+    for method in METHODS + (HEAD_METHODS if has_head else ()):
         start = time.perf_counter()
         links[method] = align_word_lists(pipe, sources, targets, method=method, threshold=threshold)
         seconds.append(time.perf_counter() - start)
@@ -80,16 +84,16 @@ def main(
     de, en = read_words(data_dir / "gold.de"), read_words(data_dir / "gold.en")
     rows: List[Tuple[str, Dict]] = []
     fwd_links, fwd_speed = align_all(forward, de, en, threshold)
-    for method in METHODS:
+    for method in fwd_links:
         rows.append((f"ours de->en, {method}", score_alignments([set(x) for x in fwd_links[method]], gold).to_dict()))
     speeds = {"de->en": fwd_speed}
     if reverse is not None:
         rev_raw, rev_speed = align_all(reverse, en, de, threshold)
         speeds["en->de"] = rev_speed
         rev_links = {m: [flip(x) for x in links] for m, links in rev_raw.items()}
-        for method in METHODS:
+        for method in rev_links:
             rows.append((f"ours en->de, {method}", score_alignments([set(x) for x in rev_links[method]], gold).to_dict()))
-        for method in ("argmax", "shift"):
+        for method in [m for m in ("argmax", "shift", "head") if m in fwd_links and m in rev_links]:
             for how in SYMMETRIZATIONS:
                 combined = [set(symmetrize(f, r, how)) for f, r in zip(fwd_links[method], rev_links[method])]
                 rows.append((f"ours both, {method}, {how}", score_alignments(combined, gold).to_dict()))

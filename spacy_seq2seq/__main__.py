@@ -184,7 +184,7 @@ def align(
     model: Path = typer.Argument(..., help="A saved pipeline, trained source -> target."),
     src_file: Path = typer.Argument(..., help="Pre-tokenised source sentences, one per line."),
     tgt_file: Path = typer.Argument(..., help="Pre-tokenised target sentences, line-aligned with SRC_FILE."),
-    method: Optional[str] = typer.Option(None, "--method", "-m", help="argmax | shift | threshold | shift_threshold (default: the model's)."),
+    method: Optional[str] = typer.Option(None, "--method", "-m", help="argmax | shift | threshold | shift_threshold | head | head_threshold (head: models with an alignment head; default: the model's)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Least attention for a link (threshold methods)."),
     reverse_model: Optional[Path] = typer.Option(None, "--reverse-model", help="A target -> source pipeline, for bidirectional agreement."),
     symmetrize_how: str = typer.Option("grow-diag-final-and", "--symmetrize", help="intersection | union | grow-diag-final-and (with --reverse-model)."),
