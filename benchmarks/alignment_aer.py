@@ -5,7 +5,9 @@ Ours: a de->en and an en->de model (`configs/align_*.cfg`, trained on
 `scripts/prepare_alignment_deen.py` output) force-align the 508 gold pairs;
 each method is scored in each direction, and the two directions are
 symmetrized. eflomal (when `--eflomal-bin` points at `eflomal-align`) is
-trained on exactly the same text file and scored the same way, `--eflomal-runs`
+trained on exactly the same text file, and (when that file repeats pairs, as
+the gold text is repeated for our aligners) also on its distinct pairs once
+each, which suits eflomal better; it is scored the same way, `--eflomal-runs`
 times (it has no seed option), as in `../shared/peers/eflomal`.
 
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/alignment_aer.py \\
@@ -16,6 +18,7 @@ times (it has no seed option), as in `../shared/peers/eflomal`.
 import json
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
@@ -26,12 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from spacy_seq2seq.alignment import (  # noqa: E402
+    agreement,
     flip,
     read_gold,
     run_eflomal,
     score_alignments,
     symmetrize,
 )
+from spacy_seq2seq.alignment.eflomal import unique_pairs  # noqa: E402
 
 Link = Tuple[int, int]
 METHODS = ("argmax", "shift", "threshold", "shift_threshold")
@@ -44,11 +49,16 @@ def read_words(path: Path) -> List[List[str]]:
     return [line.split() for line in path.read_text(encoding="utf8").splitlines()]
 
 
-def align_all(model: Path, sources, targets, threshold: float) -> Tuple[Dict[str, List[List[Link]]], float]:
+def align_all(model: Path, sources, targets, threshold: float) -> Tuple[Dict[str, List[List[Link]]], Dict, float]:
+    """Links by every method the model has, the word weights of "argmax"
+    and "head" (for agreement), and forced-alignment pairs per second."""
     import spacy
 
     from spacy_seq2seq.models import get_torch_module
-    from spacy_seq2seq.pipeline.forced import align_word_lists
+    from spacy_seq2seq.pipeline.forced import (
+        align_word_lists,
+        linking_weights_for_word_lists,
+    )
 
     nlp = spacy.load(model)
     pipe = nlp.get_pipe("seq2seq_attn")
@@ -58,17 +68,42 @@ def align_all(model: Path, sources, targets, threshold: float) -> Tuple[Dict[str
         start = time.perf_counter()
         links[method] = align_word_lists(pipe, sources, targets, method=method, threshold=threshold)
         seconds.append(time.perf_counter() - start)
-    return links, len(sources) / statistics.median(seconds)
+    weights = {
+        method: linking_weights_for_word_lists(pipe, sources, targets, method=method)
+        for method in ("argmax", "head") if method in links
+    }
+    return links, weights, len(sources) / statistics.median(seconds)
 
 
 def eflomal_on_gold(binary: Path, data_dir: Path, n_gold: int) -> Dict[str, List[Set[Link]]]:
-    fwd, rev = run_eflomal(binary, data_dir / "train.de", data_dir / "train.en", quiet=True)
+    """eflomal's links on the gold pairs, trained on the aligners' training
+    text as it is, and on its distinct pairs once each (repeats hurt
+    eflomal, so that is the fair reference when the gold text is repeated)."""
+    src = (data_dir / "train.de").read_text(encoding="utf8").splitlines()
+    tgt = (data_dir / "train.en").read_text(encoding="utf8").splitlines()
+    pairs, line_to_pair = unique_pairs(src, tgt)
     # The gold pairs are the last lines of the training text.
-    fwd, rev = fwd[-n_gold:], rev[-n_gold:]
-    return {
-        "forward": fwd, "reverse": rev,
-        "grow-diag-final-and": [set(symmetrize(f, r, "grow-diag-final-and")) for f, r in zip(fwd, rev)],
-    }
+    gold_lines = range(len(src) - n_gold, len(src))
+    scored = {}
+    fwd, rev = run_eflomal(binary, data_dir / "train.de", data_dir / "train.en", quiet=True)
+    scored["same file"] = ([fwd[n] for n in gold_lines], [rev[n] for n in gold_lines])
+    if len(pairs) < len(src):
+        with tempfile.TemporaryDirectory() as tmp:
+            distinct_src, distinct_tgt = Path(tmp) / "src", Path(tmp) / "tgt"
+            distinct_src.write_text("".join(s + "\n" for s, _ in pairs), encoding="utf8")
+            distinct_tgt.write_text("".join(t + "\n" for _, t in pairs), encoding="utf8")
+            fwd, rev = run_eflomal(binary, distinct_src, distinct_tgt, quiet=True)
+        scored["distinct pairs once"] = (
+            [fwd[line_to_pair[n]] for n in gold_lines], [rev[line_to_pair[n]] for n in gold_lines]
+        )
+    links = {}
+    for text, (fwd, rev) in scored.items():
+        links[f"{text}, forward"] = fwd
+        links[f"{text}, reverse"] = rev
+        links[f"{text}, grow-diag-final-and"] = [
+            set(symmetrize(f, r, "grow-diag-final-and")) for f, r in zip(fwd, rev)
+        ]
+    return links
 
 
 def main(
@@ -76,6 +111,7 @@ def main(
     reverse: Optional[Path] = typer.Option(None, help="en->de pipeline (for symmetrization)."),
     data_dir: Path = typer.Option(ROOT / "corpus" / "align_deen", help="prepare_alignment_deen.py output."),
     threshold: float = typer.Option(0.3, help="Threshold of the threshold methods."),
+    min_product: float = typer.Option(0.1, help="Agreement: the least product of both directions' weights."),
     eflomal_bin: str = typer.Option("", help="eflomal-align, to run it side by side (empty: skip)."),
     eflomal_runs: int = typer.Option(3),
     output: Path = typer.Option(ROOT / "benchmarks" / "results" / "alignment_deen.md"),
@@ -83,12 +119,12 @@ def main(
     gold = read_gold(data_dir / "gold.talp")
     de, en = read_words(data_dir / "gold.de"), read_words(data_dir / "gold.en")
     rows: List[Tuple[str, Dict]] = []
-    fwd_links, fwd_speed = align_all(forward, de, en, threshold)
+    fwd_links, fwd_weights, fwd_speed = align_all(forward, de, en, threshold)
     for method in fwd_links:
         rows.append((f"ours de->en, {method}", score_alignments([set(x) for x in fwd_links[method]], gold).to_dict()))
     speeds = {"de->en": fwd_speed}
     if reverse is not None:
-        rev_raw, rev_speed = align_all(reverse, en, de, threshold)
+        rev_raw, rev_weights, rev_speed = align_all(reverse, en, de, threshold)
         speeds["en->de"] = rev_speed
         rev_links = {m: [flip(x) for x in links] for m, links in rev_raw.items()}
         for method in rev_links:
@@ -97,6 +133,14 @@ def main(
             for how in SYMMETRIZATIONS:
                 combined = [set(symmetrize(f, r, how)) for f, r in zip(fwd_links[method], rev_links[method])]
                 rows.append((f"ours both, {method}, {how}", score_alignments(combined, gold).to_dict()))
+            if method in fwd_weights and method in rev_weights:
+                agreed = [
+                    set(agreement(f, r, min_product)) for f, r in zip(fwd_weights[method], rev_weights[method])
+                ]
+                rows.append((
+                    f"ours both, {method}, agreement (product >= {min_product})",
+                    score_alignments(agreed, gold).to_dict(),
+                ))
     if eflomal_bin:
         runs: Dict[str, List[Dict]] = {}
         for _ in range(eflomal_runs):

@@ -22,7 +22,7 @@ copy gets the same links.
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import List
 
 import typer
 
@@ -36,19 +36,13 @@ from spacy_seq2seq.alignment import (  # noqa: E402
     run_eflomal,
     symmetrize,
 )
+from spacy_seq2seq.alignment.eflomal import unique_pairs  # noqa: E402
 
 
 def read_lines(path: Path) -> List[str]:
     if not path.is_file():
         raise typer.BadParameter(f"{path} does not exist.")
     return path.read_text(encoding="utf8").splitlines()
-
-
-def unique_pairs(src: List[str], tgt: List[str]) -> Tuple[List[Tuple[str, str]], List[int]]:
-    """The distinct pairs in first-seen order, and each line's index into them."""
-    index: Dict[Tuple[str, str], int] = {}
-    line_to_pair = [index.setdefault(pair, len(index)) for pair in zip(src, tgt)]
-    return list(index), line_to_pair
 
 
 def main(

@@ -187,7 +187,8 @@ def align(
     method: Optional[str] = typer.Option(None, "--method", "-m", help="argmax | shift | threshold | shift_threshold | head | head_threshold (head: models with an alignment head; default: the model's)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Least attention for a link (threshold methods)."),
     reverse_model: Optional[Path] = typer.Option(None, "--reverse-model", help="A target -> source pipeline, for bidirectional agreement."),
-    symmetrize_how: str = typer.Option("grow-diag-final-and", "--symmetrize", help="intersection | union | grow-diag-final-and (with --reverse-model)."),
+    symmetrize_how: str = typer.Option("grow-diag-final-and", "--symmetrize", help="intersection | union | grow-diag-final-and | agreement (with --reverse-model; agreement multiplies the two directions' weights)."),
+    min_product: float = typer.Option(0.1, "--min-product", help="agreement: the least product of the two directions' weights for a link."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     component: str = typer.Option("", help="Component name (default: the first seq2seq_attn)."),
     batch_size: int = typer.Option(256, "--batch-size", help="Pairs per forced pass."),
@@ -197,8 +198,8 @@ def align(
     Prints one line per pair in 0-based pharaoh format (`i-j`: source word
     i, target word j; words are the whitespace tokens of each line).
     """
-    from .alignment import flip, format_pharaoh, symmetrize
-    from .pipeline.forced import align_word_lists
+    from .alignment import SYMMETRIZATIONS, agreement, flip, format_pharaoh, symmetrize
+    from .pipeline.forced import align_word_lists, linking_weights_for_word_lists
 
     sources, targets = _read_tokenised(src_file), _read_tokenised(tgt_file)
     if len(sources) != len(targets):
@@ -206,13 +207,27 @@ def align(
             f"{src_file} has {len(sources)} lines but {tgt_file} has {len(targets)}: "
             "the files must be line-aligned (one sentence pair per line)."
         )
+    if symmetrize_how not in (*SYMMETRIZATIONS, "agreement"):
+        raise typer.BadParameter(
+            f"--symmetrize must be one of {', '.join(SYMMETRIZATIONS)}, agreement; got {symmetrize_how!r}."
+        )
     nlp, name = _load(model, component)
-    options = dict(method=method, threshold=threshold, batch_size=batch_size)
-    links = align_word_lists(nlp.get_pipe(name), sources, targets, **options)
-    if reverse_model is not None:
+    if reverse_model is not None and symmetrize_how == "agreement":
         reverse_nlp, reverse_name = _load(reverse_model, "")
-        reverse = align_word_lists(reverse_nlp.get_pipe(reverse_name), targets, sources, **options)
-        links = [symmetrize(f, flip(r), symmetrize_how) for f, r in zip(links, reverse)]
+        forward_weights = linking_weights_for_word_lists(
+            nlp.get_pipe(name), sources, targets, method=method, batch_size=batch_size
+        )
+        reverse_weights = linking_weights_for_word_lists(
+            reverse_nlp.get_pipe(reverse_name), targets, sources, method=method, batch_size=batch_size
+        )
+        links = [agreement(f, r, min_product) for f, r in zip(forward_weights, reverse_weights)]
+    else:
+        options = dict(method=method, threshold=threshold, batch_size=batch_size)
+        links = align_word_lists(nlp.get_pipe(name), sources, targets, **options)
+        if reverse_model is not None:
+            reverse_nlp, reverse_name = _load(reverse_model, "")
+            reverse = align_word_lists(reverse_nlp.get_pipe(reverse_name), targets, sources, **options)
+            links = [symmetrize(f, flip(r), symmetrize_how) for f, r in zip(links, reverse)]
     text = "".join(format_pharaoh(pair_links) + "\n" for pair_links in links)
     if output is None:
         sys.stdout.write(text)

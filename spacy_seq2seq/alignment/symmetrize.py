@@ -13,9 +13,17 @@ links are usually right. Both inputs here are in the same coordinates,
   MT): start from the intersection, grow into neighbouring union links
   (diagonals included) that cover a still-unaligned word on either side,
   then add union links whose words are both still unaligned.
+
+Those combine links. `agreement` combines the weights the links come from
+instead: a link where the product of both directions' weights is high
+enough (soft agreement; Liang et al. 2006 multiply the two directions'
+link posteriors in the same way). It keeps what both directions give some
+weight, even where neither made it its top choice.
 """
 
 from typing import Callable, Dict, Iterable, List, Set, Tuple
+
+import numpy
 
 from ..errors import check_choice
 
@@ -96,3 +104,25 @@ def symmetrize(forward: Iterable[Link], reverse: Iterable[Link], how: str) -> Li
     """
     check_choice("symmetrize", how, tuple(SYMMETRIZATIONS))
     return SYMMETRIZATIONS[how](forward, reverse)
+
+
+def agreement(forward: numpy.ndarray, reverse: numpy.ndarray, min_product: float) -> List[Link]:
+    """Links whose weights in both directions multiply to at least `min_product`.
+
+    forward (numpy.ndarray): The source->target model's word weights, one
+        row per target word. Shape: (n_target_words, n_source_words).
+    reverse (numpy.ndarray): The target->source model's, one row per source
+        word. Shape: (n_source_words, n_target_words).
+    min_product (float): The least product for a link, in (0, 1].
+    RETURNS (List[Tuple[int, int]]): Sorted (source_i, target_j) links.
+    """
+    if forward.shape != reverse.T.shape:
+        raise ValueError(
+            f"agreement needs the two directions over the same pair: the forward weights are "
+            f"{forward.shape} (target x source words), so the reverse ones must be "
+            f"{forward.shape[::-1]} (source x target words), not {reverse.shape}."
+        )
+    if not 0.0 < min_product <= 1.0:
+        raise ValueError(f"min_product must be in (0, 1]; got {min_product}.")
+    targets, sources = numpy.nonzero(forward * reverse.T >= min_product)
+    return sorted((int(i), int(j)) for j, i in zip(targets.tolist(), sources.tolist()))

@@ -82,7 +82,7 @@ def build_rnn_attn_seq2seq_v1(
     """
     check_choice("cell", cell, CELL_TYPES)
     check_choice("attention", attention, ATTENTION_TYPES)
-    for name, wanted in (("copy_attention", copy_attention), ("coverage", coverage)):
+    for name, wanted in (("copy_attention", copy_attention), ("coverage", coverage), ("alignment_head", alignment_head)):
         if wanted and attention == "none":
             raise ValueError(Errors.E013.format(
                 setting=name, constraint='false with attention = "none" (it works through the attention)',

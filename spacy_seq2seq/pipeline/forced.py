@@ -1,21 +1,23 @@
 """Forced alignment of (Doc, given target) pairs into predictions."""
 
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy
 from spacy.tokens import Doc
 
-from ..models import ForcedBatch
+from ..models import Forced, ForcedBatch
 from ..models.pytorch.search import coverage_penalty, length_penalty
 from ..vocab import PieceVocab
 from .predictions import (
     AlignmentSettings,
+    EncodedSource,
     Seq2SeqPrediction,
     TargetWords,
     encode_source,
+    linking_weights,
     word_alignment,
 )
-from .targets import Target, forced_target
+from .targets import ForcedTarget, Target, forced_target
 
 
 def forced_predictions(
@@ -36,15 +38,10 @@ def forced_predictions(
     """One prediction per pair, carrying the given target, its links,
     attention and score. A Doc with nothing to encode (empty, whitespace)
     keeps its target words with no links, no score and zero attention."""
-    given = [forced_target(target, tgt_pieces, target_words) for target in targets]
-    sources = [encode_source(doc, src_pieces, line_break) for doc in docs]
-    to_run = [k for k, source in enumerate(sources) if source is not None]
-    results = model.predict(ForcedBatch(
-        src=[sources[k].ids for k in to_run],  # type: ignore[union-attr]
-        tgt=[given[k].ids for k in to_run],
-        max_batch_items=max_batch_items,
-    )) if to_run else []
-    forced = dict(zip(to_run, results))
+    given, sources, forced = _force(
+        model, docs, targets, src_pieces=src_pieces, tgt_pieces=tgt_pieces,
+        target_words=target_words, max_batch_items=max_batch_items, line_break=line_break,
+    )
     predictions = []
     for k, (doc, target, source) in enumerate(zip(docs, given, sources)):
         if source is None:
@@ -66,6 +63,24 @@ def forced_predictions(
         attention = word_attention.tolist() if store_attention else None
         predictions.append(Seq2SeqPrediction(target.text, target.words, links, attention, score))
     return predictions
+
+
+def _force(
+    model, docs: Sequence[Doc], targets: Sequence[Target], *, src_pieces: PieceVocab,
+    tgt_pieces: PieceVocab, target_words: TargetWords, max_batch_items: int, line_break: Optional[str],
+) -> Tuple[List[ForcedTarget], List[Optional[EncodedSource]], Dict[int, Forced]]:
+    """Encode both sides and run one forced pass over the pairs with
+    something to encode: (targets, sources (None: nothing to encode),
+    results by pair index)."""
+    given = [forced_target(target, tgt_pieces, target_words) for target in targets]
+    sources = [encode_source(doc, src_pieces, line_break) for doc in docs]
+    to_run = [k for k, source in enumerate(sources) if source is not None]
+    results = model.predict(ForcedBatch(
+        src=[sources[k].ids for k in to_run],  # type: ignore[union-attr]
+        tgt=[given[k].ids for k in to_run],
+        max_batch_items=max_batch_items,
+    )) if to_run else []
+    return given, sources, dict(zip(to_run, results))
 
 
 def align_word_lists(
@@ -91,3 +106,42 @@ def align_word_lists(
         aligned = pipe.align(docs, targets[start : start + batch_size], method=method, threshold=threshold)
         links.extend(doc._.get(name) for doc in aligned)
     return links
+
+
+def linking_weights_for_word_lists(
+    pipe,
+    sources: Sequence[Sequence[str]],
+    targets: Sequence[Sequence[str]],
+    *,
+    method=None,
+    batch_size: int = 256,
+) -> List[numpy.ndarray]:
+    """Per pre-tokenised pair, the word weights its links come from by
+    `method` (target words x source words; zeros for a pair with nothing
+    to encode): what `alignment.agreement` combines across two directions.
+
+    pipe (Seq2SeqAttn): A trained component.
+    sources, targets (Sequence[Sequence[str]]): Words per pair.
+    method (Optional[str]): Overrides the component's `alignment_method`.
+    RETURNS (List[numpy.ndarray]): One (len(target), len(source)) matrix per pair.
+    """
+    pipe._require_initialized()
+    method = pipe._alignment_settings(method).method
+    weights: List[numpy.ndarray] = []
+    for start in range(0, len(sources), batch_size):
+        docs = [Doc(pipe.vocab, words=list(words)) for words in sources[start : start + batch_size]]
+        given, encoded, forced = _force(
+            pipe.model, docs, [list(words) for words in targets[start : start + batch_size]],
+            src_pieces=pipe.src_pieces, tgt_pieces=pipe.tgt_pieces, target_words=pipe._target_words,
+            max_batch_items=pipe.cfg["max_batch_items"], line_break=pipe.cfg["src_line_break"],
+        )
+        for k, (doc, target, source) in enumerate(zip(docs, given, encoded)):
+            result = forced.get(k)
+            if source is None or result is None or result.attention is None:
+                weights.append(numpy.zeros((len(target.words), len(doc)), dtype=numpy.float32))
+                continue
+            linked, _ = linking_weights(
+                len(doc), source, result.attention, target.pieces_per_word, method, result.alignment
+            )
+            weights.append(linked)
+    return weights

@@ -155,17 +155,31 @@ def word_alignment(
     head (Optional[numpy.ndarray]): The alignment head's weights, same shape
         as `piece_attention`; the head methods read them.
     """
-    n_pieces = piece_attention.shape[0] - 1
-    word_attention = pool_attention(piece_attention[:n_pieces], source.owners, len(doc), pieces_per_word)
-    if alignment.method in ("argmax", "threshold"):
-        linked = word_attention
-    else:
-        if alignment.method in HEAD_METHODS and head is None:
-            raise ValueError(f"alignment_method {alignment.method!r} needs the alignment head's weights.")
-        read = head if alignment.method in HEAD_METHODS else piece_attention
-        rows = step_rows(read, alignment.method)
-        linked = pool_attention(rows, source.owners, len(doc), pieces_per_word)
+    linked, word_attention = linking_weights(
+        len(doc), source, piece_attention, pieces_per_word, alignment.method, head
+    )
     return word_links(linked, alignment.method, alignment.threshold), word_attention
+
+
+def linking_weights(
+    n_tokens: int,
+    source: EncodedSource,
+    piece_attention: numpy.ndarray,
+    pieces_per_word: Sequence[Sequence[int]],
+    method: str,
+    head: Optional[numpy.ndarray] = None,
+) -> Tuple[numpy.ndarray, numpy.ndarray]:
+    """The word-level weights `method` links from (target words x source
+    tokens), and the word-level attention of the steps that output each
+    word. The two are the same matrix for "argmax" and "threshold"."""
+    n_pieces = piece_attention.shape[0] - 1
+    word_attention = pool_attention(piece_attention[:n_pieces], source.owners, n_tokens, pieces_per_word)
+    if method in ("argmax", "threshold"):
+        return word_attention, word_attention
+    if method in HEAD_METHODS and head is None:
+        raise ValueError(f"alignment_method {method!r} needs the alignment head's weights.")
+    rows = step_rows(head if method in HEAD_METHODS else piece_attention, method)
+    return pool_attention(rows, source.owners, n_tokens, pieces_per_word), word_attention
 
 
 def to_prediction(

@@ -1,8 +1,9 @@
 """Combining two directions, on cases worked out by hand."""
 
+import numpy
 import pytest
 
-from spacy_seq2seq.alignment import flip, symmetrize
+from spacy_seq2seq.alignment import agreement, flip, symmetrize
 
 
 def test_flip():
@@ -44,3 +45,23 @@ def test_empty_and_unknown():
     assert symmetrize([], [], "grow-diag-final-and") == []
     with pytest.raises(ValueError, match="symmetrize"):
         symmetrize([], [], "grow-diag")
+
+
+def test_agreement_links_where_the_product_of_both_directions_is_high_enough():
+    # 2 target words x 3 source words (forward), 3 x 2 (reverse).
+    forward = numpy.array([[0.8, 0.1, 0.1],
+                           [0.0, 0.5, 0.5]])
+    reverse = numpy.array([[0.9, 0.1],
+                           [0.2, 0.8],
+                           [0.6, 0.4]])
+    # Products (source i, target j): (0,0) .72, (1,1) .40, (2,1) .20, (2,0) .06, (1,0) .02.
+    assert agreement(forward, reverse, 0.3) == [(0, 0), (1, 1)]
+    assert agreement(forward, reverse, 0.2) == [(0, 0), (1, 1), (2, 1)]
+    assert agreement(forward, reverse, 0.05) == [(0, 0), (1, 1), (2, 0), (2, 1)]
+
+
+def test_agreement_checks_shapes_and_threshold():
+    with pytest.raises(ValueError, match=r"must be \(3, 2\)"):
+        agreement(numpy.ones((2, 3)), numpy.ones((2, 3)), 0.1)
+    with pytest.raises(ValueError, match="min_product"):
+        agreement(numpy.ones((2, 3)), numpy.ones((3, 2)), 0.0)

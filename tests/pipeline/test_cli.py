@@ -77,7 +77,8 @@ def test_align_and_evaluate_alignment(reversal_model, reversal_backward, tmp_pat
     gold = [" ".join(f"{i + 1}-{j + 1}" for i, j in reversed_links(len(s.split()))) for s, _ in pairs]
     (tmp_path / "gold.talp").write_text("".join(line + "\n" for line in gold), encoding="utf8")
     expected = ["".join(f"{i}-{j} " for i, j in reversed_links(len(s.split()))).strip() for s, _ in pairs]
-    for extra in ([], ["--reverse-model", str(tmp_path / "bwd"), "--symmetrize", "intersection"]):
+    both = ["--reverse-model", str(tmp_path / "bwd"), "--symmetrize"]
+    for extra in ([], [*both, "intersection"], [*both, "agreement", "--min-product", "0.25"]):
         result = runner.invoke(app, [
             "align", str(tmp_path / "fwd"), str(tmp_path / "src.txt"), str(tmp_path / "tgt.txt"),
             "--batch-size", "5", "-o", str(tmp_path / "pred.txt"), *extra,
@@ -98,6 +99,18 @@ def test_align_and_evaluate_alignment(reversal_model, reversal_backward, tmp_pat
     ])
     result = runner.invoke(app, ["evaluate-alignment", str(tmp_path / "gold.talp"), str(tmp_path / "shift.txt")])
     assert result.exit_code == 0 and float(result.output.split()[1]) > 40.0
+
+
+def test_align_rejects_an_unknown_symmetrization(reversal_model, tmp_path):
+    reversal_model.to_disk(tmp_path / "fwd")
+    (tmp_path / "src.txt").write_text("un deux\n", encoding="utf8")
+    (tmp_path / "tgt.txt").write_text("two one\n", encoding="utf8")
+    result = runner.invoke(app, [
+        "align", str(tmp_path / "fwd"), str(tmp_path / "src.txt"), str(tmp_path / "tgt.txt"),
+        "--reverse-model", str(tmp_path / "fwd"), "--symmetrize", "average",
+    ])
+    assert result.exit_code != 0
+    assert "agreement" in result.output and "'average'" in result.output
 
 
 def test_align_rejects_files_of_different_lengths(reversal_model, tmp_path):

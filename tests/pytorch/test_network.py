@@ -361,6 +361,7 @@ def test_output_length_limits():
         ({"bidirectional": True, "hidden_width": 13}, ["hidden_width", "even", "13"]),
         ({"n_layers": 0}, ["n_layers", "0"]),
         ({"dropout_prob": 1.0}, ["dropout_prob", "1.0"]),
+        ({"alignment_head": True, "attention": "none"}, ["alignment_head", "needs attention"]),
     ],
 )
 def test_config_rejects_bad_choices(overrides, expected):

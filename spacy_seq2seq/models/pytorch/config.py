@@ -46,7 +46,8 @@ class Seq2SeqConfig:
     alignment_head (bool): A second attention, used only for word alignment
         (see alignment_head.py): it attends from the decoder step that READS
         a target piece, so it knows the piece, and the guided-alignment loss
-        trains it instead of the attention that generates.
+        trains it instead of the attention that generates. Needs attention
+        (a model without it stores no attention to show beside the links).
     """
 
     src_vocab_size: int
@@ -87,7 +88,7 @@ class Seq2SeqConfig:
                      "embed_width", "hidden_width"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1; got {getattr(self, name)}.")
-        for name in ("copy_attention", "coverage"):
+        for name in ("copy_attention", "coverage", "alignment_head"):
             if getattr(self, name) and self.attention == "none":
                 raise ValueError(f'{name} = true needs attention; got attention = "none".')
         if self.copy_attention and self.src_vocab_size != self.tgt_vocab_size:
