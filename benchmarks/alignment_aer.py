@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from spacy_seq2seq.alignment import (  # noqa: E402
+    ALIGNMENT_METHODS,
+    HEAD_METHODS,
     agreement,
     flip,
     read_gold,
@@ -39,9 +41,9 @@ from spacy_seq2seq.alignment import (  # noqa: E402
 from spacy_seq2seq.alignment.eflomal import unique_pairs  # noqa: E402
 
 Link = Tuple[int, int]
-METHODS = ("argmax", "shift", "threshold", "shift_threshold")
-# Read only from models trained with an alignment head.
-HEAD_METHODS = ("head", "head_threshold")
+# The methods every attention model has; the head methods only models
+# trained with an alignment head.
+METHODS = tuple(method for method in ALIGNMENT_METHODS if method not in HEAD_METHODS)
 SYMMETRIZATIONS = ("intersection", "union", "grow-diag-final-and")
 
 

@@ -212,21 +212,20 @@ def align(
             f"--symmetrize must be one of {', '.join(SYMMETRIZATIONS)}, agreement; got {symmetrize_how!r}."
         )
     nlp, name = _load(model, component)
-    if reverse_model is not None and symmetrize_how == "agreement":
+    pipe, reverse_pipe = nlp.get_pipe(name), None
+    if reverse_model is not None:
         reverse_nlp, reverse_name = _load(reverse_model, "")
-        forward_weights = linking_weights_for_word_lists(
-            nlp.get_pipe(name), sources, targets, method=method, batch_size=batch_size
-        )
-        reverse_weights = linking_weights_for_word_lists(
-            reverse_nlp.get_pipe(reverse_name), targets, sources, method=method, batch_size=batch_size
-        )
+        reverse_pipe = reverse_nlp.get_pipe(reverse_name)
+    if reverse_pipe is not None and symmetrize_how == "agreement":
+        weights = dict(method=method, batch_size=batch_size)
+        forward_weights = linking_weights_for_word_lists(pipe, sources, targets, **weights)
+        reverse_weights = linking_weights_for_word_lists(reverse_pipe, targets, sources, **weights)
         links = [agreement(f, r, min_product) for f, r in zip(forward_weights, reverse_weights)]
     else:
         options = dict(method=method, threshold=threshold, batch_size=batch_size)
-        links = align_word_lists(nlp.get_pipe(name), sources, targets, **options)
-        if reverse_model is not None:
-            reverse_nlp, reverse_name = _load(reverse_model, "")
-            reverse = align_word_lists(reverse_nlp.get_pipe(reverse_name), targets, sources, **options)
+        links = align_word_lists(pipe, sources, targets, **options)
+        if reverse_pipe is not None:
+            reverse = align_word_lists(reverse_pipe, targets, sources, **options)
             links = [symmetrize(f, flip(r), symmetrize_how) for f, r in zip(links, reverse)]
     text = "".join(format_pharaoh(pair_links) + "\n" for pair_links in links)
     if output is None:

@@ -19,7 +19,8 @@ class Seq2SeqOutput(NamedTuple):
     copy_gate (Optional[Tensor]): p_gen per step with copy attention, else
         None. Shape: (batch, tgt_len).
     alignment (Optional[Tensor]): The alignment head's weights (rows as in
-        `attention`, the EOS row zero), None without a head.
+        `attention`; the EOS rows mean nothing, see alignment_head.py), None
+        without a head.
         Shape: (batch, tgt_len, src_len).
     """
 
