@@ -22,6 +22,9 @@ LENGTH_ALPHA = typer.Option(None, "--length-alpha", help="GNMT length penalty ex
 MIN_OUTPUT_LENGTH = typer.Option(
     None, "--min-output-length", help="Fewest output pieces before EOS is allowed (summaries: see configs/samsum.cfg)."
 )
+MIN_OUTPUT_RATIO = typer.Option(
+    None, "--min-output-ratio", help="Fewest output pieces per source piece (summaries grow with their dialogue)."
+)
 QUANTIZE = typer.Option(None, "--quantize", help="none | int8 (CPU).")
 BATCH_SIZE = typer.Option(1000, "--batch-size", help="Docs per nlp.pipe batch.")
 
@@ -66,13 +69,15 @@ def translate(
     n_best: Optional[int] = typer.Option(None, "--n-best", help="Outputs per text (<= beam size)."),
     length_alpha: Optional[float] = LENGTH_ALPHA,
     min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
+    min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
     quantize: Optional[str] = QUANTIZE,
     batch_size: int = BATCH_SIZE,
 ) -> None:
     """Translate texts and show each output with its word alignment."""
     nlp, pipe_name = _load(
         model, component, beam_size=beam_size, n_best=n_best,
-        length_alpha=length_alpha, min_output_length=min_output_length, quantize=quantize,
+        length_alpha=length_alpha, min_output_length=min_output_length,
+        min_output_ratio=min_output_ratio, quantize=quantize,
     )
     field = nlp.get_pipe(pipe_name).field
     for doc in nlp.pipe(_read_texts(texts, input_file), batch_size=batch_size):
@@ -106,6 +111,7 @@ def evaluate(
     beam_size: Optional[int] = BEAM_SIZE,
     length_alpha: Optional[float] = LENGTH_ALPHA,
     min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
+    min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
     quantize: Optional[str] = QUANTIZE,
     batch_size: int = BATCH_SIZE,
     hypotheses_file: Optional[Path] = typer.Option(None, "--hypotheses", help="Also write the outputs here, one per line."),
@@ -118,7 +124,7 @@ def evaluate(
 
     nlp, pipe_name = _load(
         model, component, beam_size=beam_size, length_alpha=length_alpha,
-        min_output_length=min_output_length, quantize=quantize,
+        min_output_length=min_output_length, min_output_ratio=min_output_ratio, quantize=quantize,
     )
     pipe = nlp.get_pipe(pipe_name)
     field = pipe.field
@@ -137,7 +143,10 @@ def evaluate(
         "skipped": reader.stats.to_dict() if reader.stats is not None else None,
         "decoding": {
             key: pipe.cfg[key]
-            for key in ("beam_size", "length_alpha", "min_output_length", "no_repeat_ngram_size", "quantize")
+            for key in (
+                "beam_size", "length_alpha", "min_output_length", "min_output_ratio",
+                "no_repeat_ngram_size", "quantize",
+            )
         },
     }
     skipped = reader.stats.skipped if reader.stats is not None else 0

@@ -39,6 +39,30 @@ def test_min_output_length_reaches_the_decoder(trained_toy, tmp_path):
     assert len(pieces.encode_text(outputs[0])) < 20 <= len(pieces.encode_text(outputs[20]))
 
 
+def test_min_output_ratio_reaches_the_decoder_and_the_report(trained_toy, tmp_path):
+    """The minimum grows with the source: at 1.5 output pieces per source
+    piece the toy's short reference no longer fits, and evaluate records it."""
+    nlp, _ = trained_toy
+    nlp.to_disk(tmp_path / "model")
+    pipe = nlp.get_pipe("seq2seq_attn")
+    source = "le chat noir dort ."
+    result = runner.invoke(app, ["translate", str(tmp_path / "model"), source, "--min-output-ratio", "1.5", "--json"])
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.output)["translation"]
+    assert output != "the black cat sleeps ."
+    assert len(pipe.tgt_pieces.encode_text(output)) >= 1.5 * len(pipe.src_pieces.encode_text(source))
+    (tmp_path / "src.txt").write_text(source + "\n", encoding="utf8")
+    (tmp_path / "ref.txt").write_text("the black cat sleeps .\n", encoding="utf8")
+    result = runner.invoke(app, [
+        "evaluate", str(tmp_path / "model"), str(tmp_path / "src.txt"), "--tgt", str(tmp_path / "ref.txt"),
+        "--min-output-ratio", "1.5", "--output", str(tmp_path / "scores.json"),
+    ])
+    assert result.exit_code == 0, result.output
+    scores = json.loads((tmp_path / "scores.json").read_text())
+    assert scores["decoding"]["min_output_ratio"] == 1.5
+    assert scores["translation_bleu"] < 100.0
+
+
 def test_translate_rejects_invalid_decoding_settings(trained_toy, tmp_path):
     nlp, _ = trained_toy
     nlp.to_disk(tmp_path / "model")
