@@ -1,6 +1,6 @@
 """Forced alignment of (Doc, given target) pairs into predictions."""
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy
 from spacy.tokens import Doc
@@ -101,11 +101,20 @@ def align_word_lists(
     """
     links: List[List[tuple]] = []
     name = pipe.extension_names["alignment"]
-    for start in range(0, len(sources), batch_size):
-        docs = [Doc(pipe.vocab, words=list(words)) for words in sources[start : start + batch_size]]
-        aligned = pipe.align(docs, targets[start : start + batch_size], method=method, threshold=threshold)
+    for docs, batch_targets in _word_list_batches(pipe, sources, targets, batch_size):
+        aligned = pipe.align(docs, batch_targets, method=method, threshold=threshold)
         links.extend(doc._.get(name) for doc in aligned)
     return links
+
+
+def _word_list_batches(
+    pipe, sources: Sequence[Sequence[str]], targets: Sequence[Sequence[str]], batch_size: int
+) -> Iterator[Tuple[List[Doc], List[List[str]]]]:
+    """Pre-tokenised pairs in batches: source Docs with exactly the given
+    words, and the target word lists beside them."""
+    for start in range(0, len(sources), batch_size):
+        docs = [Doc(pipe.vocab, words=list(words)) for words in sources[start : start + batch_size]]
+        yield docs, [list(words) for words in targets[start : start + batch_size]]
 
 
 def linking_weights_for_word_lists(
@@ -128,10 +137,9 @@ def linking_weights_for_word_lists(
     pipe._require_initialized()
     method = pipe._alignment_settings(method).method
     weights: List[numpy.ndarray] = []
-    for start in range(0, len(sources), batch_size):
-        docs = [Doc(pipe.vocab, words=list(words)) for words in sources[start : start + batch_size]]
+    for docs, batch_targets in _word_list_batches(pipe, sources, targets, batch_size):
         given, encoded, forced = _force(
-            pipe.model, docs, [list(words) for words in targets[start : start + batch_size]],
+            pipe.model, docs, batch_targets,
             src_pieces=pipe.src_pieces, tgt_pieces=pipe.tgt_pieces, target_words=pipe._target_words,
             max_batch_items=pipe.cfg["max_batch_items"], line_break=pipe.cfg["src_line_break"],
         )
