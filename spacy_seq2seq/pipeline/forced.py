@@ -5,6 +5,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import numpy
 from spacy.tokens import Doc
 
+from ..errors import Errors
 from ..models import Forced, ForcedBatch
 from ..models.pytorch.search import coverage_penalty, length_penalty
 from ..vocab import PieceVocab
@@ -111,7 +112,10 @@ def _word_list_batches(
     pipe, sources: Sequence[Sequence[str]], targets: Sequence[Sequence[str]], batch_size: int
 ) -> Iterator[Tuple[List[Doc], List[List[str]]]]:
     """Pre-tokenised pairs in batches: source Docs with exactly the given
-    words, and the target word lists beside them."""
+    words, and the target word lists beside them. Unequal counts are an
+    error (E014), never a silently shortened run."""
+    if len(sources) != len(targets):
+        raise ValueError(Errors.E014.format(name=pipe.name, n_docs=len(sources), n_targets=len(targets)))
     for start in range(0, len(sources), batch_size):
         docs = [Doc(pipe.vocab, words=list(words)) for words in sources[start : start + batch_size]]
         yield docs, [list(words) for words in targets[start : start + batch_size]]

@@ -8,7 +8,10 @@ from toy_data import TOY_PAIRS, reversal_pairs, reversed_links
 
 from spacy_seq2seq.alignment import flip, symmetrize
 from spacy_seq2seq.alignment.projection import project_entities, project_spans
-from spacy_seq2seq.pipeline.forced import align_word_lists
+from spacy_seq2seq.pipeline.forced import (
+    align_word_lists,
+    linking_weights_for_word_lists,
+)
 
 # Pairs the model never saw, plus training pairs.
 UNSEEN = [("huit un deux sept", "seven two one eight"), ("cinq cinq trois", "three five five")]
@@ -168,3 +171,17 @@ def test_bidirectional_agreement_on_word_lists(reversal_model, reversal_backward
     for src, f, r in zip(sources, forward, reverse):
         for how in ("intersection", "union", "grow-diag-final-and"):
             assert symmetrize(f, flip(r), how) == reversed_links(len(src))
+
+
+@pytest.mark.parametrize("extra", ["source", "target"])
+def test_word_lists_of_unequal_length_are_an_error(reversal_model, extra):
+    """One more sentence on either side is E014, not a shorter result
+    (zip would drop the extra target without a word)."""
+    pipe = reversal_model.get_pipe("seq2seq_attn")
+    pairs = reversal_pairs()[:3]
+    sources = [src.split() for src, _ in pairs]
+    targets = [tgt.split() for _, tgt in pairs]
+    (sources if extra == "source" else targets).append(["one", "two"])
+    for run in (align_word_lists, linking_weights_for_word_lists):
+        with pytest.raises(ValueError, match="3 source Docs but 4 targets|4 source Docs but 3 targets"):
+            run(pipe, sources, targets, batch_size=2)
