@@ -18,7 +18,6 @@ times (it has no seed option), as in `../shared/peers/eflomal`.
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
@@ -38,7 +37,7 @@ from spacy_seq2seq.alignment import (  # noqa: E402
     score_alignments,
     symmetrize,
 )
-from spacy_seq2seq.alignment.eflomal import unique_pairs  # noqa: E402
+from spacy_seq2seq.alignment.eflomal import run_eflomal_on_distinct_pairs  # noqa: E402
 
 Link = Tuple[int, int]
 # The methods every attention model has; the head methods only models
@@ -83,18 +82,13 @@ def eflomal_on_gold(binary: Path, data_dir: Path, n_gold: int) -> Dict[str, List
     eflomal, so that is the fair reference when the gold text is repeated)."""
     src = (data_dir / "train.de").read_text(encoding="utf8").splitlines()
     tgt = (data_dir / "train.en").read_text(encoding="utf8").splitlines()
-    pairs, line_to_pair = unique_pairs(src, tgt)
     # The gold pairs are the last lines of the training text.
     gold_lines = range(len(src) - n_gold, len(src))
     scored = {}
     fwd, rev = run_eflomal(binary, data_dir / "train.de", data_dir / "train.en", quiet=True)
     scored["same file"] = ([fwd[n] for n in gold_lines], [rev[n] for n in gold_lines])
-    if len(pairs) < len(src):
-        with tempfile.TemporaryDirectory() as tmp:
-            distinct_src, distinct_tgt = Path(tmp) / "src", Path(tmp) / "tgt"
-            distinct_src.write_text("".join(s + "\n" for s, _ in pairs), encoding="utf8")
-            distinct_tgt.write_text("".join(t + "\n" for _, t in pairs), encoding="utf8")
-            fwd, rev = run_eflomal(binary, distinct_src, distinct_tgt, quiet=True)
+    if len(set(zip(src, tgt))) < len(src):
+        fwd, rev, line_to_pair = run_eflomal_on_distinct_pairs(binary, src, tgt, quiet=True)
         scored["distinct pairs once"] = (
             [fwd[line_to_pair[n]] for n in gold_lines], [rev[line_to_pair[n]] for n in gold_lines]
         )

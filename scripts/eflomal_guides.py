@@ -20,7 +20,6 @@ copy gets the same links.
 """
 
 import sys
-import tempfile
 from pathlib import Path
 from typing import List
 
@@ -33,10 +32,9 @@ from spacy_seq2seq.alignment import (  # noqa: E402
     SYMMETRIZATIONS,
     flip,
     format_pharaoh,
-    run_eflomal,
     symmetrize,
 )
-from spacy_seq2seq.alignment.eflomal import unique_pairs  # noqa: E402
+from spacy_seq2seq.alignment.eflomal import run_eflomal_on_distinct_pairs  # noqa: E402
 
 
 def read_lines(path: Path) -> List[str]:
@@ -69,15 +67,8 @@ def main(
             f"{len(empty)} pairs have an empty side (first at line {empty[0]}); "
             "eflomal cannot align them. Drop them from both files first."
         )
-    pairs, line_to_pair = unique_pairs(src, tgt)
-    typer.echo(f"{len(src)} lines, {len(pairs)} distinct pairs to align")
-    with tempfile.TemporaryDirectory() as tmp:
-        unique_src, unique_tgt = Path(tmp) / "src", Path(tmp) / "tgt"
-        unique_src.write_text("".join(s + "\n" for s, _ in pairs), encoding="utf8")
-        unique_tgt.write_text("".join(t + "\n" for _, t in pairs), encoding="utf8")
-        forward, reverse = run_eflomal(eflomal_bin, unique_src, unique_tgt)
-    if len(forward) != len(pairs) or len(reverse) != len(pairs):
-        raise RuntimeError(f"eflomal wrote {len(forward)}/{len(reverse)} lines for {len(pairs)} pairs.")
+    forward, reverse, line_to_pair = run_eflomal_on_distinct_pairs(eflomal_bin, src, tgt)
+    typer.echo(f"{len(src)} lines, {len(forward)} distinct pairs aligned")
     symmetric = [symmetrize(f, r, how) for f, r in zip(forward, reverse)]
     links = [format_pharaoh(pair_links) for pair_links in symmetric]
     out_path.write_text("".join(links[p] + "\n" for p in line_to_pair), encoding="utf8")

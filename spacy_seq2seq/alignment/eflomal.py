@@ -43,3 +43,25 @@ def run_eflomal(
             check=True, capture_output=quiet,
         )
         return read_pharaoh(forward_path), read_pharaoh(reverse_path)
+
+
+def run_eflomal_on_distinct_pairs(
+    binary: Path, src: Sequence[str], tgt: Sequence[str], *, quiet: bool = False
+) -> Tuple[List[Set[Link]], List[Set[Link]], List[int]]:
+    """eflomal-align in both directions on each distinct pair once (see
+    `unique_pairs`): the forward and reverse links per distinct pair, and
+    each input line's index into them.
+
+    src, tgt (Sequence[str]): Line-aligned, whitespace-tokenised sentences.
+    RETURNS (Tuple[List[Set[Link]], List[Set[Link]], List[int]]): Forward
+        links, reverse links (per distinct pair), line -> pair index.
+    """
+    pairs, line_to_pair = unique_pairs(src, tgt)
+    with tempfile.TemporaryDirectory() as tmp:
+        distinct_src, distinct_tgt = Path(tmp) / "src", Path(tmp) / "tgt"
+        distinct_src.write_text("".join(s + "\n" for s, _ in pairs), encoding="utf8")
+        distinct_tgt.write_text("".join(t + "\n" for _, t in pairs), encoding="utf8")
+        forward, reverse = run_eflomal(binary, distinct_src, distinct_tgt, quiet=quiet)
+    if len(forward) != len(pairs) or len(reverse) != len(pairs):
+        raise RuntimeError(f"eflomal wrote {len(forward)}/{len(reverse)} lines for {len(pairs)} pairs.")
+    return forward, reverse, line_to_pair

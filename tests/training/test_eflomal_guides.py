@@ -13,6 +13,8 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
+from spacy_seq2seq.alignment.eflomal import unique_pairs
+
 SCRIPT = Path(__file__).parents[2] / "scripts" / "eflomal_guides.py"
 spec = importlib.util.spec_from_file_location("eflomal_guides", SCRIPT)
 guides = importlib.util.module_from_spec(spec)
@@ -51,7 +53,7 @@ def _run(tmp_path, src, tgt, *extra):
 
 
 def test_unique_pairs_map_every_line_to_its_first_copy():
-    pairs, line_to_pair = guides.unique_pairs(["a", "b", "a", "a"], ["x", "y", "x", "z"])
+    pairs, line_to_pair = unique_pairs(["a", "b", "a", "a"], ["x", "y", "x", "z"])
     assert pairs == [("a", "x"), ("b", "y"), ("a", "z")]
     assert line_to_pair == [0, 1, 0, 2]
 
