@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from spacy_seq2seq.alignment import (  # noqa: E402
     ALIGNMENT_METHODS,
     HEAD_METHODS,
+    SYMMETRIZATIONS,
     agreement,
     flip,
     read_gold,
@@ -43,7 +44,6 @@ Link = Tuple[int, int]
 # The methods every attention model has; the head methods only models
 # trained with an alignment head.
 METHODS = tuple(method for method in ALIGNMENT_METHODS if method not in HEAD_METHODS)
-SYMMETRIZATIONS = ("intersection", "union", "grow-diag-final-and")
 
 
 def read_words(path: Path) -> List[List[str]]:
