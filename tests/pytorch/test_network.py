@@ -16,6 +16,7 @@ from spacy_seq2seq.models.pytorch import (
     greedy_search,
     output_length_limits,
 )
+from spacy_seq2seq.models.pytorch.attention import build_attention
 from spacy_seq2seq.models.pytorch.loss import label_smoothed_nll
 
 PAD, BOS, EOS = 0, 2, 3
@@ -329,6 +330,29 @@ def test_greedy_search_is_batch_invariant(cell, attention, input_feeding):
         assert alone.score == together[row].score
         if attention != "none":
             assert torch.equal(alone.attention, together[row].attention)
+
+
+@pytest.mark.parametrize("kind", ["dot", "general", "additive"])
+def test_a_decoding_steps_attention_does_not_depend_on_the_padded_source_length(kind):
+    """A row's weights and context, bit for bit, whatever its batch's longest
+    source: padding adds exact zeros, but a product summed over the padded
+    length in length-dependent blocks still changed the last bit (a trained
+    toy model showed it)."""
+    torch.manual_seed(0)
+    attention = build_attention(kind, 64)
+    n_real, rows = 18, 48
+    states = torch.randn(rows, n_real, 64)
+    queries = torch.randn(rows, 1, 64)
+    results = []
+    with torch.no_grad():
+        for width in (n_real, 24, 37, 64):
+            padded = torch.cat([states, states.new_zeros(rows, width - n_real, 64)], dim=1)
+            mask = torch.arange(width).unsqueeze(0) < n_real
+            context, weights = attention(queries, attention.project_keys(padded), padded, mask.expand(rows, -1))
+            results.append((context, weights[:, :, :n_real]))
+    for context, weights in results[1:]:
+        assert torch.equal(context, results[0][0])
+        assert torch.equal(weights, results[0][1])
 
 
 def test_greedy_search_leaves_no_grad_and_uses_limits_per_row():

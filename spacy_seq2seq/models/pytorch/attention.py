@@ -112,7 +112,15 @@ class Attention(nn.Module):
         if self.uses_coverage and (coverage is None or queries.shape[1] != 1):
             raise ValueError("A coverage attention attends one step at a time, with the coverage so far.")
         weights = masked_softmax(self.score(queries, keys, coverage), mask)
-        context = torch.bmm(weights, states)
+        if invariant_step(queries):
+            # Decoding: bmm sums over the padded source length in blocks
+            # that depend on it, so a row's context could change in the last
+            # bit with its batch's longest source (seen on a trained toy
+            # model: padding weights are exactly 0, the sum order is not).
+            # Summed in float64 and rounded back, as the softmax above.
+            context = torch.bmm(weights.double(), states.double()).to(states.dtype)
+        else:
+            context = torch.bmm(weights, states)
         return context, weights
 
 
