@@ -169,9 +169,10 @@ def _teacher_forced(
     config: Seq2SeqConfig = shim._model.config
     device = shim.device
     src_ids, src_lengths = pad_ids(batch.src, pad_id=config.pad_id, device=device)
-    tgt_in, _ = pad_ids(batch.tgt, pad_id=config.pad_id, prefix=(config.bos_id,), device=device)
+    tgt_in, tgt_lengths = pad_ids(batch.tgt, pad_id=config.pad_id, prefix=(config.bos_id,), device=device)
     tgt_out, _ = pad_ids(batch.tgt, pad_id=config.pad_id, suffix=(config.eos_id,), device=device)
-    inputs = ArgsKwargs(args=(src_ids, src_lengths, tgt_in), kwargs={})
+    # With the target lengths the decoder skips padding (packed steps).
+    inputs = ArgsKwargs(args=(src_ids, src_lengths, tgt_in, tgt_lengths), kwargs={})
     if is_train:
         forget_int8_copy(shim)  # the weights are about to change
         result, torch_backprop = shim.begin_update(inputs)
@@ -179,7 +180,7 @@ def _teacher_forced(
         result, torch_backprop = shim.predict(inputs), None
     output = TeacherForced(
         logits=result.logits, tgt_out=tgt_out, attention=result.attention, alignment=result.alignment,
-        pad_id=config.pad_id, guide=_pad_guide(batch, tgt_out.shape[1], src_ids.shape[1], device),
+        steps=result.steps, pad_id=config.pad_id, guide=_pad_guide(batch, tgt_out.shape[1], src_ids.shape[1], device),
     )
 
     def backprop(d_output: LossGradient) -> TrainBatch:

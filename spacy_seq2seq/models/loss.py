@@ -25,7 +25,7 @@ def teacher_forced_loss(
         target pieces the main term averages over, and the gradient handle.
     """
     loss_sum, n_tokens = label_smoothed_nll(
-        output.logits, output.tgt_out,
+        output.logits, output.gold_for_logits(),
         pad_id=output.pad_id, label_smoothing=label_smoothing,
     )
     loss = loss_sum / max(n_tokens, 1)

@@ -139,7 +139,9 @@ class TeacherForced:
     """Teacher-forced output. The torch tensors stay inside, opaque to spaCy;
     `models.loss.teacher_forced_loss` turns them into a loss.
 
-    logits (Any): torch tensor. Shape: (batch, tgt_len, tgt_vocab_size).
+    logits (Any): torch tensor. Shape: (batch, tgt_len, tgt_vocab_size), or
+        (n_real, tgt_vocab_size) for the real positions only when `steps`
+        packed them.
     tgt_out (Any): torch tensor of gold next pieces, padded. Shape: (batch, tgt_len).
     attention (Any): torch tensor or None. Shape: (batch, tgt_len, src_len).
     pad_id (int): The padding id in `tgt_out`.
@@ -148,6 +150,8 @@ class TeacherForced:
     alignment (Any): torch tensor of the alignment head's weights, or None
         without a head; the guide then trains it instead of `attention`.
         Shape: (batch, tgt_len, src_len).
+    steps (Any): The decoder's DecoderSteps (models/pytorch/steps.py): with
+        packed steps, `steps.pack(tgt_out)` is the gold for `logits`.
     """
 
     logits: Any
@@ -156,6 +160,12 @@ class TeacherForced:
     pad_id: int
     guide: Any = None
     alignment: Any = None
+    steps: Any = None
+
+    def gold_for_logits(self) -> Any:
+        """The gold next pieces laid out as `logits` (padding included when
+        the logits are padded: the loss ignores pad ids)."""
+        return self.tgt_out if self.steps is None else self.steps.pack(self.tgt_out)
 
 
 @dataclass

@@ -84,9 +84,12 @@ def test_every_parameter_gets_a_gradient_and_is_updated(settings):
     assert ("decoder.output.weight" in names) == (not settings.get("tie_embeddings", False))
 
     output, backprop = model.begin_update(TRAIN_BATCH)
-    assert output.logits.shape == (3, 6, 12)  # BOS + 5 pieces (longest target)
+    # Training skips padding: logits for the 13 real positions only (each
+    # target's pieces + EOS), with the gold laid out to match.
+    assert output.logits.shape == (4 + 1 + 5 + 1 + 1 + 1, 12)
     assert output.tgt_out[1].tolist() == [8, 9, 10, 11, 4, EOS]
     assert output.tgt_out[2].tolist() == [6, EOS, PAD, PAD, PAD, PAD]
+    assert sorted(output.gold_for_logits().tolist()) == sorted([4, 5, 6, 7, 8, 9, 10, 11, 4, 6] + [EOS] * 3)
     loss, n_tokens, d_loss = teacher_forced_loss(output, label_smoothing=0.1)
     assert n_tokens == 4 + 1 + 5 + 1 + 1 + 1
     assert loss > 0.0

@@ -200,7 +200,7 @@ def test_stepwise_decoding_equals_teacher_forced_unroll(cell, input_feeding, att
         memory, state = model.encode(src_ids, src_lengths)
         step_logits, step_weights = [], []
         for step in range(tgt_in.shape[1]):
-            logits, weights, _, state, _ = model.decoder(tgt_in[:, step : step + 1], memory, state)
+            logits, weights, _, state, *_ = model.decoder(tgt_in[:, step : step + 1], memory, state)
             assert logits.shape == (3, 1, TGT_VOCAB)
             step_logits.append(logits)
             step_weights.append(weights)
@@ -221,7 +221,7 @@ def test_input_feeding_changes_the_computation():
     tgt_in = random_targets(1, 3)
     with torch.no_grad():
         memory, state = model.encode(src_ids, src_lengths)
-        _, _, _, state, _ = model.decoder(tgt_in[:, :1], memory, state)
+        _, _, _, state, *_ = model.decoder(tgt_in[:, :1], memory, state)
         right, *_ = model.decoder(tgt_in[:, 1:2], memory, state)
         state.attentional = torch.zeros_like(state.attentional)
         wrong, *_ = model.decoder(tgt_in[:, 1:2], memory, state)

@@ -23,10 +23,14 @@ or a cross-entropy unchanged, since log P is already normalised).
 
 With coverage, the attention also reads the coverage vector (the sum of
 all earlier steps' weights), carried in the decoder state.
+
+Training gives the target lengths, and each row then stops at its own end
+(packed steps, steps.py): the output layer and the loss see real pieces
+only, where a padded batch of Tatoeba spent most of its work on padding.
 """
 
 from dataclasses import dataclass
-from typing import NamedTuple, Optional, Tuple
+from typing import Dict, NamedTuple, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -37,6 +41,7 @@ from .attention import build_attention, invariant_step
 from .config import Seq2SeqConfig
 from .encoder import EncoderOutput, RNNState, make_rnn
 from .invariance import matrix_vector
+from .steps import DecoderSteps
 
 
 @dataclass
@@ -61,6 +66,17 @@ class Memory:
             keys=self.keys.index_select(0, index),
             mask=self.mask.index_select(0, index),
             src_ids=self.src_ids.index_select(0, index),
+        )
+
+    def in_step_order(self, steps: DecoderSteps) -> "Memory":
+        """Rows in the order `steps` reads them (as they are when padded)."""
+        return self if steps.order is None else self.index_select(steps.order.to(self.mask.device))
+
+    def first_rows(self, n_rows: int) -> "Memory":
+        """The first n_rows rows (views, no copy)."""
+        return Memory(
+            states=self.states[:n_rows], keys=self.keys[:n_rows],
+            mask=self.mask[:n_rows], src_ids=self.src_ids[:n_rows],
         )
 
 
@@ -91,27 +107,37 @@ class DecoderState:
             coverage=None if self.coverage is None else self.coverage.index_select(0, index),
         )
 
+    def in_step_order(self, steps: DecoderSteps) -> "DecoderState":
+        """Rows in the order `steps` reads them (as they are when padded)."""
+        return self if steps.order is None else self.index_select(steps.order.to(self.attentional.device))
+
 
 class DecoderOutput(NamedTuple):
     """What the decoder returns for some steps.
 
     logits (Tensor): Next-piece scores: logits, or log-probabilities with
         copy attention (either way, log_softmax gives the log-probabilities).
-        Shape: (batch, steps, tgt_vocab_size).
+        Shape: (batch, steps, tgt_vocab_size); with packed steps the real
+        positions only, (n_real, tgt_vocab_size): `steps.pack` lays out the
+        gold to match.
     attention (Optional[Tensor]): Weights over source pieces, None without
         attention. Shape: (batch, steps, src_len).
     copy_gate (Optional[Tensor]): p_gen, the share of generating (1 - p_gen
         is copying), with copy attention; else None. Shape: (batch, steps).
-    state (DecoderState): The state after the last step.
+    state (Optional[DecoderState]): The state after the last step; None
+        with packed steps (rows end at different steps).
     alignment (Optional[Tensor]): The alignment head's weights, when asked
         for and the model has one (see alignment_head.py). Shape: (batch, steps, src_len).
+    steps (Optional[DecoderSteps]): Which rows each step read, and so the
+        layout of `logits`.
     """
 
     logits: Tensor
     attention: Optional[Tensor]
     copy_gate: Optional[Tensor]
-    state: DecoderState
+    state: Optional[DecoderState]
     alignment: Optional[Tensor] = None
+    steps: Optional[DecoderSteps] = None
 
 
 class Bridge(nn.Module):
@@ -223,7 +249,8 @@ class AttentionDecoder(nn.Module):
         return self.rnn.hidden_size
 
     def forward(
-        self, tgt_in: Tensor, memory: Memory, state: DecoderState, *, with_alignment: bool = False
+        self, tgt_in: Tensor, memory: Memory, state: DecoderState, *, with_alignment: bool = False,
+        tgt_lengths: Optional[Tensor] = None,
     ) -> DecoderOutput:
         """Run the decoder over given input pieces (teacher forcing, or one step).
 
@@ -232,29 +259,39 @@ class AttentionDecoder(nn.Module):
         state (DecoderState): The state before the first of these steps.
         with_alignment (bool): Also run the alignment head, if there is one
             (only meaningful over a whole given target: BOS + all its pieces).
+        tgt_lengths (Optional[Tensor]): Real length of each row of `tgt_in`.
+            Given, each row stops at its own end and the logits come packed
+            (see steps.py); training passes them. Shape: (batch,).
         RETURNS (DecoderOutput): Next-piece scores, attention and copy gate
-            for every step, and the state after the last one.
+            for every step, and the state after the last one (padded steps).
         """
+        steps = DecoderSteps(tgt_in.shape[0], tgt_in.shape[1], tgt_lengths)
         embedded = self.dropout(self.embedding(tgt_in))
         head = self.alignment_head if with_alignment else None
         if self.input_feeding or self.coverage:
-            steps = self._run_stepwise(embedded, memory, state, keep_rnn_out=head is not None)
+            joined, final = self._run_stepwise(embedded, memory, state, steps, keep_rnn_out=head is not None)
         else:
-            steps = self._run_parallel(embedded, memory, state)
-        attentional, rnn_out, context, weights, state = steps
-        alignment = None if head is None else head(rnn_out, embedded, memory.states, memory.mask)
-        logits = self.project(attentional)
-        if self.copy_gate is None or weights is None or context is None:
-            return DecoderOutput(logits, weights, None, state, alignment)
-        log_probs, gate = self._mix_in_copying(logits, weights, context, rnn_out, embedded, memory)
-        return DecoderOutput(log_probs, weights, gate, state, alignment)
+            joined, final = self._run_parallel(embedded, memory, state, steps)
+        weights = None if joined["weights"] is None else steps.to_padded(joined["weights"])
+        alignment = None
+        if head is not None:
+            alignment = head(steps.to_padded(joined["rnn_out"]), embedded, memory.states, memory.mask)
+        logits = self.project(joined["attentional"])
+        if self.copy_gate is None or joined["weights"] is None:
+            return DecoderOutput(logits, weights, None, final, alignment, steps)
+        log_probs, gate = self._mix_in_copying(
+            logits, joined["weights"], joined["context"], joined["rnn_out"], steps.pack(embedded),
+            steps.repeat_rows(memory.src_ids),
+        )
+        return DecoderOutput(log_probs, weights, steps.to_padded(gate), final, alignment, steps)
 
     def _mix_in_copying(
         self, logits: Tensor, weights: Tensor, context: Tensor, rnn_out: Tensor,
-        embedded: Tensor, memory: Memory,
+        embedded: Tensor, src_ids: Tensor,
     ) -> Tuple[Tensor, Tensor]:
         """log(p_gen * P_vocab + (1 - p_gen) * copy distribution), and p_gen.
-        Shapes: logits (batch, steps, vocab); weights (batch, steps, src_len)."""
+        All in the joined layout of steps.py: logits (..., vocab); weights
+        and the source ids of each position's row (..., src_len)."""
         assert self.copy_gate is not None
         features = torch.cat([context, rnn_out, embedded], dim=-1)
         if invariant_step(rnn_out):
@@ -265,9 +302,8 @@ class AttentionDecoder(nn.Module):
             gate_logit = self.copy_gate(features)
         gate = torch.sigmoid(gate_logit)
         generated = torch.softmax(logits, dim=-1) * gate
-        src_ids = memory.src_ids.unsqueeze(1).expand(-1, weights.shape[1], -1)
         # Padding has weight 0, so it adds nothing to the pad id.
-        mixed = generated.scatter_add(2, src_ids, weights * (1.0 - gate))
+        mixed = generated.scatter_add(-1, src_ids, weights * (1.0 - gate))
         return torch.log(mixed.clamp_min(1e-12)), gate.squeeze(-1)
 
     def project(self, attentional: Tensor) -> Tensor:
@@ -289,30 +325,45 @@ class AttentionDecoder(nn.Module):
         attentional = torch.tanh(self.combine(torch.cat([context, rnn_out], dim=-1)))
         return self.dropout(attentional), context, weights
 
-    def _run_parallel(self, embedded: Tensor, memory: Memory, state: DecoderState) -> tuple:
-        """(attentional, rnn_out, context, weights, state) for all steps at once."""
+    def _run_parallel(
+        self, embedded: Tensor, memory: Memory, state: DecoderState, steps: DecoderSteps
+    ) -> Tuple[Dict[str, Optional[Tensor]], Optional[DecoderState]]:
+        """Attentional vectors, RNN outputs, contexts and weights of all
+        steps in the joined layout of `steps`, and the final state."""
         # Without input feeding (and coverage) the recurrence does not depend
         # on attention, so the RNN and the attention each run once over all
-        # steps: much faster on CPU than a Python loop over steps.
+        # steps: much faster on CPU than a Python loop over steps. Packed
+        # steps then only keep the real positions for the output layer.
         rnn_out, rnn_state = self.rnn(embedded, state.rnn)
         attentional, context, weights = self._attend(rnn_out, memory)
-        return attentional, rnn_out, context, weights, DecoderState(rnn=rnn_state, attentional=attentional[:, -1])
+        outputs = {"attentional": attentional, "rnn_out": rnn_out, "context": context, "weights": weights}
+        joined = {name: None if value is None else steps.pack(value) for name, value in outputs.items()}
+        final = None if steps.packed else DecoderState(rnn=rnn_state, attentional=attentional[:, -1])
+        return joined, final
 
     def _run_stepwise(
-        self, embedded: Tensor, memory: Memory, state: DecoderState, *, keep_rnn_out: bool = False
-    ) -> tuple:
+        self, embedded: Tensor, memory: Memory, state: DecoderState, steps: DecoderSteps,
+        *, keep_rnn_out: bool = False,
+    ) -> Tuple[Dict[str, Optional[Tensor]], Optional[DecoderState]]:
         """The same, one step at a time: input feeding and coverage both carry
-        something from each step's attention into the next step."""
+        something from each step's attention into the next step. Each step
+        reads only the rows `steps` gives it (the first n_t, rows sorted
+        longest first when packed)."""
+        memory, state = memory.in_step_order(steps), state.in_step_order(steps)
         rnn_state, previous, coverage = state.rnn, state.attentional, state.coverage
         # RNN outputs and contexts are kept only for the copy gate and the
-        # alignment head: training runs this loop, and stacking them
+        # alignment head: training runs this loop, and keeping them
         # otherwise is work for nothing.
         kept = ("attentional", "weights") + (("rnn_out", "context") if self.copy_gate is not None else ())
         if keep_rnn_out and "rnn_out" not in kept:
             kept += ("rnn_out",)
-        outputs: dict = {name: [] for name in kept}
-        for step in range(embedded.shape[1]):
-            rnn_input = embedded[:, step]
+        outputs: Dict[str, list] = {name: [] for name in kept}
+        for rnn_input, n_rows in zip(steps.split(embedded), steps.sizes):
+            if n_rows < previous.shape[0]:  # rows whose target has ended drop out
+                rnn_state = _first_rows(rnn_state, n_rows)
+                previous = previous[:n_rows]
+                coverage = None if coverage is None else coverage[:n_rows]
+                memory = memory.first_rows(n_rows)
             if self.input_feeding:
                 rnn_input = torch.cat([rnn_input, previous], dim=-1)
             rnn_out, rnn_state = self.rnn(rnn_input.unsqueeze(1), rnn_state)
@@ -323,11 +374,19 @@ class AttentionDecoder(nn.Module):
             step_values = {"attentional": attentional, "weights": weights, "rnn_out": rnn_out, "context": context}
             for name in kept:
                 outputs[name].append(step_values[name])
-        stacked = {
-            name: torch.cat(values, dim=1) if values[0] is not None else None
+        joined = {
+            name: steps.join([value.squeeze(1) for value in values]) if values[0] is not None else None
             for name, values in outputs.items()
         }
-        new_state = DecoderState(rnn=rnn_state, attentional=previous, coverage=coverage)
-        return (
-            stacked["attentional"], stacked.get("rnn_out"), stacked.get("context"), stacked["weights"], new_state
-        )
+        joined.setdefault("rnn_out", None)
+        joined.setdefault("context", None)
+        final = None if steps.packed else DecoderState(rnn=rnn_state, attentional=previous, coverage=coverage)
+        return joined, final
+
+
+def _first_rows(rnn_state: RNNState, n_rows: int) -> RNNState:
+    """The first n_rows rows of an RNN state (a tensor, or an LSTM's pair;
+    shape (n_layers, batch, width))."""
+    if isinstance(rnn_state, tuple):
+        return tuple(t[:, :n_rows] for t in rnn_state)  # type: ignore[return-value]
+    return rnn_state[:, :n_rows]

@@ -13,9 +13,9 @@ def label_smoothed_nll(
 ) -> Tuple[Tensor, int]:
     """Summed loss and the number of real target pieces.
 
-    logits (Tensor): Shape: (batch, tgt_len, tgt_vocab_size).
+    logits (Tensor): Shape: (batch, tgt_len, tgt_vocab_size), or (n, tgt_vocab_size).
     tgt_out (Tensor): Gold next pieces (EOS last), padded with pad_id.
-        Shape: (batch, tgt_len).
+        Shape: (batch, tgt_len), or (n,) laid out as the logits.
     pad_id (int): Padding id; those positions add nothing.
     label_smoothing (float): Mass spread uniformly over the vocabulary.
     RETURNS (Tuple[Tensor, int]): The loss summed over real pieces (a scalar

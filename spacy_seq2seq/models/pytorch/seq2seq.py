@@ -8,12 +8,15 @@ from torch import Tensor, nn
 from .config import Seq2SeqConfig
 from .decoder import AttentionDecoder, DecoderState, Memory
 from .encoder import RNNEncoder
+from .steps import DecoderSteps
 
 
 class Seq2SeqOutput(NamedTuple):
     """Teacher-forced output.
 
-    logits (Tensor): Unnormalised scores. Shape: (batch, tgt_len, tgt_vocab_size).
+    logits (Tensor): Unnormalised scores. Shape: (batch, tgt_len, tgt_vocab_size),
+        or (n_real, tgt_vocab_size) for the real positions only when the
+        target lengths were given (`steps.pack(tgt_out)` is the matching gold).
     attention (Optional[Tensor]): Weights over source pieces, None without
         attention. Shape: (batch, tgt_len, src_len).
     copy_gate (Optional[Tensor]): p_gen per step with copy attention, else
@@ -22,12 +25,15 @@ class Seq2SeqOutput(NamedTuple):
         `attention`; the EOS rows mean nothing, see alignment_head.py), None
         without a head.
         Shape: (batch, tgt_len, src_len).
+    steps (Optional[DecoderSteps]): Which rows each decoder step read, and
+        so the layout of `logits` (see steps.py).
     """
 
     logits: Tensor
     attention: Optional[Tensor]
     copy_gate: Optional[Tensor] = None
     alignment: Optional[Tensor] = None
+    steps: Optional[DecoderSteps] = None
 
 
 class RNNAttnSeq2Seq(nn.Module):
@@ -63,19 +69,25 @@ class RNNAttnSeq2Seq(nn.Module):
         """
         return self.decoder.start(self.encoder(src_ids, src_lengths), src_ids)
 
-    def forward(self, src_ids: Tensor, src_lengths: Tensor, tgt_in: Tensor) -> Seq2SeqOutput:
+    def forward(
+        self, src_ids: Tensor, src_lengths: Tensor, tgt_in: Tensor, tgt_lengths: Optional[Tensor] = None
+    ) -> Seq2SeqOutput:
         """Teacher-forced pass.
 
         src_ids (Tensor): Source piece ids. Shape: (batch, src_len).
         src_lengths (Tensor): Real lengths. Shape: (batch,).
         tgt_in (Tensor): Decoder inputs: BOS then the gold pieces, padded.
             Shape: (batch, tgt_len).
+        tgt_lengths (Optional[Tensor]): Real lengths of `tgt_in` (BOS
+            included). Given, the decoder skips the padding (packed steps,
+            steps.py): the same numbers at the real positions for much less
+            work; training passes them. Shape: (batch,).
         RETURNS (Seq2SeqOutput): Logits for the next piece at every position,
             and the attention weights.
         """
         memory, state = self.encode(src_ids, src_lengths)
-        output = self.decoder(tgt_in, memory, state, with_alignment=True)
+        output = self.decoder(tgt_in, memory, state, with_alignment=True, tgt_lengths=tgt_lengths)
         return Seq2SeqOutput(
             logits=output.logits, attention=output.attention, copy_gate=output.copy_gate,
-            alignment=output.alignment,
+            alignment=output.alignment, steps=output.steps,
         )
