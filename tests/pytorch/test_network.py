@@ -450,6 +450,31 @@ def test_label_smoothed_nll_ignores_padding(eps):
     assert (logits.grad[0, 2] != 0).any()
 
 
+@pytest.mark.parametrize("eps", [0.0, 0.1])
+def test_label_smoothed_nll_and_its_gradient_equal_torchs_cross_entropy(eps):
+    """The one-pass loss gives F.cross_entropy's value and gradient."""
+    torch.manual_seed(0)
+    logits = (torch.randn(9, 4, 11) * 3).requires_grad_()
+    gold = torch.randint(1, 11, (9, 4))
+    gold[2, 1:] = PAD
+    loss, n_tokens = label_smoothed_nll(logits, gold, pad_id=PAD, label_smoothing=eps)
+    (grad,) = torch.autograd.grad(loss * 0.5, logits)
+    reference_logits = logits.detach().clone().requires_grad_()
+    reference = torch.nn.functional.cross_entropy(
+        reference_logits.reshape(-1, 11), gold.reshape(-1), ignore_index=PAD,
+        label_smoothing=eps, reduction="sum",
+    )
+    (reference * 0.5).backward()
+    assert n_tokens == 9 * 4 - 3
+    torch.testing.assert_close(loss.detach(), reference.detach())
+    torch.testing.assert_close(grad, reference_logits.grad)
+    double = torch.randn(5, 6, dtype=torch.float64, requires_grad=True)
+    targets = torch.tensor([1, 2, 3, 4, 5])
+    assert torch.autograd.gradcheck(
+        lambda x: label_smoothed_nll(x, targets, pad_id=PAD, label_smoothing=eps)[0], (double,)
+    )
+
+
 def test_greedy_never_emits_pad_or_bos():
     # Bias the output layer so PAD and BOS would win every argmax.
     model = biased_model("additive", "gru", True)
