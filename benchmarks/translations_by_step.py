@@ -1,0 +1,74 @@
+"""How a few sentences translate as training goes on.
+
+Trains a config with spaCy's own pieces (its corpus, batcher and optimizer,
+`nlp.update`, as `spacy train` does) and every `--every` steps translates
+the given sentences with the weights `spacy train` would save (the
+optimizer's averages when `use_averages = true`), with the config's
+decoding settings. Writes a Markdown table: one row per checkpoint, one
+column per sentence. Made to see whether the demo sentence of the default
+recipe would come out as expected with more training than its budget.
+
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/translations_by_step.py \\
+        configs/tatoeba_fr_en.cfg --steps 6000 --every 500 \\
+        --text "Le chat noir est sur le tapis." --text "Le chat s'assit sur le tapis." \\
+        --output benchmarks/results/translations_by_step.md
+"""
+
+import contextlib
+import platform
+import time
+from pathlib import Path
+from typing import List
+
+import torch
+import typer
+
+
+def main(
+    config: Path = typer.Argument(..., exists=True),
+    steps: int = typer.Option(6000, min=1),
+    every: int = typer.Option(500, min=1),
+    text: List[str] = typer.Option(..., help="A sentence to translate (repeat the option)."),
+    output: Path = typer.Option(Path("benchmarks/results/translations_by_step.md")),
+) -> None:
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import create_train_batches
+    from spacy.util import load_config, registry, resolve_dot_names
+
+    nlp = init_nlp(load_config(config, interpolate=False))
+    training = registry.resolve(nlp.config.interpolate()["training"])
+    (train_corpus,) = resolve_dot_names(nlp.config.interpolate(), ["corpora.train"])
+    optimizer = training["optimizer"]
+    batches = create_train_batches(nlp, train_corpus, training["batcher"], training["max_epochs"])
+    rows = []
+    started = time.perf_counter()
+    for step, (epoch, batch) in enumerate(batches, start=1):
+        nlp.update(batch, sgd=optimizer)
+        if step % every == 0 or step == steps:
+            averaged = nlp.use_params(optimizer.averages) if optimizer.averages else contextlib.nullcontext()
+            with averaged:
+                outputs = [doc._.get(nlp.get_pipe(nlp.pipe_names[0]).field) for doc in nlp.pipe(text)]
+            rows.append((step, epoch, time.perf_counter() - started, outputs))
+            print(step, " | ".join(outputs), flush=True)
+        if step >= steps:
+            break
+    lines = [
+        f"# Translations by training step: `{config}`",
+        "",
+        f"Seed {nlp.config.interpolate()['training']['seed']}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"{platform.machine()}; weights as `spacy train` saves them "
+        f"({'averaged' if optimizer.averages else 'raw'}); the config's decoding settings.",
+        "",
+        "| step | epoch | seconds | " + " | ".join(f'"{sentence}"' for sentence in text) + " |",
+        "|---:|---:|---:|" + "---|" * len(text),
+        *[
+            f"| {step:,} | {epoch} | {seconds:.0f} | " + " | ".join(outputs) + " |"
+            for step, epoch, seconds, outputs in rows
+        ],
+    ]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(lines) + "\n", encoding="utf8")
+
+
+if __name__ == "__main__":
+    typer.run(main)
