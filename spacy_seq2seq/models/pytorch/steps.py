@@ -1,9 +1,9 @@
 """Which rows of a batch each teacher-forced decoder step reads.
 
 A padded batch makes every row take as many decoder steps as its longest
-target. In corpus-order Tatoeba batches that is 2.3 times the real number
-of target pieces, and the step loop, the output layer and the loss all paid
-for the padding: most of a training step's work.
+target. In corpus-order Tatoeba batches that is about 2.2 times the real
+number of target pieces, and the step loop, the output layer and the loss
+all paid for the padding: most of a training step's work.
 
 Packed steps (torch's PackedSequence layout) skip it. The rows are sorted by
 target length, longest first, so at step t the rows still inside their
@@ -51,18 +51,18 @@ class DecoderSteps:
         self._sorted_lengths, order = torch.sort(lengths, descending=True, stable=True)
         self._unsorted = torch.empty_like(order)
         self._unsorted[order] = torch.arange(n_rows)
-        # Rows alive at step t: those longer than t.
+        # Rows alive at step t: those longer than t (steps no row reaches
+        # are left out).
         steps = torch.arange(n_steps)
-        # (Steps that no row reaches are left out.)
         sizes = (self._sorted_lengths.unsqueeze(0) > steps.unsqueeze(1)).sum(dim=1).tolist()
         self.sizes = [size for size in sizes if size > 0]
         self.order = order
 
-    def sort_rows(self, tensor: Tensor, dim: int = 0) -> Tensor:
-        """Rows in step order (longest target first); as given when padded."""
+    def sort_rows(self, tensor: Tensor) -> Tensor:
+        """Rows (dim 0) in step order, longest target first; as given when padded."""
         if self.order is None:
             return tensor
-        return tensor.index_select(dim, self.order.to(tensor.device))
+        return tensor.index_select(0, self.order.to(tensor.device))
 
     def pack(self, padded: Tensor) -> Tensor:
         """A (batch, steps, ...) tensor in the joined layout: itself when
