@@ -25,6 +25,7 @@ import torch
 import typer
 
 from spacy_seq2seq.models.pytorch.attention import Attention, masked_softmax
+from spacy_seq2seq.training.formats import records_tsv
 
 FLOAT64_FORWARD = Attention.forward
 
@@ -45,14 +46,22 @@ def context_sum(name: str) -> Iterator[None]:
 
 
 def read_sources(path: Path, limit: int) -> List[str]:
-    """The first column of a TSV (or each line of a text file)."""
-    lines = path.read_text(encoding="utf8").splitlines()
-    return [line.split("\t")[0] for line in lines if line.strip()][:limit]
+    """The sources (first column) of the first `limit` pairs of a TSV file,
+    read by the package's TSV rules; a malformed or empty line is an error."""
+    sources = []
+    for record in records_tsv(path, src_column=0, tgt_column=1):
+        problem = record.problem or ("" if record.src.strip() else "empty source")
+        if problem:
+            raise typer.BadParameter(f"{record.file}, line {record.number}: {problem}")
+        sources.append(record.src)
+        if len(sources) == limit:
+            break
+    return sources
 
 
 def main(
     model: Path = typer.Argument(..., help="A trained pipeline directory."),
-    source: Path = typer.Argument(..., help="TSV (source first) or one text per line."),
+    source: Path = typer.Argument(..., help="TSV of pairs, source first."),
     output: Path = typer.Option(Path("benchmarks/results/context_float64.md")),
     rounds: int = typer.Option(5, help="Interleaved rounds of each variant and beam."),
     limit: int = typer.Option(1000, help="Sources to decode each round."),

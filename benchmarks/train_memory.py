@@ -35,19 +35,17 @@ def main(
     output: Path = typer.Option(Path("benchmarks/results/train_memory.json")),
 ) -> None:
     from spacy.training.initialize import init_nlp
-    from spacy.training.loop import create_train_batches
-    from spacy.util import load_config, registry, resolve_dot_names
+    from spacy.util import load_config, resolve_dot_names
+    from spacy_training import optimizer_and_batches
 
     overrides = {key: _parse(value) for key, value in (item.split("=", 1) for item in override)}
     cfg = load_config(config, overrides=overrides, interpolate=False)
     samples = [{"step": -1, "what": "config loaded", "rss_mib": rss_mib()}]
     nlp = init_nlp(cfg)
     samples.append({"step": 0, "what": "initialized", "rss_mib": rss_mib()})
-    resolved = registry.resolve(nlp.config.interpolate()["training"])
-    train_corpus, dev_corpus = resolve_dot_names(nlp.config.interpolate(), ["corpora.train", "corpora.dev"])
+    (dev_corpus,) = resolve_dot_names(nlp.config.interpolate(), ["corpora.dev"])
     dev = list(dev_corpus(nlp)) if eval_every else []
-    optimizer = resolved["optimizer"]
-    batches = create_train_batches(nlp, train_corpus, resolved["batcher"], resolved["max_epochs"])
+    optimizer, batches = optimizer_and_batches(nlp)
     start = time.time()
     for step, (_, batch) in enumerate(batches, start=1):
         nlp.update(batch, sgd=optimizer)

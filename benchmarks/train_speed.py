@@ -38,15 +38,12 @@ def worker(config: Path, data_dir: Path, seconds: float, out: Path, warmup_steps
     """Train ours in this process for `seconds` after a warm-up; write JSON."""
     import spacy
     from spacy.training.initialize import init_nlp
-    from spacy.training.loop import create_train_batches
-    from spacy.util import load_config, registry, resolve_dot_names
+    from spacy.util import load_config
+    from spacy_training import optimizer_and_batches
 
     cfg = load_config(config, overrides={"paths.data_dir": str(data_dir)}, interpolate=False)
     nlp = init_nlp(cfg)
-    resolved = registry.resolve(nlp.config.interpolate()["training"])
-    train_corpus, = resolve_dot_names(nlp.config.interpolate(), ["corpora.train"])
-    optimizer = resolved["optimizer"]
-    batches = create_train_batches(nlp, train_corpus, resolved["batcher"], resolved["max_epochs"])
+    optimizer, batches = optimizer_and_batches(nlp)
     pipe = nlp.get_pipe("seq2seq_attn")
     pieces = pipe.tgt_pieces
     n_steps = n_pieces = n_sentences = 0

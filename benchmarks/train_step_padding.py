@@ -75,14 +75,11 @@ def main(
     output: Path = typer.Option(Path("benchmarks/results/train_step_padding.md")),
 ) -> None:
     from spacy.training.initialize import init_nlp
-    from spacy.training.loop import create_train_batches
-    from spacy.util import load_config, registry, resolve_dot_names
+    from spacy.util import load_config
+    from spacy_training import optimizer_and_batches
 
     nlp = init_nlp(load_config(config, interpolate=False))
-    resolved = registry.resolve(nlp.config.interpolate()["training"])
-    (train_corpus,) = resolve_dot_names(nlp.config.interpolate(), ["corpora.train"])
-    optimizer = resolved["optimizer"]
-    batches_iter = create_train_batches(nlp, train_corpus, resolved["batcher"], resolved["max_epochs"])
+    optimizer, batches_iter = optimizer_and_batches(nlp)
     batches = [batch for _, (_, batch) in zip(range(n_batches), batches_iter)]
     pipe = nlp.get_pipe(nlp.pipe_names[0])
     encoded = [pipe._make_train_batch(batch) for batch in batches]

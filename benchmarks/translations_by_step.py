@@ -32,14 +32,12 @@ def main(
     output: Path = typer.Option(Path("benchmarks/results/translations_by_step.md")),
 ) -> None:
     from spacy.training.initialize import init_nlp
-    from spacy.training.loop import create_train_batches
-    from spacy.util import load_config, registry, resolve_dot_names
+    from spacy.util import load_config
+    from spacy_training import optimizer_and_batches
 
     nlp = init_nlp(load_config(config, interpolate=False))
-    training = registry.resolve(nlp.config.interpolate()["training"])
-    (train_corpus,) = resolve_dot_names(nlp.config.interpolate(), ["corpora.train"])
-    optimizer = training["optimizer"]
-    batches = create_train_batches(nlp, train_corpus, training["batcher"], training["max_epochs"])
+    optimizer, batches = optimizer_and_batches(nlp)
+    field = nlp.get_pipe(nlp.pipe_names[0]).field
     rows = []
     started = time.perf_counter()
     for step, (epoch, batch) in enumerate(batches, start=1):
@@ -47,7 +45,7 @@ def main(
         if step % every == 0 or step == steps:
             averaged = nlp.use_params(optimizer.averages) if optimizer.averages else contextlib.nullcontext()
             with averaged:
-                outputs = [doc._.get(nlp.get_pipe(nlp.pipe_names[0]).field) for doc in nlp.pipe(text)]
+                outputs = [doc._.get(field) for doc in nlp.pipe(text)]
             rows.append((step, epoch, time.perf_counter() - started, outputs))
             print(step, " | ".join(outputs), flush=True)
         if step >= steps:
