@@ -15,6 +15,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from ..names import FieldNames
+
 Link = Tuple[int, int]
 
 
@@ -29,8 +31,9 @@ def target_doc(doc: Doc, field: str, lang: str) -> Optional[Doc]:
 
     A new Doc on every call: keep it if you need the same object twice.
     """
-    text = doc._.get(field)
-    words = doc._.get(f"{field}_tokens")
+    names = FieldNames(field)
+    text = doc._.get(names.text)
+    words = doc._.get(names.tokens)
     if text is None or words is None:
         return None
     return Doc(_target_vocab(lang), words=words, spaces=_spaces(text, words))
@@ -52,7 +55,7 @@ def _spaces(text: str, words: List[str]) -> List[bool]:
 
 def aligned_targets(token: Token, field: str) -> List[int]:
     """Target word indices linked to a source token, sorted."""
-    links = token.doc._.get(f"{field}_alignment") or []
+    links = token.doc._.get(FieldNames(field).alignment) or []
     return sorted({j for i, j in links if i == token.i})
 
 
@@ -65,7 +68,7 @@ def project_span(span: Span, field: str, target: Doc) -> Optional[Span]:
     field (str): The component's field.
     target (Doc): The source Doc's target Doc (`target_doc`).
     """
-    links = span.doc._.get(f"{field}_alignment") or []
+    links = span.doc._.get(FieldNames(field).alignment) or []
     linked = [j for i, j in links if span.start <= i < span.end]
     if not linked:
         return None

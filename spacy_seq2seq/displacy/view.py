@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from spacy.tokens import Doc
 
 from ..errors import Errors
+from ..names import FieldNames
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,13 @@ def view_from_doc(doc: Doc, field: str) -> AttentionView:
     field (str): The component's `field` setting, e.g. "translation".
     RETURNS (AttentionView): What to render.
     """
-    target = _stored(doc, f"{field}_tokens")
+    names = FieldNames(field)
+    target = _stored(doc, names.tokens)
     if target is None:
         raise ValueError(Errors.E015.format(field=field, text=doc.text[:40]))
-    attention = _stored(doc, f"{field}_attention")
-    alignment = _stored(doc, f"{field}_alignment") or []
-    text = _stored(doc, field) or ""
+    attention = _stored(doc, names.attention)
+    alignment = _stored(doc, names.alignment) or []
+    text = _stored(doc, names.text) or ""
     return _checked(AttentionView(
         source=[token.text for token in doc],
         source_spaces=[bool(token.whitespace_) for token in doc],

@@ -42,19 +42,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from spacy.tokens import Doc, Span, Token
 
 from ..alignment.projection import aligned_targets, project_span, target_doc
-
-TEXT_SUFFIX = ""
-TOKENS_SUFFIX = "_tokens"
-ALIGNMENT_SUFFIX = "_alignment"
-ATTENTION_SUFFIX = "_attention"
-NBEST_SUFFIX = "_nbest"
-NBEST_TOKENS_SUFFIX = "_nbest_tokens"
-NBEST_ALIGNMENT_SUFFIX = "_nbest_alignment"
-NBEST_ATTENTION_SUFFIX = "_nbest_attention"
-COPIED_SUFFIX = "_copied"
-TARGET_DOC_SUFFIX = "_doc"
-ALIGNED_SUFFIX = "_aligned"
-PROJECTION_SUFFIX = "_projection"
+from ..names import STORED_SUFFIXES, FieldNames
 
 # The target language of each field, for the target Doc getters; set by the
 # component that writes the field.
@@ -117,17 +105,19 @@ def _each(normalize: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return normalize_each
 
 
+# How each stored role's value is normalised (keyed by role, see names.py).
 _NORMALIZERS: Dict[str, Callable[[Any], Any]] = {
-    TEXT_SUFFIX: _normalize_text,
-    TOKENS_SUFFIX: _normalize_tokens,
-    ALIGNMENT_SUFFIX: _normalize_alignment,
-    ATTENTION_SUFFIX: _normalize_attention,
-    NBEST_SUFFIX: _normalize_nbest,
-    NBEST_TOKENS_SUFFIX: _each(_normalize_tokens),
-    NBEST_ALIGNMENT_SUFFIX: _each(_normalize_alignment),
-    NBEST_ATTENTION_SUFFIX: _each(_normalize_attention),
-    COPIED_SUFFIX: _normalize_copied,
+    "text": _normalize_text,
+    "tokens": _normalize_tokens,
+    "alignment": _normalize_alignment,
+    "attention": _normalize_attention,
+    "nbest": _normalize_nbest,
+    "nbest_tokens": _each(_normalize_tokens),
+    "nbest_alignment": _each(_normalize_alignment),
+    "nbest_attention": _each(_normalize_attention),
+    "copied": _normalize_copied,
 }
+assert set(_NORMALIZERS) == set(STORED_SUFFIXES), "every stored role needs a normalizer"
 
 
 def _to_storage(value: Any) -> Any:
@@ -158,24 +148,14 @@ def _make_setter(
 
 
 def extension_names(field: str) -> Dict[str, str]:
-    """The extension names for a field, keyed by role.
+    """The stored extension names for a field, keyed by role.
 
     field (str): The component's `field` setting, e.g. "translation".
     RETURNS (Dict[str, str]): {"text", "tokens", "alignment", "attention",
         "nbest", "nbest_tokens", "nbest_alignment", "nbest_attention",
-        "copied"} -> name.
+        "copied"} -> name (see `names.FieldNames`).
     """
-    return {
-        "text": field + TEXT_SUFFIX,
-        "tokens": field + TOKENS_SUFFIX,
-        "alignment": field + ALIGNMENT_SUFFIX,
-        "attention": field + ATTENTION_SUFFIX,
-        "nbest": field + NBEST_SUFFIX,
-        "nbest_tokens": field + NBEST_TOKENS_SUFFIX,
-        "nbest_alignment": field + NBEST_ALIGNMENT_SUFFIX,
-        "nbest_attention": field + NBEST_ATTENTION_SUFFIX,
-        "copied": field + COPIED_SUFFIX,
-    }
+    return FieldNames(field).stored()
 
 
 def install_extensions(field: str, tgt_lang: Optional[str] = None) -> None:
@@ -190,8 +170,9 @@ def install_extensions(field: str, tgt_lang: Optional[str] = None) -> None:
         getters (`{field}_doc`, `token._.{field}_aligned`,
         `span._.{field}_projection`) are registered too.
     """
-    for suffix, normalize in _NORMALIZERS.items():
-        name = field + suffix
+    names = FieldNames(field)
+    for role, name in names.stored().items():
+        normalize = _NORMALIZERS[role]
         if not Doc.has_extension(name):
             Doc.set_extension(
                 name,
@@ -209,9 +190,9 @@ def install_extensions(field: str, tgt_lang: Optional[str] = None) -> None:
         target = get_target_doc(span.doc)
         return None if target is None else project_span(span, field, target)
 
-    if not Doc.has_extension(field + TARGET_DOC_SUFFIX):
-        Doc.set_extension(field + TARGET_DOC_SUFFIX, getter=get_target_doc)
-    if not Token.has_extension(field + ALIGNED_SUFFIX):
-        Token.set_extension(field + ALIGNED_SUFFIX, getter=lambda token: aligned_targets(token, field))
-    if not Span.has_extension(field + PROJECTION_SUFFIX):
-        Span.set_extension(field + PROJECTION_SUFFIX, getter=get_projection)
+    if not Doc.has_extension(names.doc):
+        Doc.set_extension(names.doc, getter=get_target_doc)
+    if not Token.has_extension(names.aligned):
+        Token.set_extension(names.aligned, getter=lambda token: aligned_targets(token, field))
+    if not Span.has_extension(names.projection):
+        Span.set_extension(names.projection, getter=get_projection)
