@@ -75,7 +75,8 @@ def beam_search(
         raise ValueError(f"n_best must be between 1 and beam_size ({beam_size}); got {n_best}.")
     with invariant_kernels():
         return _beam_search(
-            model, src_ids, src_lengths, constraints, beam_size, length_alpha, n_best, coverage_beta
+            model, src_ids, src_lengths, constraints.to(src_ids.device), beam_size, length_alpha,
+            n_best, coverage_beta,
         )
 
 

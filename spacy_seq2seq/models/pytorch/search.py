@@ -59,6 +59,15 @@ class Constraints:
     max_lengths: Tensor
     no_repeat_ngram_size: int = 0
 
+    def to(self, device: torch.device) -> "Constraints":
+        """The same limits on `device`, where the search's log-probabilities
+        are: built from the source lengths, they start on the CPU. Copied
+        once per search, not at every step."""
+        return Constraints(
+            min_lengths=self.min_lengths.to(device), max_lengths=self.max_lengths.to(device),
+            no_repeat_ngram_size=self.no_repeat_ngram_size,
+        )
+
 
 def output_length_limits(
     src_lengths: Tensor, *, max_length: int, max_length_ratio: float
@@ -105,9 +114,16 @@ def coverage_penalty(attention: Any, beta: float) -> float:
 
 
 def encode(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor) -> Tuple[Memory, DecoderState]:
-    """`model.encode`, with the batch topped up so that it is batch-invariant."""
+    """`model.encode`, with the batch topped up so that it is batch-invariant.
+
+    src_ids (Tensor): On the network's device. Shape: (batch, src_len).
+    src_lengths (Tensor): On the CPU, where packing needs them (see
+        converters.pad_ids). Shape: (batch,).
+    """
     rows, n_real = encoder_rows(src_lengths)
-    memory, state = model.encode(src_ids.index_select(0, rows), src_lengths.index_select(0, rows))
+    memory, state = model.encode(
+        src_ids.index_select(0, rows.to(src_ids.device)), src_lengths.index_select(0, rows)
+    )
     real = torch.arange(n_real, device=src_ids.device)
     return memory.index_select(real), state.index_select(real)
 
@@ -238,7 +254,9 @@ def greedy_search(
     RETURNS (List[Hypothesis]): One per row, in input order.
     """
     with invariant_kernels():
-        return _greedy_search(model, src_ids, src_lengths, constraints, length_alpha, coverage_beta)
+        return _greedy_search(
+            model, src_ids, src_lengths, constraints.to(src_ids.device), length_alpha, coverage_beta
+        )
 
 
 def _greedy_search(

@@ -1,0 +1,152 @@
+"""Every tensor decoding, forced alignment and a training step make is on
+the network's device: checked without a GPU, on a pretend CUDA device
+(tests/emulated_device.py) that refuses host/device mixes as CUDA does.
+
+Each run is also compared with the same run without the emulation: the mode
+only moves nothing and checks, so the outputs must be bit-identical.
+"""
+
+import numpy
+import pytest
+import torch
+from emulated_device import EmulatedCuda, MixedDeviceError
+from spacy.util import registry
+
+from spacy_seq2seq.models import DecodeBatch, SearchSettings, TrainBatch
+from spacy_seq2seq.models.converters import pad_ids
+from spacy_seq2seq.models.decoding import decode
+from spacy_seq2seq.models.forced import force
+from spacy_seq2seq.models.loss import teacher_forced_loss
+from spacy_seq2seq.models.types import ForcedBatch
+
+PAD, BOS, EOS = 0, 2, 3
+ARCH = "spacy-seq2seq.RNNAttnSeq2Seq.v1"
+VARIANTS = {
+    "gru-additive": dict(cell="gru", attention="additive"),
+    "lstm-general": dict(cell="lstm", attention="general", n_layers=2),
+    "gru-dot-no-feeding": dict(cell="gru", attention="dot", input_feeding=False),
+    "copy-coverage": dict(cell="gru", attention="additive", copy_attention=True, coverage=True),
+    "alignment-head": dict(cell="lstm", attention="additive", alignment_head=True),
+}
+
+
+def build(seed: int = 0, **settings):
+    """A small initialised thinc model with large random weights (so that
+    outputs differ between rows and any mix-up shows)."""
+    hyperparams = dict(embed_width=8, hidden_width=12, dropout_prob=0.0)
+    hyperparams.update(settings)
+    model = registry.architectures.get(ARCH)(**hyperparams)
+    model.set_dim("src_vocab_size", 14)
+    model.set_dim("tgt_vocab_size", 14)
+    model.attrs["special_ids"] = {"pad_id": PAD, "bos_id": BOS, "eos_id": EOS}
+    torch.manual_seed(seed)
+    model.initialize()
+    with torch.no_grad():
+        for parameter in model.shims[0]._model.parameters():
+            parameter.uniform_(-1.0, 1.0)
+    return model
+
+
+def sources(lengths, seed=1):
+    rng = numpy.random.default_rng(seed)
+    return [numpy.append(rng.integers(4, 14, n), EOS).astype(numpy.int64) for n in lengths]
+
+
+SOURCES = sources([5, 2, 9, 3, 7])
+TARGETS = [numpy.asarray(t, dtype=numpy.int64) for t in ([4, 5, 6], [7], [8, 9, 10, 11, 12], [13, 4], [5, 6])]
+
+
+def network(model):
+    return model.shims[0]._model
+
+
+def test_the_emulated_device_refuses_what_cuda_refuses():
+    """The negative control: without it, a quiet mode would pass everything."""
+    module = torch.nn.Linear(3, 2)
+    swapped = module.weight.detach()[[1, 0]]
+    with EmulatedCuda(module):
+        weights = module.weight * 1.0
+        assert weights.device == torch.device("cuda", 0)
+        assert module.weight.is_cuda
+        with pytest.raises(MixedDeviceError):
+            weights.index_select(0, torch.tensor([1, 0]))
+        with pytest.raises(MixedDeviceError):
+            weights + torch.ones(2, 3)
+        with pytest.raises(TypeError, match="numpy"):
+            weights.numpy()
+        moved = torch.tensor([1, 0]).to(weights.device)
+        assert moved.is_cuda
+        assert torch.equal(weights.index_select(0, moved).cpu(), swapped)
+        ids, lengths = pad_ids([[4, 5], [6]], pad_id=PAD, device=weights.device)
+        assert ids.is_cuda and not lengths.is_cuda  # packing needs the lengths on the host
+
+
+@pytest.mark.parametrize("beam_size", [1, 3])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_decoding_keeps_every_tensor_on_the_device(variant, beam_size):
+    model = build(**VARIANTS[variant])
+    settings = SearchSettings(
+        beam_size=beam_size, n_best=beam_size, length_alpha=0.6, min_length=2,
+        max_length=6, no_repeat_ngram_size=2, coverage_beta=0.2,
+    )
+    batch = DecodeBatch(src=SOURCES, search=settings, max_batch_items=4096)
+    expected = decode(model.shims[0], batch)
+    mode = EmulatedCuda(network(model))
+    with mode:
+        found = decode(model.shims[0], batch)
+    assert mode.n_checked > 100  # the search really ran on "device" tensors
+    for want, got in zip(expected, found):
+        for a, b in zip(want, got):
+            assert a.ids == b.ids and a.score == b.score
+            numpy.testing.assert_array_equal(a.attention, b.attention)
+            if a.copy_share is not None:
+                numpy.testing.assert_array_equal(a.copy_share, b.copy_share)
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_forced_alignment_keeps_every_tensor_on_the_device(variant):
+    model = build(**VARIANTS[variant])
+    batch = ForcedBatch(src=SOURCES, tgt=TARGETS, max_batch_items=4096)
+    expected = force(model.shims[0], batch)
+    with EmulatedCuda(network(model)):
+        found = force(model.shims[0], batch)
+    for want, got in zip(expected, found):
+        numpy.testing.assert_array_equal(want.log_probs, got.log_probs)
+        numpy.testing.assert_array_equal(want.attention, got.attention)
+        if want.alignment is not None:
+            numpy.testing.assert_array_equal(want.alignment, got.alignment)
+
+
+def training_gradients(model, batch, emulated: bool):
+    """Loss and gradients of one teacher-forced step (the optimizer is thinc's
+    and goes through CuPy: not emulated)."""
+    module = network(model)
+    module.zero_grad()
+    mode = EmulatedCuda(module) if emulated else None
+    if mode is not None:
+        mode.__enter__()
+    try:
+        output, backprop = model.begin_update(batch)
+        loss, _, gradient = teacher_forced_loss(
+            output, label_smoothing=0.1, guided_alignment_weight=0.5, coverage_loss_weight=0.5,
+        )
+        backprop(gradient)
+    finally:
+        if mode is not None:
+            mode.__exit__(None, None, None)
+    if mode is not None:
+        assert mode.n_checked > 100  # the step really ran on "device" tensors
+    return loss, {name: p.grad.clone() for name, p in module.named_parameters() if p.grad is not None}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_a_training_step_keeps_every_tensor_on_the_device(variant):
+    model = build(**VARIANTS[variant])
+    guide = [None, numpy.eye(2, 3, dtype=numpy.float32)] + [None] * 3
+    batch = TrainBatch(src=SOURCES, tgt=TARGETS, guide=guide)
+    loss, gradients = training_gradients(model, batch, emulated=False)
+    emulated_loss, emulated_gradients = training_gradients(model, batch, emulated=True)
+    assert emulated_loss == loss
+    assert gradients.keys() == emulated_gradients.keys() and len(gradients) > 5
+    for name, gradient in gradients.items():
+        assert torch.equal(gradient, emulated_gradients[name]), name
