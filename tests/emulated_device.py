@@ -97,6 +97,10 @@ class EmulatedCuda(TorchFunctionMode):
         self._parameters = {id(tensor) for tensor in module.parameters()}
         self._parameters.update(id(tensor) for tensor in module.buffers())
         self.n_checked = 0  # operations seen with a device tensor, for tests
+        # Copies of host data onto the device (`.to`, `.cuda`, tensor
+        # factories given data and the device): each is a synchronising
+        # transfer on a real GPU.
+        self.n_host_to_device = 0
 
     def on_device(self, tensor: torch.Tensor) -> bool:
         return isinstance(tensor, _OnDevice) or id(tensor) in self._parameters
@@ -115,6 +119,8 @@ class EmulatedCuda(TorchFunctionMode):
                 raise TypeError("can't convert cuda:0 device type tensor to numpy (emulated)")
             return _plain(func(*args, **kwargs))
         creates_on_device = "device" in kwargs and _is_cuda(kwargs["device"])
+        if creates_on_device and name in ("tensor", "as_tensor"):
+            self.n_host_to_device += 1
         if "device" in kwargs:
             kwargs["device"] = _host_device(kwargs["device"])
         if on_device:
@@ -150,6 +156,7 @@ class EmulatedCuda(TorchFunctionMode):
     def _move(self, func, name, args, kwargs):
         tensor = args[0]
         if name == "cuda":
+            self.n_host_to_device += not self.on_device(tensor)
             return _marked(func(_plain(tensor)))
         target = kwargs.get("device")
         for arg in args[1:]:
@@ -163,7 +170,10 @@ class EmulatedCuda(TorchFunctionMode):
         result = func(*host_args, **kwargs)
         if target is None:  # a dtype change only: stays where it was
             return _marked(result) if self.on_device(tensor) else result
-        return _marked(result) if _is_cuda(target) else _plain(result)
+        if not _is_cuda(target):
+            return _plain(result)
+        self.n_host_to_device += not self.on_device(tensor)
+        return _marked(result)
 
     def _check_mix(self, name: str, args, kwargs, tensors: Iterable[torch.Tensor]) -> None:
         host_positions = _HOST_ARGUMENTS.get(name, ())

@@ -15,8 +15,11 @@ def pad_ids(
     sequences (Sequence[Sequence[int]]): Ids per row.
     pad_id (int): Filler after each row's end.
     prefix, suffix (Sequence[int]): Ids added around every row (BOS, EOS).
-    device (torch.device): Where the tensors go.
-    RETURNS (Tuple[Tensor, Tensor]): Ids (batch, max_length) and lengths (batch,).
+    device (torch.device): Where the ids go (the network's device).
+    RETURNS (Tuple[Tensor, Tensor]): Ids (batch, max_length) on `device`,
+        and lengths (batch,) on the CPU: packing needs them there, and the
+        searches read them as Python numbers. A consumer that needs them on
+        the device (a mask, an index) copies them once per batch.
     """
     lengths = numpy.fromiter(
         (len(prefix) + len(row) + len(suffix) for row in sequences),

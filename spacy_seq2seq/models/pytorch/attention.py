@@ -96,7 +96,7 @@ class Attention(nn.Module):
 
     def forward(
         self, queries: Tensor, keys: Tensor, states: Tensor, mask: Tensor,
-        coverage: Optional[Tensor] = None,
+        coverage: Optional[Tensor] = None, *, exact_states: Optional[Tensor] = None,
     ) -> Tuple[Tensor, Tensor]:
         """Attend from decoder queries to the encoder states.
 
@@ -106,6 +106,8 @@ class Attention(nn.Module):
         mask (Tensor): True at real positions. Shape: (batch, src_len).
         coverage (Optional[Tensor]): Attention so far, for a coverage model
             (one step at a time). Shape: (batch, src_len).
+        exact_states (Optional[Tensor]): `states` in float64, for decoding
+            steps; made once per decode by the caller, or here if not given.
         RETURNS (Tuple[Tensor, Tensor]): The context vectors, shape
             (batch, steps, width), and the weights, shape (batch, steps, src_len).
         """
@@ -118,7 +120,9 @@ class Attention(nn.Module):
             # bit with its batch's longest source (seen on a trained toy
             # model: padding weights are exactly 0, the sum order is not).
             # Summed in float64 and rounded back, as the softmax above.
-            context = torch.bmm(weights.double(), states.double()).to(states.dtype)
+            if exact_states is None:
+                exact_states = states.double()
+            context = torch.bmm(weights.double(), exact_states).to(states.dtype)
         else:
             context = torch.bmm(weights, states)
         return context, weights

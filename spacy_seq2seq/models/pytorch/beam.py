@@ -157,12 +157,16 @@ def _beam_search(
         chosen_tokens = top_tokens.gather(1, going_on)
         scores = top_scores.gather(1, going_on)
 
-        keep_sentences = torch.tensor([not d for d in done], device=device)
-        kept = keep_sentences.nonzero().squeeze(1)
-        chosen_rows = chosen_rows.index_select(0, kept).reshape(-1)
-        previous = chosen_tokens.index_select(0, kept).reshape(-1)
-        scores = scores.index_select(0, kept)
-        live = live.index_select(0, kept)
+        kept = None
+        if any(done):  # sentences that are done leave the batch
+            kept = torch.tensor([not d for d in done], device=device).nonzero().squeeze(1)
+            chosen_rows, chosen_tokens, scores, live, going_on = (
+                t.index_select(0, kept) for t in (chosen_rows, chosen_tokens, scores, live, going_on)
+            )
+            if top_shares is not None:
+                top_shares = top_shares.index_select(0, kept)
+        chosen_rows = chosen_rows.reshape(-1)
+        previous = chosen_tokens.reshape(-1)
         history = torch.cat([history.index_select(0, chosen_rows), previous.unsqueeze(1)], dim=1)
         if attention is not None and weights is not None:
             attention = torch.cat(
@@ -170,11 +174,13 @@ def _beam_search(
                 dim=1,
             )
         if shares is not None and top_shares is not None:
-            chosen_shares = top_shares.gather(1, going_on).index_select(0, kept).reshape(-1)
+            chosen_shares = top_shares.gather(1, going_on).reshape(-1)
             shares = torch.cat([shares.index_select(0, chosen_rows), chosen_shares.unsqueeze(1)], dim=1)
-        # Sentences that leave take their K rows with them.
-        memory_rows = (kept.unsqueeze(1) * K + torch.arange(K, device=device)).reshape(-1)
-        memory = memory.index_select(memory_rows)
+        if kept is not None:
+            # Sentences that leave take their K rows with them. The memory
+            # is the same for a sentence's K rows: it only changes here.
+            memory_rows = (kept.unsqueeze(1) * K + torch.arange(K, device=device)).reshape(-1)
+            memory = memory.index_select(memory_rows)
         state = state.index_select(chosen_rows)
     return [_best(hypotheses, n_best) for hypotheses in finished]
 

@@ -52,12 +52,22 @@ class Memory:
     keys (Tensor): Attention keys from `project_keys`. Same shape.
     mask (Tensor): True at real positions. Shape: (batch, src_len).
     src_ids (Tensor): Source piece ids, for copy attention. Shape: (batch, src_len).
+    float64_states (Optional[Tensor]): The states in float64, made by the
+        first decoding step that asks (`exact_states`) and kept for every
+        later one, instead of a fresh copy at each step. Same shape.
     """
 
     states: Tensor
     keys: Tensor
     mask: Tensor
     src_ids: Tensor
+    float64_states: Optional[Tensor] = None
+
+    def exact_states(self) -> Tensor:
+        """The states in float64, for batch-invariant decoding steps (see attention.py)."""
+        if self.float64_states is None:
+            self.float64_states = self.states.double()
+        return self.float64_states
 
     def index_select(self, index: Tensor) -> "Memory":
         """Reorder or repeat rows (beam search). index: (new_batch,)."""
@@ -66,17 +76,19 @@ class Memory:
             keys=self.keys.index_select(0, index),
             mask=self.mask.index_select(0, index),
             src_ids=self.src_ids.index_select(0, index),
+            float64_states=None if self.float64_states is None else self.float64_states.index_select(0, index),
         )
 
     def in_step_order(self, steps: DecoderSteps) -> "Memory":
         """Rows in the order `steps` reads them (as they are when padded)."""
-        return self if steps.order is None else self.index_select(steps.order.to(self.mask.device))
+        return self if steps.order is None else self.index_select(steps.order)
 
     def first_rows(self, n_rows: int) -> "Memory":
         """The first n_rows rows (views, no copy)."""
         return Memory(
             states=self.states[:n_rows], keys=self.keys[:n_rows],
             mask=self.mask[:n_rows], src_ids=self.src_ids[:n_rows],
+            float64_states=None if self.float64_states is None else self.float64_states[:n_rows],
         )
 
 
@@ -109,7 +121,7 @@ class DecoderState:
 
     def in_step_order(self, steps: DecoderSteps) -> "DecoderState":
         """Rows in the order `steps` reads them (as they are when padded)."""
-        return self if steps.order is None else self.index_select(steps.order.to(self.attentional.device))
+        return self if steps.order is None else self.index_select(steps.order)
 
 
 class DecoderOutput(NamedTuple):
@@ -265,7 +277,7 @@ class AttentionDecoder(nn.Module):
         RETURNS (DecoderOutput): Next-piece scores, attention and copy gate
             for every step, and the state after the last one (padded steps).
         """
-        steps = DecoderSteps(tgt_in.shape[0], tgt_in.shape[1], tgt_lengths)
+        steps = DecoderSteps(tgt_in.shape[0], tgt_in.shape[1], tgt_lengths, device=tgt_in.device)
         embedded = self.dropout(self.embedding(tgt_in))
         head = self.alignment_head if with_alignment else None
         if self.input_feeding or self.coverage:
@@ -321,7 +333,10 @@ class AttentionDecoder(nn.Module):
         vectors and weights (the last two None without attention)."""
         if self.attention is None or self.combine is None:
             return self.dropout(rnn_out), None, None
-        context, weights = self.attention(rnn_out, memory.keys, memory.states, memory.mask, coverage)
+        exact_states = memory.exact_states() if invariant_step(rnn_out) else None
+        context, weights = self.attention(
+            rnn_out, memory.keys, memory.states, memory.mask, coverage, exact_states=exact_states
+        )
         attentional = torch.tanh(self.combine(torch.cat([context, rnn_out], dim=-1)))
         return self.dropout(attentional), context, weights
 

@@ -125,7 +125,10 @@ def encode(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor) -> Tuple
         src_ids.index_select(0, rows.to(src_ids.device)), src_lengths.index_select(0, rows)
     )
     real = torch.arange(n_real, device=src_ids.device)
-    return memory.index_select(real), state.index_select(real)
+    memory, state = memory.index_select(real), state.index_select(real)
+    if model.decoder.attention is not None:
+        memory.exact_states()  # once per search: every step's context reads it
+    return memory, state
 
 
 def decode_step(
@@ -286,14 +289,15 @@ def _greedy_search(
             shares = copy_shares(logits, weights, gate, memory.src_ids, chosen.unsqueeze(1))[:, 0]
         steps.append((live, chosen, weights, shares))
         going_on = chosen != eos_id
-        if not bool(going_on.any()):
+        n_going_on = int(going_on.sum())
+        if n_going_on == 0:
             break
-        keep = going_on.nonzero().squeeze(1)
-        live = live.index_select(0, keep)
-        previous = chosen.index_select(0, keep)
-        history = torch.cat([history.index_select(0, keep), previous.unsqueeze(1)], dim=1)
-        memory = memory.index_select(keep)
-        state = state.index_select(keep)
+        previous = chosen
+        if n_going_on < going_on.shape[0]:  # rows that ended leave the batch
+            keep = going_on.nonzero().squeeze(1)
+            live, previous, history = (t.index_select(0, keep) for t in (live, chosen, history))
+            memory, state = memory.index_select(keep), state.index_select(keep)
+        history = torch.cat([history, previous.unsqueeze(1)], dim=1)
     return _collect(steps, batch, src_len, src_lengths, scores, eos_id, length_alpha, coverage_beta)
 
 

@@ -33,9 +33,16 @@ class DecoderSteps:
     lengths (Optional[Tensor]): Real length of each row's decoder input
         (BOS + pieces; >= 1): packed steps. None: padded steps, every row
         at every step. Shape: (n_rows,).
+    device (Optional[torch.device]): Where the tensors it reorders live
+        (the network's device). The row orders are copied there once, here:
+        on a GPU every copy from the host is a synchronising transfer, and
+        a training step reorders half a dozen tensors. Default: the CPU.
     """
 
-    def __init__(self, n_rows: int, n_steps: int, lengths: Optional[Tensor] = None):
+    def __init__(
+        self, n_rows: int, n_steps: int, lengths: Optional[Tensor] = None,
+        device: Optional[torch.device] = None,
+    ):
         self.n_rows, self.n_steps = n_rows, n_steps
         self.packed = lengths is not None
         if lengths is None:
@@ -56,13 +63,16 @@ class DecoderSteps:
         steps = torch.arange(n_steps)
         sizes = (self._sorted_lengths.unsqueeze(0) > steps.unsqueeze(1)).sum(dim=1).tolist()
         self.sizes = [size for size in sizes if size > 0]
-        self.order = order
+        # The orders on the device; the packing functions want the sorted
+        # lengths and the step sizes on the host, where they stay.
+        self.order = order.to(device) if device is not None else order
+        self._unsorted = self._unsorted.to(self.order.device)
 
     def sort_rows(self, tensor: Tensor) -> Tensor:
         """Rows (dim 0) in step order, longest target first; as given when padded."""
         if self.order is None:
             return tensor
-        return tensor.index_select(0, self.order.to(tensor.device))
+        return tensor.index_select(0, self.order)
 
     def pack(self, padded: Tensor) -> Tensor:
         """A (batch, steps, ...) tensor in the joined layout: itself when
@@ -102,8 +112,7 @@ class DecoderSteps:
         if self.order is None:
             return joined
         sequence = PackedSequence(
-            joined, torch.as_tensor(self.sizes, dtype=torch.int64),
-            self.order.to(joined.device), self._unsorted.to(joined.device),
+            joined, torch.as_tensor(self.sizes, dtype=torch.int64), self.order, self._unsorted,
         )
         padded, _ = pad_packed_sequence(sequence, batch_first=True, total_length=self.n_steps)
         return padded
