@@ -122,6 +122,62 @@ class Errors(metaclass=_ErrorsWithCodes):
         "the attention: argmax, shift, threshold or shift_threshold."
     )
 
+    # The parallel corpus reader (spacy-seq2seq.ParallelCorpus.v1): E022-E034.
+    E022 = (
+        "ParallelCorpus: `path` is not set. Point it at your corpus file, e.g. "
+        "`--paths.train corpus/train.tsv` on the command line or "
+        "`path = ${{paths.train}}` in the [corpora] section of the config."
+    )
+    E023 = (
+        "ParallelCorpus: format = \"lines\" reads line-aligned source and target "
+        "files, but `tgt_path` is not set. Set tgt_path to the target file "
+        "(e.g. train.en next to train.de)."
+    )
+    E024 = (
+        "ParallelCorpus: `tgt_path` is only used with format = \"lines\", but "
+        "format = {format!r} reads both sides from `path`. Remove tgt_path or "
+        "set format = \"lines\"."
+    )
+    E025 = (
+        "ParallelCorpus: `alignment_path` indexes whitespace tokens, so the "
+        "source Docs must be made from them too: set pretokenized = true."
+    )
+    E026 = (
+        "ParallelCorpus: corpus file not found: '{path}'. Check the path in the "
+        "[corpora] section or the --paths.* overrides."
+    )
+    E027 = (
+        "ParallelCorpus: cannot infer the format of '{path}': it is not "
+        ".tsv/.jsonl/.json, no tgt_path is set, and its first line has no tab. "
+        "Set format explicitly to one of {formats}, or set tgt_path for "
+        "line-aligned source and target files."
+    )
+    E028 = (
+        "ParallelCorpus: malformed {unit} {number} in '{path}': {problem}. Fix or "
+        "remove it, or set on_malformed = \"skip\" to skip and count such lines "
+        "instead."
+    )
+    E029 = (
+        "ParallelCorpus: empty {unit} {number} in '{path}': {problem}. Remove the "
+        "pair or fill in the missing side, or set on_malformed = \"skip\" to "
+        "skip and count empty pairs instead."
+    )
+    E030 = (
+        "ParallelCorpus: '{path}' is not a valid UTF-8 JSON file ({error}). "
+        "format = \"json\" expects one JSON list of objects; for one object per "
+        "line use format = \"jsonl\"."
+    )
+    E031 = (
+        "ParallelCorpus: '{path}' holds a JSON {type}, but format = \"json\" "
+        "expects a list of objects like [{example}]."
+    )
+    E032 = (
+        "ParallelCorpus: line {number} of the alignment file '{path}' is "
+        "{problem}. Alignment files hold ASCII `i-j` links, one line per record: "
+        "check that `alignment_path` points at the pharaoh file and not at a "
+        "side of the corpus."
+    )
+
 
 class Warnings:
     W001 = (

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import IO, Any, Iterator, NamedTuple, Optional, Tuple, Union
 
+from ..errors import Errors
+
 BOM = b"\xef\xbb\xbf"
 
 
@@ -128,16 +130,11 @@ def records_json(path: Path, src_key: str, tgt_key: str) -> Iterator[Record]:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         # A file-level error: no record can be trusted, so always raise.
-        raise ValueError(
-            f"ParallelCorpus: '{path}' is not a valid UTF-8 JSON file "
-            f'({err}). format = "json" expects one JSON list of objects; for '
-            f'one object per line use format = "jsonl".'
-        ) from err
+        raise ValueError(Errors.E030.format(path=path, error=err)) from err
     if not isinstance(data, list):
+        example = f'{{"{src_key}": "...", "{tgt_key}": "..."}}'
         raise ValueError(
-            f"ParallelCorpus: '{path}' holds a JSON {type(data).__name__}, "
-            f'but format = "json" expects a list of objects like '
-            f'[{{"{src_key}": "...", "{tgt_key}": "..."}}].'
+            Errors.E031.format(path=path, type=type(data).__name__, example=example)
         )
     for number, obj in enumerate(data, start=1):
         yield record_from_obj(path, number, obj, src_key, tgt_key)

@@ -9,29 +9,43 @@ from pathlib import Path
 from typing import Iterator, List, Optional, Tuple
 
 from ..alignment.aer import AlignmentFileError, parse_pharaoh_line
+from ..errors import Errors
+from .formats import decoded_lines, open_binary
 
 Link = Tuple[int, int]
 
 
 class AlignmentLines:
     """Line N of an alignment file on demand, reading forward only (the
-    corpus asks for records in increasing order)."""
+    corpus asks for records in increasing order).
+
+    Lines are split and decoded as the corpus files are (`decoded_lines`), so
+    line N here is line N there, and a line that is not UTF-8 is named in a
+    coded error instead of surfacing as a bare UnicodeDecodeError.
+    """
 
     def __init__(self, path: Path):
         self.path = path
-        self._file = path.open(encoding="utf8")
-        self._lines: Iterator[str] = iter(self._file)
+        self._file = open_binary(path)
+        self._lines: Iterator[Tuple[str, Optional[str]]] = decoded_lines(self._file)
         self._number = 0
 
     def line(self, number: int) -> Optional[str]:
         """The text of line `number` (1-based), None past the end."""
-        text: Optional[str] = None
+        decoded: Optional[Tuple[str, Optional[str]]] = None
         while self._number < number:
-            text = next(self._lines, None)
-            if text is None:
+            decoded = next(self._lines, None)
+            if decoded is None:
                 return None
             self._number += 1
-        return None if text is None else text.rstrip("\n")
+        if decoded is None:
+            return None
+        text, problem = decoded
+        if problem is not None:
+            # Unlike a bad link, an undecodable line means the wrong file or
+            # the wrong encoding, so the lines after it are suspect too: raise.
+            raise ValueError(Errors.E032.format(number=number, path=self.path, problem=problem))
+        return text
 
     def close(self) -> None:
         self._file.close()

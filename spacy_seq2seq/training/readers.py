@@ -16,23 +16,22 @@ For every pair it yields ``Example(predicted, reference)`` where both Docs are
 is where the ``seq2seq_attn`` component looks for its gold output.
 
 Bad input is never dropped silently: malformed lines and empty pairs either
-raise a ``ValueError`` naming the file and line (``on_malformed="error"``) or are
-skipped, counted in ``reader.stats`` and summarised in a warning at the end of
-every pass (``on_malformed="skip"``).
+raise a coded ``ValueError`` (E028, E029) naming the file and line
+(``on_malformed="error"``) or are skipped, counted in ``reader.stats`` and
+summarised in a warning at the end of every pass (``on_malformed="skip"``).
+
+The parts live next door: ``formats`` reads each file format into records,
+``format_detection`` resolves ``format = "auto"``, ``gold_alignments`` reads
+supplied word alignments, ``corpus_stats`` counts and reports a pass, and
+``docbin`` writes a corpus to a ``.spacy`` file.
 """
 
-import logging
 from contextlib import closing
-from dataclasses import asdict, dataclass
-from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import (
-    Any,
     Callable,
-    Dict,
     Iterable,
     Iterator,
-    List,
     Literal,
     Optional,
     Tuple,
@@ -42,14 +41,16 @@ from typing import (
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 from spacy.training import Example
 
 from ..errors import Errors, check_choice
+from ..names import FieldNames
 from ..pipeline.extensions import install_extensions
+from .corpus_stats import CorpusStats, SkipReason
+from .format_detection import FORMATS, FormatType, detect_format
 from .formats import (
     Record,
-    open_binary,
     records_json,
     records_jsonl,
     records_lines,
@@ -57,95 +58,8 @@ from .formats import (
 )
 from .gold_alignments import AlignmentLines, parse_links
 
-logger = logging.getLogger("spacy_seq2seq")
-
-FormatType = Literal["auto", "lines", "tsv", "jsonl", "json"]
 OnMalformedType = Literal["skip", "error"]
-FORMATS: Tuple[str, ...] = get_args(FormatType)
 ON_MALFORMED: Tuple[str, ...] = get_args(OnMalformedType)
-
-# Only the first few line numbers per reason are kept: enough to find the
-# problem in an editor, and bounded when a whole file is in the wrong format.
-MAX_RECORDED_LINES = 10
-
-_SKIP_HINT = (
-    'Fix or remove it, or set on_malformed = "skip" to skip and count such '
-    "lines instead."
-)
-
-
-@dataclass
-class CorpusStats:
-    """What one pass of a ParallelCorpus over its file(s) did.
-
-    path (str): The source file.
-    format (str): The format that was read (after "auto" was resolved).
-    yielded (int): Examples yielded.
-    malformed (int): Records skipped because they could not be parsed.
-    empty (int): Records skipped because the source or target is empty.
-    too_long (int): Pairs skipped by the `max_length` filter.
-    malformed_lines (List[int]): First 1-based line (or JSON item) numbers of
-        malformed records.
-    empty_lines (List[int]): First 1-based line (or JSON item) numbers of empty
-        pairs.
-    first_malformed_reason (Optional[str]): What was wrong with the first
-        malformed record.
-    complete (bool): Whether the pass ran to the end of the file or to `limit`
-        (False while a pass is in progress or after it was abandoned).
-    stopped_at_limit (bool): Whether the pass stopped early because of `limit`.
-    """
-
-    path: str
-    format: str
-    yielded: int = 0
-    malformed: int = 0
-    empty: int = 0
-    too_long: int = 0
-    malformed_lines: List[int] = dataclass_field(default_factory=list)
-    empty_lines: List[int] = dataclass_field(default_factory=list)
-    first_malformed_reason: Optional[str] = None
-    complete: bool = False
-    stopped_at_limit: bool = False
-
-    @property
-    def skipped(self) -> int:
-        """RETURNS (int): All records that were read but not yielded."""
-        return self.malformed + self.empty + self.too_long
-
-    def to_dict(self) -> Dict[str, Any]:
-        """RETURNS (Dict[str, Any]): The counts as a plain dict (JSON-safe)."""
-        data = asdict(self)
-        data["skipped"] = self.skipped
-        return data
-
-    def summary(self) -> str:
-        """A one-line, human-readable summary of the pass, for the log.
-
-        RETURNS (str): E.g. "ParallelCorpus train.tsv: yielded 998, skipped 2
-            (1 malformed at line 17, 1 empty at line 40), 0 too long".
-        """
-        unit = "item" if self.format == "json" else "line"
-        parts = []
-        for count, lines, what in (
-            (self.malformed, self.malformed_lines, "malformed"),
-            (self.empty, self.empty_lines, "empty"),
-        ):
-            if count:
-                shown = ", ".join(str(i) for i in lines)
-                more = ", ..." if count > len(lines) else ""
-                plural = "s" if count > 1 else ""
-                parts.append(f"{count} {what} at {unit}{plural} {shown}{more}")
-        detail = f" ({'; '.join(parts)})" if parts else ""
-        text = (
-            f"ParallelCorpus {Path(self.path).name}: yielded {self.yielded}, "
-            f"skipped {self.malformed + self.empty}{detail}, "
-            f"{self.too_long} too long"
-        )
-        if self.first_malformed_reason:
-            text += f". First malformed {unit}: {self.first_malformed_reason}"
-        if self.stopped_at_limit:
-            text += " (stopped early at `limit`)"
-        return text
 
 
 class ParallelCorpus:
@@ -199,11 +113,7 @@ class ParallelCorpus:
             `reference._.{field}_alignment`. Needs `pretokenized = true`.
         """
         if path is None:
-            raise ValueError(
-                "ParallelCorpus: `path` is not set. Point it at your corpus file, "
-                "e.g. `--paths.train corpus/train.tsv` on the command line or "
-                "`path = ${paths.train}` in the [corpora] section of the config."
-            )
+            raise ValueError(Errors.E022.format())
         check_choice("format", format, FORMATS)
         check_choice("on_malformed", on_malformed, ON_MALFORMED)
         for setting, value in (("src_column", src_column), ("tgt_column", tgt_column)):
@@ -240,24 +150,13 @@ class ParallelCorpus:
                 )
             )
         if format == "lines" and tgt_path is None:
-            raise ValueError(
-                'ParallelCorpus: format = "lines" reads line-aligned source and '
-                "target files, but `tgt_path` is not set. Set tgt_path to the "
-                "target file (e.g. train.en next to train.de)."
-            )
+            raise ValueError(Errors.E023.format())
         if tgt_path is not None and format not in ("auto", "lines"):
             # A tgt_path that is silently ignored would mean training on the
             # wrong data without noticing.
-            raise ValueError(
-                f'ParallelCorpus: `tgt_path` is only used with format = "lines", '
-                f"but format = {format!r} reads both sides from `path`. Remove "
-                f'tgt_path or set format = "lines".'
-            )
+            raise ValueError(Errors.E024.format(format=format))
         if alignment_path is not None and not pretokenized:
-            raise ValueError(
-                "ParallelCorpus: `alignment_path` indexes whitespace tokens, so the "
-                "source Docs must be made from them too: set pretokenized = true."
-            )
+            raise ValueError(Errors.E025.format())
         self.pretokenized = pretokenized
         self.alignment_path = Path(alignment_path) if alignment_path is not None else None
         self.path = Path(path)
@@ -285,10 +184,7 @@ class ParallelCorpus:
         install_extensions(self.field)
         for file in (self.path, self.tgt_path, self.alignment_path):
             if file is not None and not file.is_file():
-                raise FileNotFoundError(
-                    f"ParallelCorpus: corpus file not found: '{file}'. Check the "
-                    f"path in the [corpora] section or the --paths.* overrides."
-                )
+                raise FileNotFoundError(Errors.E026.format(path=file))
         fmt = self.resolve_format()
         stats = CorpusStats(path=str(self.path), format=fmt)
         # Exposed before the pass starts, so a consumer that stops early still
@@ -304,10 +200,7 @@ class ParallelCorpus:
             if gold is not None:
                 gold.close()
         stats.complete = True
-        if stats.malformed or stats.empty or not stats.yielded:
-            logger.warning(stats.summary())
-        else:
-            logger.info(stats.summary())
+        stats.log_summary()
 
     def _examples(
         self, nlp: Language, records: Iterator[Record], stats: CorpusStats,
@@ -347,7 +240,7 @@ class ParallelCorpus:
             reference = make_doc(src)
             setattr(reference._, self.field, tgt)
             if links is not None:
-                reference._.set(f"{self.field}_alignment", links)
+                reference._.set(FieldNames(self.field).alignment, links)
             stats.yielded += 1
             yield Example(make_doc(src), reference)
             if self.limit is not None and stats.yielded >= self.limit:
@@ -361,63 +254,20 @@ class ParallelCorpus:
         """
         if self.format != "auto":
             return self.format
-        if self.tgt_path is not None:
-            return "lines"
-        name = self.path.name.lower()
-        if name.endswith(".gz"):
-            name = name[: -len(".gz")]
-        suffix = Path(name).suffix
-        if suffix == ".jsonl":
-            return "jsonl"
-        if suffix == ".json":
-            return "json"
-        if suffix == ".tsv":
-            return "tsv"
-        # Anything else (.txt, Tatoeba/Anki exports, ...) is TSV if its first
-        # non-blank line has a tab; guessing further would be unsafe.
-        with open_binary(self.path) as file_:
-            for raw in file_:
-                line = raw.strip()
-                if line:
-                    if b"\t" in line:
-                        return "tsv"
-                    break
-        raise ValueError(
-            f"ParallelCorpus: cannot infer the format of '{self.path}': it is not "
-            f".tsv/.jsonl/.json, no tgt_path is set, and its first line has no tab. "
-            f"Set format explicitly to one of {', '.join(FORMATS[1:])}, or set "
-            f"tgt_path for line-aligned source and target files."
-        )
+        return detect_format(self.path, self.tgt_path)
 
     def _reject(
-        self, stats: CorpusStats, record: Record, reason: str, what: str
+        self, stats: CorpusStats, record: Record, reason: SkipReason, problem: str
     ) -> None:
         """Raise, or count a malformed/empty record, according to on_malformed."""
-        unit = "item" if stats.format == "json" else "line"
         if self.on_malformed == "error":
-            if reason == "empty":
-                fix = (
-                    "Remove the pair or fill in the missing side, or set "
-                    'on_malformed = "skip" to skip and count empty pairs instead.'
-                )
-            else:
-                fix = _SKIP_HINT
+            error = Errors.E029 if reason == "empty" else Errors.E028
             raise ValueError(
-                f"ParallelCorpus: {reason} {unit} {record.number} in "
-                f"'{record.file}': {what}. {fix}"
-            )
-        if reason == "malformed":
-            stats.malformed += 1
-            lines = stats.malformed_lines
-            if stats.first_malformed_reason is None:
-                stats.first_malformed_reason = (
-                    f"'{record.file.name}' {unit} {record.number}: {what}"
+                error.format(
+                    unit=stats.unit, number=record.number, path=record.file, problem=problem
                 )
-        else:
-            stats.empty += 1
-            lines = stats.empty_lines
-        if len(lines) < MAX_RECORDED_LINES:
-            lines.append(record.number)
+            )
+        stats.count_skipped(reason, record.number, record.file.name, problem)
 
     def _records(self, fmt: str) -> Iterator[Record]:
         if fmt == "lines":
@@ -489,28 +339,3 @@ def create_parallel_corpus_reader(
         alignment_path=alignment_path,
     )
 
-
-def convert_to_docbin(
-    reader: ParallelCorpus, nlp: Language, output_path: Union[str, Path]
-) -> CorpusStats:
-    """Write the reference Docs of a parallel corpus to a `.spacy` file.
-
-    The target text travels in the Docs' user data (`reference._.{field}`), so
-    `spacy.Corpus.v1` can read the file back for training. The DocBin is built
-    in memory, as DocBin requires; for very large corpora, stream with the
-    reader instead.
-
-    reader (ParallelCorpus): The configured reader, e.g.
-        `ParallelCorpus("train.tsv", max_length=50)`.
-    nlp (Language): The pipeline whose tokenizer makes the Docs.
-    output_path (Union[str, Path]): The `.spacy` file to write.
-    RETURNS (CorpusStats): The reader's counts for the pass that was written.
-    """
-    doc_bin = DocBin(store_user_data=True)
-    for example in reader(nlp):
-        doc_bin.add(example.reference)
-    output_path = Path(output_path)
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    doc_bin.to_disk(output_path)
-    assert reader.stats is not None
-    return reader.stats

@@ -1,48 +1,28 @@
-"""Tests for the spacy-seq2seq.ParallelCorpus.v1 reader and the DocBin converter."""
+"""Tests for the spacy-seq2seq.ParallelCorpus.v1 reader (settings, formats,
+malformed records, coded errors, gold alignments). Format detection, the
+pass statistics and the DocBin converter have their own test modules."""
 
 import gzip
 import json
-import logging
-from pathlib import Path
-from typing import List, Tuple
 
 import pytest
 import spacy
 from confection import ConfigValidationError
+from corpus_files import PAIRS, pairs_of, tsv, write
 from spacy.language import Language
-from spacy.training import Corpus, Example
+from spacy.training import Example
 from spacy.util import registry
 from thinc.api import Config
 
 from spacy_seq2seq.training.readers import (
     ParallelCorpus,
-    convert_to_docbin,
     create_parallel_corpus_reader,
 )
-
-PAIRS = [
-    ("Bonjour le monde.", "Hello world."),
-    ("Il fait beau aujourd'hui.", "The weather is nice today."),
-    ("Je suis fatigué.", "I am tired."),
-]
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     return spacy.blank("fr")
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_bytes(text.encode("utf-8"))
-    return path
-
-
-def tsv(pairs: List[Tuple[str, str]]) -> str:
-    return "".join(f"{src}\t{tgt}\n" for src, tgt in pairs)
-
-
-def pairs_of(examples: List[Example]) -> List[Tuple[str, str]]:
-    return [(eg.reference.text, eg.reference._.translation) for eg in examples]
 
 
 def test_tsv_yields_examples_with_target_on_reference(tmp_path, nlp):
@@ -60,18 +40,6 @@ def test_tsv_yields_examples_with_target_on_reference(tmp_path, nlp):
     assert reader.stats.yielded == 3
     assert reader.stats.skipped == 0
     assert reader.stats.complete
-
-
-def test_txt_with_tabs_is_detected_as_tsv(tmp_path, nlp):
-    reader = ParallelCorpus(write(tmp_path / "fra.txt", tsv(PAIRS)))
-    assert reader.resolve_format() == "tsv"
-    assert pairs_of(list(reader(nlp))) == PAIRS
-
-
-def test_auto_without_tabs_or_known_suffix_raises(tmp_path, nlp):
-    reader = ParallelCorpus(write(tmp_path / "train.txt", "no tabs here\n"))
-    with pytest.raises(ValueError, match="cannot infer the format"):
-        list(reader(nlp))
 
 
 def test_tsv_columns(tmp_path, nlp):
@@ -107,7 +75,8 @@ def test_lines_count_mismatch_skip_and_error(tmp_path, nlp):
     with pytest.raises(ValueError) as excinfo:
         list(strict(nlp))
     message = str(excinfo.value)
-    assert "train.fr" in message and "line 2" in message
+    assert message.startswith("[E028] ParallelCorpus: malformed line 2 in ")
+    assert "train.fr" in message
     assert "same number of lines" in message
 
 
@@ -131,10 +100,10 @@ def test_jsonl_malformed_lines(tmp_path, nlp):
     assert pairs_of(list(reader(nlp))) == PAIRS[:2]
     assert reader.stats.malformed == 3
     assert reader.stats.malformed_lines == [2, 3, 4]
-    with pytest.raises(ValueError, match=r"train\.jsonl.*invalid JSON"):
+    with pytest.raises(ValueError, match=r"^\[E028\] .*train\.jsonl.*invalid JSON"):
         list(ParallelCorpus(path, on_malformed="error")(nlp))
     path2 = write(tmp_path / "b.jsonl", "\n".join([lines[0], lines[2]]))
-    with pytest.raises(ValueError, match=r"line 2 .*missing key\(s\) 'tgt'"):
+    with pytest.raises(ValueError, match=r"^\[E028\] .*line 2 .*missing key\(s\) 'tgt'"):
         list(ParallelCorpus(path2, on_malformed="error")(nlp))
 
 
@@ -146,18 +115,20 @@ def test_json_list(tmp_path, nlp):
     assert pairs_of(list(reader(nlp))) == PAIRS
     assert reader.stats.malformed == 1
     assert reader.stats.malformed_lines == [4]
-    with pytest.raises(ValueError, match="expects a list of objects"):
+    with pytest.raises(ValueError, match=r"^\[E031\] .*holds a JSON dict") as excinfo:
         list(ParallelCorpus(write(tmp_path / "d.json", '{"a": 1}'))(nlp))
+    # The example names the keys the reader was told to use.
+    assert '[{"src": "...", "tgt": "..."}]' in str(excinfo.value)
 
 
-def test_max_length_filter_counts(tmp_path, nlp):
-    pairs = PAIRS + [("Un deux trois quatre cinq six.", "One.")]
-    reader = ParallelCorpus(write(tmp_path / "train.tsv", tsv(pairs)), max_length=4)
-    # "Il fait beau aujourd'hui." has 4 words but its target has 5.
-    assert pairs_of(list(reader(nlp))) == [PAIRS[0], PAIRS[2]]
-    assert reader.stats.too_long == 2
-    assert reader.stats.yielded == 2
-    assert reader.stats.malformed == reader.stats.empty == 0
+@pytest.mark.parametrize("content", [b'[{"src": "a", "tgt": "b"}', b'[{"src": "caf\xe9"}]'])
+def test_json_file_that_cannot_be_parsed_raises_E030_even_in_skip_mode(tmp_path, nlp, content):
+    path = tmp_path / "train.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=r"^\[E030\] .*is not a valid UTF-8 JSON file") as excinfo:
+        list(ParallelCorpus(path, on_malformed="skip")(nlp))
+    assert str(path) in str(excinfo.value)
+    assert 'format = "jsonl"' in str(excinfo.value)
 
 
 def test_limit(tmp_path, nlp):
@@ -168,49 +139,23 @@ def test_limit(tmp_path, nlp):
     assert reader.stats.malformed == 1
 
 
-def test_malformed_and_empty_skipped_counted_and_logged(tmp_path, nlp, caplog):
-    text = tsv(PAIRS[:2]) + "only one column\n" + "Salut !\t  \n" + "\n"
-    text += "a\tb\tc\n" + tsv(PAIRS[2:])
-    reader = ParallelCorpus(write(tmp_path / "train.tsv", text))
-    with caplog.at_level(logging.WARNING, logger="spacy_seq2seq"):
-        assert pairs_of(list(reader(nlp))) == PAIRS
-    stats = reader.stats
-    assert (stats.yielded, stats.malformed, stats.empty) == (3, 2, 2)
-    assert stats.malformed_lines == [3, 6]
-    assert stats.empty_lines == [4, 5]
-    assert stats.to_dict()["skipped"] == 4
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1
-    message = warnings[0].getMessage()
-    assert message.startswith("ParallelCorpus train.tsv: yielded 3, skipped 4")
-    assert "2 malformed at lines 3, 6" in message
-    assert "2 empty at lines 4, 5" in message
-
-
-def test_clean_pass_logs_no_warning(tmp_path, nlp, caplog):
-    reader = ParallelCorpus(write(tmp_path / "train.tsv", tsv(PAIRS)))
-    with caplog.at_level(logging.INFO, logger="spacy_seq2seq"):
-        list(reader(nlp))
-    assert [r.levelno for r in caplog.records] == [logging.INFO]
-
-
 @pytest.mark.parametrize(
-    "bad_line,problem",
+    "bad_line,problem,code",
     [
-        ("only one column", "expected at least 2 tab-separated columns"),
-        ("a\tb\tc", "found 3 tab-separated columns"),
-        ("Salut !\t ", "target is empty"),
-        ("\tHello.", "source is empty"),
+        ("only one column", "expected at least 2 tab-separated columns", "[E028] ParallelCorpus: malformed"),
+        ("a\tb\tc", "found 3 tab-separated columns", "[E028] ParallelCorpus: malformed"),
+        ("Salut !\t ", "target is empty", "[E029] ParallelCorpus: empty"),
+        ("\tHello.", "source is empty", "[E029] ParallelCorpus: empty"),
     ],
 )
-def test_error_mode_names_file_and_line(tmp_path, nlp, bad_line, problem):
+def test_error_mode_names_file_and_line(tmp_path, nlp, bad_line, problem, code):
     path = write(tmp_path / "train.tsv", tsv(PAIRS[:2]) + bad_line + "\n")
     reader = ParallelCorpus(path, on_malformed="error")
     with pytest.raises(ValueError) as excinfo:
         list(reader(nlp))
     message = str(excinfo.value)
+    assert message.startswith(f"{code} line 3 in ")
     assert str(path) in message
-    assert "line 3" in message
     assert problem in message
     assert 'on_malformed = "skip"' in message
 
@@ -270,20 +215,20 @@ def test_reader_is_lazy(tmp_path, nlp):
     path = write(tmp_path / "train.tsv", tsv(PAIRS[:1]) + "bad\n")
     examples = ParallelCorpus(path, on_malformed="error")(nlp)
     assert pairs_of([next(examples)]) == PAIRS[:1]
-    with pytest.raises(ValueError, match="line 2"):
+    with pytest.raises(ValueError, match=r"^\[E028\] .*line 2"):
         next(examples)
 
 
 @pytest.mark.parametrize(
     "kwargs,match",
     [
-        ({"format": "xml"}, "auto, lines, tsv, jsonl, json"),
-        ({"on_malformed": "ignore"}, "skip, error"),
-        ({"format": "lines"}, "tgt_path"),
-        ({"format": "tsv", "tgt_path": "x.en"}, "only used with"),
-        ({"src_column": 1}, "different from tgt_column"),
-        ({"max_length": -1}, "max_length"),
-        ({"field": "not a name"}, "Python identifier"),
+        ({"format": "xml"}, r"^\[E003\] .*auto, lines, tsv, jsonl, json"),
+        ({"on_malformed": "ignore"}, r"^\[E003\] .*skip, error"),
+        ({"format": "lines"}, r"^\[E023\] .*`tgt_path` is not set"),
+        ({"format": "tsv", "tgt_path": "x.en"}, r"^\[E024\] .*only used with .*format = 'tsv'"),
+        ({"src_column": 1}, r"^\[E013\] .*different from tgt_column"),
+        ({"max_length": -1}, r"^\[E013\] max_length"),
+        ({"field": "not a name"}, r"^\[E013\] .*Python identifier"),
     ],
 )
 def test_invalid_settings(tmp_path, kwargs, match):
@@ -291,9 +236,28 @@ def test_invalid_settings(tmp_path, kwargs, match):
         ParallelCorpus(tmp_path / "train.tsv", **kwargs)
 
 
-def test_missing_file(tmp_path, nlp):
-    with pytest.raises(FileNotFoundError, match="nope.tsv"):
-        list(ParallelCorpus(tmp_path / "nope.tsv")(nlp))
+def test_unset_path_raises_E022_naming_the_config_setting():
+    with pytest.raises(ValueError, match=r"^\[E022\] ParallelCorpus: `path` is not set") as excinfo:
+        create_parallel_corpus_reader(None)
+    # The fix is written as the user writes it in a config ("${paths.train}").
+    assert "path = ${paths.train}" in str(excinfo.value)
+
+
+@pytest.mark.parametrize("missing", ["source", "target", "alignments"])
+def test_missing_file_raises_E026_naming_it(tmp_path, nlp, missing):
+    files = {
+        "source": write(tmp_path / "train.fr", "le chat\n"),
+        "target": write(tmp_path / "train.en", "the cat\n"),
+        "alignments": write(tmp_path / "links.txt", "0-0 1-1\n"),
+    }
+    files[missing].unlink()
+    reader = ParallelCorpus(
+        files["source"], tgt_path=files["target"], pretokenized=True,
+        alignment_path=files["alignments"],
+    )
+    with pytest.raises(FileNotFoundError, match=r"^\[E026\] ") as excinfo:
+        list(reader(nlp))
+    assert f"'{files[missing]}'" in str(excinfo.value)
 
 
 def test_registry_resolves_reader(tmp_path, nlp):
@@ -318,22 +282,10 @@ def test_registry_resolves_reader(tmp_path, nlp):
         registry.resolve(config)
 
 
-def test_convert_to_docbin_roundtrip_with_spacy_corpus(tmp_path, nlp):
-    path = write(tmp_path / "train.tsv", tsv(PAIRS) + "bad line\n")
-    output = tmp_path / "corpus" / "train.spacy"
-    stats = convert_to_docbin(ParallelCorpus(path), nlp, output)
-    assert stats.yielded == 3 and stats.malformed == 1
-    examples = list(Corpus(output)(nlp))
-    assert pairs_of(examples) == PAIRS
-    assert examples[0].predicted._.translation is None
-
-
 # Gold alignments for guided training ----------------------------------------
 
 
 def test_alignment_path_fills_gold_links_and_counts_bad_lines(tmp_path):
-    from spacy_seq2seq.training import ParallelCorpus
-
     (tmp_path / "src.txt").write_text("le chat noir\nun chien\nle chat\nun chat\n", encoding="utf8")
     (tmp_path / "tgt.txt").write_text("the black cat\na dog\nthe cat\na cat\n", encoding="utf8")
     # line 2: out of range; line 3: not pharaoh; line 4 missing.
@@ -348,7 +300,7 @@ def test_alignment_path_fills_gold_links_and_counts_bad_lines(tmp_path):
     assert reader.stats.malformed_lines == [2, 3, 4]
     assert "out of range" in reader.stats.first_malformed_reason
     assert examples[0].reference._.translation_alignment == [(0, 0), (1, 2), (2, 1)]
-    with pytest.raises(ValueError, match=r"line 2 in '.*links.txt'.*out of range"):
+    with pytest.raises(ValueError, match=r"^\[E028\] .*line 2 in '.*links.txt'.*out of range"):
         list(ParallelCorpus(
             tmp_path / "src.txt", tgt_path=tmp_path / "tgt.txt", pretokenized=True,
             alignment_path=tmp_path / "links.txt", on_malformed="error",
@@ -356,13 +308,46 @@ def test_alignment_path_fills_gold_links_and_counts_bad_lines(tmp_path):
 
 
 def test_alignment_path_needs_pretokenized_and_pretokenized_keeps_tokens(tmp_path):
-    from spacy_seq2seq.training import ParallelCorpus
-
     (tmp_path / "pairs.tsv").write_text("l'homme mange.\tthe man eats.\n", encoding="utf8")
-    with pytest.raises(ValueError, match="pretokenized = true"):
+    with pytest.raises(ValueError, match=r"^\[E025\] .*pretokenized = true"):
         ParallelCorpus(tmp_path / "pairs.tsv", alignment_path=tmp_path / "links.txt")
     nlp = spacy.blank("fr")
     tokenized = list(ParallelCorpus(tmp_path / "pairs.tsv")(nlp))[0]
     kept = list(ParallelCorpus(tmp_path / "pairs.tsv", pretokenized=True)(nlp))[0]
     assert [t.text for t in kept.reference] == ["l'homme", "mange."]
     assert len(tokenized.reference) > 2  # the tokenizer splits them
+
+
+def test_alignment_line_that_is_not_utf8_raises_E032_naming_file_and_line(tmp_path, nlp):
+    write(tmp_path / "src.txt", "le chat\nun chien\nun chat\n")
+    write(tmp_path / "tgt.txt", "the cat\na dog\na cat\n")
+    links = tmp_path / "links.txt"
+    links.write_bytes(b"0-0 1-1\n0-0\xe9 1-1\n0-0 1-1\n")
+    for on_malformed in ("skip", "error"):
+        reader = ParallelCorpus(
+            tmp_path / "src.txt", tgt_path=tmp_path / "tgt.txt", pretokenized=True,
+            alignment_path=links, on_malformed=on_malformed,
+        )
+        examples = reader(nlp)
+        # Line 1 is read before the bad line 2 is reached.
+        assert next(examples).reference._.translation_alignment == [(0, 0), (1, 1)]
+        with pytest.raises(ValueError, match=r"^\[E032\] ") as excinfo:
+            next(examples)
+        message = str(excinfo.value)
+        assert f"line 2 of the alignment file '{links}'" in message
+        assert "not valid UTF-8" in message and "re-encode the file as UTF-8" in message
+
+
+def test_alignment_file_is_split_and_decoded_like_the_corpus(tmp_path, nlp):
+    # A BOM and CRLF line endings (a file saved on Windows) must not make
+    # line 1 malformed or shift the lines against the corpus.
+    write(tmp_path / "src.txt", "le chat\nun chien\n")
+    write(tmp_path / "tgt.txt", "the cat\na dog\n")
+    links = tmp_path / "links.txt"
+    links.write_bytes(b"\xef\xbb\xbf0-0 1-1\r\n0-0 1-1\r\n")
+    reader = ParallelCorpus(
+        tmp_path / "src.txt", tgt_path=tmp_path / "tgt.txt", pretokenized=True,
+        alignment_path=links, on_malformed="error",
+    )
+    alignments = [eg.reference._.translation_alignment for eg in reader(nlp)]
+    assert alignments == [[(0, 0), (1, 1)], [(0, 0), (1, 1)]]
