@@ -187,3 +187,45 @@ def test_a_training_step_copies_each_index_to_the_device_once():
         return host_to_device_copies(lambda: model.begin_update(batch)[0], model)
 
     assert copies(2) == copies(9) <= 7
+
+
+def test_searches_run_deterministic_ieee_kernels_and_restore_the_settings():
+    """cuDNN's RNNs default to TF32 on recent cards: decoding turns it off
+    (and cuDNN's nondeterministic kernels) for its duration only, so a
+    training loop keeps its own settings."""
+    from spacy_seq2seq.models.pytorch.invariance import invariant_kernels
+
+    cudnn = torch.backends.cudnn
+    before = (cudnn.deterministic, cudnn.rnn.fp32_precision, torch.backends.cuda.matmul.fp32_precision)
+    cudnn.rnn.fp32_precision = "tf32"
+    try:
+        with invariant_kernels():
+            assert cudnn.deterministic
+            assert cudnn.rnn.fp32_precision == "ieee"
+            assert torch.backends.cuda.matmul.fp32_precision == "ieee"
+        assert cudnn.rnn.fp32_precision == "tf32" and cudnn.deterministic == before[0]
+    finally:
+        cudnn.deterministic, cudnn.rnn.fp32_precision, torch.backends.cuda.matmul.fp32_precision = before
+
+
+def test_copy_attention_scatters_deterministically_on_the_device_only():
+    from spacy_seq2seq.models.pytorch import decoder
+
+    seen = []
+    real_scatter_add = torch.Tensor.scatter_add
+
+    def recording_scatter_add(self, *args, **kwargs):
+        seen.append(torch.are_deterministic_algorithms_enabled())
+        return real_scatter_add(self, *args, **kwargs)
+
+    model = build(**VARIANTS["copy-coverage"])
+    batch = DecodeBatch(src=SOURCES, search=SearchSettings(max_length=3), max_batch_items=4096)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decoder.torch.Tensor, "scatter_add", recording_scatter_add)
+        decode(model.shims[0], batch)
+        assert seen and not any(seen)  # CPU: already deterministic, left alone
+        seen.clear()
+        with EmulatedCuda(network(model)):
+            decode(model.shims[0], batch)
+        assert seen and all(seen)
+    assert not torch.are_deterministic_algorithms_enabled()

@@ -40,7 +40,7 @@ from .alignment_head import AlignmentHead
 from .attention import build_attention, invariant_step
 from .config import Seq2SeqConfig
 from .encoder import EncoderOutput, RNNState, make_rnn
-from .invariance import matrix_vector
+from .invariance import deterministic_scatter, matrix_vector
 from .steps import DecoderSteps
 
 
@@ -315,7 +315,11 @@ class AttentionDecoder(nn.Module):
         gate = torch.sigmoid(gate_logit)
         generated = torch.softmax(logits, dim=-1) * gate
         # Padding has weight 0, so it adds nothing to the pad id.
-        mixed = generated.scatter_add(-1, src_ids, weights * (1.0 - gate))
+        if invariant_step(rnn_out):
+            with deterministic_scatter(generated):
+                mixed = generated.scatter_add(-1, src_ids, weights * (1.0 - gate))
+        else:
+            mixed = generated.scatter_add(-1, src_ids, weights * (1.0 - gate))
         return torch.log(mixed.clamp_min(1e-12)), gate.squeeze(-1)
 
     def project(self, attentional: Tensor) -> Tensor:

@@ -20,6 +20,15 @@ batch-dependent results, so searches run with oneDNN off
 
 The guarantee is tested on CPU; GPU libraries choose kernels by shape in
 other ways and are not covered.
+
+On CUDA, decoding asks for the next weaker promise: the same batch on the
+same card gives bit-identical results run after run. `invariant_kernels`
+also turns on cuDNN's deterministic mode and IEEE float32 (no TF32: cuDNN's
+RNNs use TF32 by default on Ampere and newer cards, which rounds inputs to
+10 bits of mantissa), and `deterministic_scatter` gives copy attention a
+`scatter_add` without atomics. Against the CPU, outputs then agree to within
+float32 rounding: the GPU tests compare ids exactly and scores to 1e-4
+(see docs/gpu.md).
 """
 
 from contextlib import contextmanager
@@ -72,14 +81,63 @@ def matrix_vector(matrix: Tensor, vector: Tensor) -> Tensor:
 
 @contextmanager
 def invariant_kernels() -> Iterator[None]:
-    """Turn oneDNN off for the duration (its LSTM is not batch-invariant).
+    """For the duration: oneDNN off (its LSTM is not batch-invariant), and
+    deterministic IEEE float32 kernels on CUDA (see the module docstring).
 
-    `torch.backends.mkldnn.flags` would do the same but also resets TF32
-    settings, with a warning on every call; this touches the one flag.
+    `torch.backends.mkldnn.flags` would turn oneDNN off too but also resets
+    TF32 settings, with a warning on every call; this touches the one flag.
+    Everything is restored afterwards, so a training loop that evaluates
+    keeps its own settings (TF32 included) for its training steps.
     """
     was_enabled = torch._C._get_mkldnn_enabled()
     torch._C._set_mkldnn_enabled(False)
     try:
-        yield
+        with _ieee_cuda_kernels():
+            yield
     finally:
         torch._C._set_mkldnn_enabled(was_enabled)
+
+
+@contextmanager
+def _ieee_cuda_kernels() -> Iterator[None]:
+    """cuDNN deterministic, RNNs and matrix products in IEEE float32.
+
+    Read and set through the `fp32_precision` settings (torch >= 2.9):
+    mixing them with the older `allow_tf32` flags in one process raises.
+    """
+    cudnn, matmul = torch.backends.cudnn, torch.backends.cuda.matmul
+    rnn = getattr(cudnn, "rnn", None)
+    if rnn is None or not hasattr(rnn, "fp32_precision"):  # torch < 2.9
+        rnn, matmul, field, ieee = cudnn, matmul, "allow_tf32", False
+    else:
+        field, ieee = "fp32_precision", "ieee"
+    saved = (cudnn.deterministic, getattr(rnn, field), getattr(matmul, field))
+    cudnn.deterministic = True
+    setattr(rnn, field, ieee)
+    setattr(matmul, field, ieee)
+    try:
+        yield
+    finally:
+        cudnn.deterministic = saved[0]
+        setattr(rnn, field, saved[1])
+        setattr(matmul, field, saved[2])
+
+
+@contextmanager
+def deterministic_scatter(tensor: Tensor) -> Iterator[None]:
+    """Deterministic algorithms while scattering into `tensor`, on CUDA only.
+
+    CUDA's `scatter_add` sums with atomics, in whatever order threads
+    arrive: copy attention's mixture could change in the last bit from run
+    to run. Torch's deterministic mode gives it an ordered kernel. Only the
+    one call runs under it: the mode makes other CUDA operations raise or
+    slow down. On the CPU scatter_add is already deterministic.
+    """
+    if tensor.device.type != "cuda" or torch.are_deterministic_algorithms_enabled():
+        yield
+        return
+    torch.use_deterministic_algorithms(True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(False)
