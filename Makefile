@@ -5,10 +5,15 @@
 # Both create .venv and install everything on a fresh machine first.
 #
 # torch is installed first, pinned, so pip never resolves a CUDA build on its
-# own. GPU users: make install TORCH_SPEC="torch==2.13.0 --index-url ..."
+# own. GPU users name a CUDA build of torch and the CuPy wheel for the same
+# CUDA major version (thinc's require_gpu, behind spaCy's --gpu-id, needs
+# CuPy); see docs/gpu.md:
+#   make install TORCH_SPEC="torch==2.13.0 --index-url https://download.pytorch.org/whl/cu128" \
+#                CUPY_SPEC=cupy-cuda12x
 PYTHON ?= python3
 VENV ?= .venv
 TORCH_SPEC ?= torch==2.13.0
+CUPY_SPEC ?=
 BIN := $(VENV)/bin
 # Two passive OpenMP threads: the setting the peer timings were taken with,
 # and much faster than spinning threads when another process is busy.
@@ -22,6 +27,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
+	$(if $(CUPY_SPEC),$(BIN)/python -m pip install --quiet $(CUPY_SPEC))
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 

@@ -177,6 +177,22 @@ class Errors(metaclass=_ErrorsWithCodes):
         "check that `alignment_path` points at the pharaoh file and not at a "
         "side of the corpus."
     )
+    # The GPU path: E060-E069.
+    E060 = (
+        "Component '{name}': quantize = \"int8\" decodes with an int8 copy of "
+        "the network on the CPU, but this network is on {device}. Set quantize "
+        "= \"none\" to decode on the GPU (e.g. `nlp = spacy.load(path, "
+        "config={{\"components\": {{\"{name}\": {{\"quantize\": \"none\"}}}}}})`), "
+        "or load the pipeline without `spacy.require_gpu()` to decode int8 on the CPU."
+    )
+    E061 = (
+        "Component '{name}' runs on {device} in a process forked after CUDA "
+        "was initialised (e.g. by `nlp.pipe(texts, n_process=2)`), and CUDA "
+        "cannot be used in such a process. With a GPU, decode in one process "
+        "per GPU (n_process=1, the default: the GPU does the batching); for "
+        "several GPUs, start one fresh process per GPU (not forked: e.g. "
+        "multiprocessing's \"spawn\" start method), each loading the pipeline itself."
+    )
 
 
 class Warnings:

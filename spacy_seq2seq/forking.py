@@ -10,6 +10,12 @@ Each forked child therefore drops to one intra-op thread before it can run
 anything: with one thread torch never enters an OpenMP parallel region.
 That is also the right setting for workers, which get their parallelism
 from the processes. The parent is untouched.
+
+CUDA has no such fix: a process forked after CUDA was initialised can never
+use it. spaCy forks its workers without asking the components, and an
+exception in a fork hook is ignored, so the refusal comes from the worker's
+first batch (`cuda_forbidden`, raised by the component): spaCy hands it to
+the parent as its E871 with our message inside, before anything is decoded.
 """
 
 import os
@@ -19,6 +25,13 @@ import torch
 
 def _single_threaded_child() -> None:
     torch.set_num_threads(1)
+
+
+def cuda_forbidden() -> bool:
+    """Whether this process was forked after CUDA was initialised (so CUDA
+    calls here would fail, or hang)."""
+    is_in_bad_fork = getattr(torch.cuda, "_is_in_bad_fork", None)
+    return bool(is_in_bad_fork()) if is_in_bad_fork is not None else False
 
 
 def install_fork_guard() -> None:

@@ -13,17 +13,32 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     run_slow = config.getoption("--slow", False)
     run_gpu = config.getoption("--gpu", False)
-    try:
-        import torch
-
-        has_cuda = torch.cuda.is_available()
-    except ImportError:  # pragma: no cover
-        has_cuda = False
+    no_gpu = None if run_gpu else why_no_gpu()
     for item in items:
         if "slow" in item.keywords and not run_slow:
             item.add_marker(pytest.mark.skip(reason="slow: run with --slow"))
-        if "gpu" in item.keywords and not (run_gpu or has_cuda):
-            item.add_marker(pytest.mark.skip(reason="gpu: no CUDA device here"))
+        if "gpu" in item.keywords and no_gpu:
+            item.add_marker(pytest.mark.skip(reason=f"gpu: {no_gpu}"))
+
+
+def why_no_gpu():
+    """Why the GPU tests cannot run here, or None when they can: they need a
+    CUDA device for torch and CuPy for thinc (spaCy's --gpu-id and
+    require_gpu go through thinc)."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return "no CUDA device here"
+    try:
+        import cupy
+
+        cupy.cuda.runtime.getDeviceCount()
+    except Exception as error:  # ImportError, or CuPy built for another CUDA
+        return (
+            f"CUDA is here but CuPy is not usable ({type(error).__name__}: {error}); "
+            "install the wheel for this CUDA version, e.g. make install CUPY_SPEC=cupy-cuda12x"
+        )
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,7 @@ from ..models import (
 from ..models.loss import teacher_forced_loss
 from ..models.optimizer import apply_optimizer, averaged_weights
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
+from .device import check_quantize_device, check_usable_device
 from .extensions import extension_names, install_extensions
 from .forced import forced_predictions
 from .predictions import (
@@ -243,8 +244,11 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         return self.src_pieces is not None and is_initialized(self.model)
 
     def _require_initialized(self) -> None:
+        """Refuse to run before initialize(), or where the network's device
+        cannot be used (a forked worker on a GPU)."""
         if not self.is_initialized:
             raise ValueError(Errors.E005.format(name=self.name))
+        check_usable_device(self.name, self.model.shims[0].device)
 
     # -- applying ---------------------------------------------------------
 
@@ -600,3 +604,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         self.model.set_dim("tgt_vocab_size", len(self.tgt_pieces), force=True)
         self.model.attrs["special_ids"] = {"pad_id": PAD_ID, "bos_id": BOS_ID, "eos_id": EOS_ID}
         self.model.initialize()
+        # thinc puts the network on the current device (the GPU after
+        # spacy.require_gpu()): check now what depends on it, not at the
+        # first decode.
+        check_quantize_device(self.name, self.cfg["quantize"], self.model.shims[0].device)
