@@ -6,7 +6,7 @@ Decoding needs the invariant forms (see models/pytorch/invariance.py);
 training does not. Until this benchmark, training ran them too, since the
 input-feeding loop attends one step at a time, like decoding.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/train_step.py
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.archive.train_step
 """
 
 import platform
@@ -24,7 +24,7 @@ from spacy_seq2seq.models.pytorch.loss import label_smoothed_nll
 def main(
     batch: int = 80, src_len: int = 16, tgt_len: int = 16, vocab: int = 8000,
     hidden_width: int = 512, embed_width: int = 256, repeats: int = 10, seed: int = 0,
-    output: Path = Path("benchmarks/results/train_step.md"),
+    output: Path = Path("benchmarks/archive/results/train_step.md"),
 ) -> None:
     torch.manual_seed(seed)
     config = Seq2SeqConfig(

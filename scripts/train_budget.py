@@ -8,7 +8,7 @@ spent. The best model is the last evaluation that improved, which spaCy has
 already saved as `model-best`; evaluate often enough (the recipe validates
 every 250 steps) that little training is lost at the end.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/train_budget.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python scripts/train_budget.py \\
         configs/multi30k_de_en.cfg training/multi30k_de_en --budget-s 2700 \\
         --paths.data_dir corpus/multi30k --training.eval_frequency 250
 

@@ -6,7 +6,7 @@ backpropagates an array gradient. For a seq2seq model the output is the full
 numpy every step. This benchmark times one training step both ways, side by
 side in one process, and writes a small report.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/loss_placement.py
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.archive.loss_placement
 """
 
 import platform
@@ -41,7 +41,7 @@ def numpy_loss_and_grad(logits: numpy.ndarray, gold: numpy.ndarray, pad_id: int,
 def main(
     batch: int = 128, src_len: int = 12, tgt_len: int = 12, vocab: int = 4000,
     hidden_width: int = 256, embed_width: int = 128, repeats: int = 15, seed: int = 0,
-    output: Path = Path("benchmarks/results/loss_placement.md"),
+    output: Path = Path("benchmarks/archive/results/loss_placement.md"),
 ) -> None:
     torch.manual_seed(seed)
     config = Seq2SeqConfig(
@@ -78,7 +78,7 @@ def main(
     lines = [
         "# Loss placement: torch vs numpy (one training step)",
         "",
-        f"Command: `OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/loss_placement.py`"
+        f"Command: `OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.archive.loss_placement`"
         f" (batch {batch}, src/tgt length {src_len}/{tgt_len}, vocabulary {vocab},"
         f" hidden {hidden_width}, embed {embed_width}, {repeats} interleaved repeats, seed {seed})",
         f"Machine: {platform.processor() or platform.machine()}, torch {torch.__version__},"

@@ -7,9 +7,9 @@ with that sum and with the plain float32 `bmm` it replaced (restored by
 patching `Attention.forward` for the duration of its rounds), in
 interleaved rounds in one process, and counts the outputs that differ.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/context_float64.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.archive.context_float64 \\
         training/tatoeba_fr_en/model-best assets/tatoeba-fr-en/test.tsv \\
-        --output benchmarks/results/context_float64.md
+        --output benchmarks/archive/results/context_float64.md
 """
 
 import contextlib
@@ -62,7 +62,7 @@ def read_sources(path: Path, limit: int) -> List[str]:
 def main(
     model: Path = typer.Argument(..., help="A trained pipeline directory."),
     source: Path = typer.Argument(..., help="TSV of pairs, source first."),
-    output: Path = typer.Option(Path("benchmarks/results/context_float64.md")),
+    output: Path = typer.Option(Path("benchmarks/archive/results/context_float64.md")),
     rounds: int = typer.Option(5, help="Interleaved rounds of each variant and beam."),
     limit: int = typer.Option(1000, help="Sources to decode each round."),
     beams: str = typer.Option("1,5", help="Beam sizes, comma-separated."),

@@ -17,8 +17,8 @@ The first two are restored by patching the current code for the duration
 of their steps; the numbers they give are the same (tests/pytorch/
 test_packed_steps.py), only the work differs.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/train_step_padding.py \\
-        configs/tatoeba_fr_en.cfg --output benchmarks/results/train_step_padding.md
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.archive.train_step_padding \\
+        configs/tatoeba_fr_en.cfg --output benchmarks/archive/results/train_step_padding.md
 """
 
 import contextlib
@@ -72,11 +72,12 @@ def main(
     config: Path = typer.Argument(..., exists=True),
     n_batches: int = typer.Option(20, help="Batches per variant and round."),
     rounds: int = typer.Option(4, help="Interleaved rounds; the first is a warm-up."),
-    output: Path = typer.Option(Path("benchmarks/results/train_step_padding.md")),
+    output: Path = typer.Option(Path("benchmarks/archive/results/train_step_padding.md")),
 ) -> None:
     from spacy.training.initialize import init_nlp
     from spacy.util import load_config
-    from spacy_training import optimizer_and_batches
+
+    from benchmarks.spacy_training import optimizer_and_batches
 
     nlp = init_nlp(load_config(config, interpolate=False))
     optimizer, batches_iter = optimizer_and_batches(nlp)
