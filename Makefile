@@ -37,7 +37,7 @@ browser:
 
 # -rs prints why any test was skipped (slow, gpu, no browser).
 test: install browser
-	$(BIN)/ruff check spacy_seq2seq tests scripts
+	$(BIN)/ruff check spacy_seq2seq tests scripts benchmarks
 	$(RUN_ENV) $(BIN)/python -m pytest -q -rs
 
 test-slow: install browser

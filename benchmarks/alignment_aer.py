@@ -10,24 +10,20 @@ the gold text is repeated for our aligners) also on its distinct pairs once
 each, which suits eflomal better; it is scored the same way, `--eflomal-runs`
 times (it has no seed option), as in `../shared/peers/eflomal`.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/alignment_aer.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.alignment_aer \\
         --forward training/align_de_en/model-best --reverse training/align_en_de/model-best \\
         --data-dir corpus/align_deen --eflomal-bin ../peer-eflomal/venv/bin/eflomal-align
 """
 
-import json
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
 import typer
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from spacy_seq2seq.alignment import (  # noqa: E402
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun
+from spacy_seq2seq.alignment import (
     ALIGNMENT_METHODS,
     HEAD_METHODS,
     SYMMETRIZATIONS,
@@ -38,7 +34,9 @@ from spacy_seq2seq.alignment import (  # noqa: E402
     score_alignments,
     symmetrize,
 )
-from spacy_seq2seq.alignment.eflomal import run_eflomal_on_distinct_pairs  # noqa: E402
+from spacy_seq2seq.alignment.eflomal import run_eflomal_on_distinct_pairs
+
+ROOT = Path(__file__).resolve().parent.parent
 
 Link = Tuple[int, int]
 # The methods every attention model has; the head methods only models
@@ -110,8 +108,9 @@ def main(
     min_product: float = typer.Option(0.1, help="Agreement: the least product of both directions' weights."),
     eflomal_bin: str = typer.Option("", help="eflomal-align, to run it side by side (empty: skip)."),
     eflomal_runs: int = typer.Option(3),
-    output: Path = typer.Option(ROOT / "benchmarks" / "results" / "alignment_deen.md"),
+    results_dir: Path = typer.Option(RESULTS_DIR, help="Where alignment_aer.md and .json go."),
 ) -> None:
+    run = BenchmarkRun("alignment_aer", results_dir)
     gold = read_gold(data_dir / "gold.talp")
     de, en = read_words(data_dir / "gold.de"), read_words(data_dir / "gold.en")
     rows: List[Tuple[str, Dict]] = []
@@ -147,8 +146,6 @@ def main(
             mean["runs"] = [round(100 * s["aer"], 2) for s in scores]
             rows.append((f"eflomal, {name} (mean of {len(scores)})", mean))
     lines = [
-        "# Word alignment: RWTH German-English gold (508 pairs)",
-        "",
         f"Training text: `{data_dir}` (Multi30k train, Moses-tokenised and lower-cased, plus the 508 gold "
         "pairs as plain text; no gold links used). Threshold methods: "
         f"{threshold}. Forced alignment speed (pairs/s, median over methods): "
@@ -162,9 +159,12 @@ def main(
         lines.append(
             f"| {name}{extra} | {100 * scores['aer']:.1f} | {100 * scores['precision']:.1f} | {100 * scores['recall']:.1f} |"
         )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("\n".join(lines) + "\n", encoding="utf8")
-    output.with_suffix(".json").write_text(json.dumps({"rows": rows, "speeds": speeds}, indent=2) + "\n")
+    run.write(
+        "Word alignment: RWTH German-English gold (508 pairs)",
+        "\n".join(lines),
+        {"forward": str(forward), "reverse": str(reverse) if reverse else None, "data_dir": str(data_dir),
+         "threshold": threshold, "min_product": min_product, "rows": rows, "speeds": speeds},
+    )
     print("\n".join(lines))
 
 

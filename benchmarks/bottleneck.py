@@ -12,16 +12,14 @@ its number of source tokens, and scores each bucket with sacreBLEU (cased,
 13a, the component's scorer). It writes a Markdown table, the numbers as
 JSON and a small SVG chart (no plotting library).
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/bottleneck.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.bottleneck \\
         training/bottleneck_attention/model-best training/bottleneck_none/model-best \\
-        --test assets/tatoeba-fr-en/test.tsv --edges 5,7,9,11,13 \\
-        --output benchmarks/results/bottleneck
+        --test assets/tatoeba-fr-en/test.tsv --edges 5,7,9,11,13
 
-(or `--src FILE --ref FILE` for line-aligned files, e.g. Multi30k's).
+(or `--src FILE --ref FILE` for line-aligned files, e.g. Multi30k's). The
+report goes to benchmarks/results/bottleneck.md, .json and .svg.
 """
 
-import json
-import platform
 import time
 from dataclasses import asdict, dataclass
 from html import escape
@@ -29,6 +27,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import typer
+
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun
 
 app = typer.Typer(add_completion=False)
 
@@ -187,13 +187,14 @@ def main(
     test: Optional[Path] = typer.Option(None, help="Test pairs as TSV (source, then reference)."),
     src: Optional[Path] = typer.Option(None, help="Or: test sources, one per line ..."),
     ref: Optional[Path] = typer.Option(None, help="... and references, line-aligned with --src."),
-    output: Path = typer.Option(Path("benchmarks/results/bottleneck"), help="Writes OUTPUT.md, .json and .svg."),
+    results_dir: Path = typer.Option(RESULTS_DIR, help="Where bottleneck.md, .json and .svg go."),
     edges: str = typer.Option(",".join(map(str, DEFAULT_EDGES)), help="Bucket edges in source tokens."),
     beam_size: int = typer.Option(5, help="Beam width for both models."),
 ) -> None:
     """Decode with both models and write the report."""
     import sacrebleu
 
+    run = BenchmarkRun("bottleneck", results_dir)
     texts, references, name = read_test_set(test, src, ref)
     bucket_edges = sorted(int(edge) for edge in edges.split(","))
     outputs, seconds = {}, {}
@@ -202,21 +203,22 @@ def main(
     buckets = bleu_by_bucket(lengths, outputs, references, bucket_edges)
     overall = {name: round(sacrebleu.corpus_bleu(hyps, [references]).score, 2) for name, hyps in outputs.items()}
     title = f"BLEU by source length: {name}, beam {beam_size}"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.with_suffix(".svg").write_text(svg_chart(buckets, title), encoding="utf8")
-    report = {
-        "machine": platform.platform(), "models": {"attention": str(attention_model), "no attention": str(none_model)},
+    chart = run.path(".svg")
+    chart.parent.mkdir(parents=True, exist_ok=True)
+    chart.write_text(svg_chart(buckets, title), encoding="utf8")
+    results = {
+        "models": {"attention": str(attention_model), "no attention": str(none_model)},
         "test": name, "beam_size": beam_size, "overall_bleu": overall,
         "decode_seconds": {name: round(value, 1) for name, value in seconds.items()},
         "buckets": [asdict(bucket) for bucket in buckets],
     }
-    output.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf8")
     table = markdown_table(buckets, overall)
-    output.with_suffix(".md").write_text(
-        f"# {title}\n\nModels: `{attention_model}` (attention) and `{none_model}` "
+    run.write(
+        title,
+        f"Models: `{attention_model}` (attention) and `{none_model}` "
         f"(attention = \"none\"), sacreBLEU cased 13a per bucket.\n\n{table}\n"
-        f"![BLEU by source length]({output.with_suffix('.svg').name})\n",
-        encoding="utf8",
+        f"![BLEU by source length]({chart.name})\n",
+        results,
     )
     typer.echo(table)
 

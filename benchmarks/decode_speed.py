@@ -12,7 +12,7 @@ data and search) for both systems. Times cover decoding only: for us
 `list(nlp.pipe(texts))` (tokenizing, search, alignments); for JoeyNMT its own
 "Generation took" timer (the batch loop). Model loading is excluded for both.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/decode_speed.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.decode_speed \\
         --model training/multi30k_de_en/model-best \\
         --src ../shared/data/multi30k/test_2016_flickr.de \\
         --ref ../shared/data/multi30k/test_2016_flickr.en \\
@@ -20,8 +20,6 @@ data and search) for both systems. Times cover decoding only: for us
 """
 
 import json
-import os
-import platform
 import re
 import resource
 import statistics
@@ -33,6 +31,8 @@ from pathlib import Path
 from typing import Dict, List
 
 import typer
+
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun
 
 # name -> our component settings (beam 5 uses the model's own length_alpha).
 MODES = {
@@ -83,7 +83,7 @@ def worker(model: Path, src: Path, mode: str, out: Path, batch_size: int = 1000)
 def run_ours(model: Path, src: Path, mode: str, workdir: Path) -> Dict:
     out = workdir / f"ours-{mode}.json"
     subprocess.run(
-        [sys.executable, __file__, "worker", str(model), str(src), mode, str(out)], check=True
+        [sys.executable, "-m", "benchmarks.decode_speed", "worker", str(model), str(src), mode, str(out)], check=True
     )
     return json.loads(out.read_text(encoding="utf8"))
 
@@ -135,8 +135,9 @@ def main(
     joeynmt_python: str = typer.Option("", help="Python of the JoeyNMT venv."),
     modes: str = typer.Option("greedy,beam5,greedy-int8,beam5-int8"),
     repeats: int = typer.Option(3),
-    output: Path = typer.Option(Path("benchmarks/results/decode_speed.md")),
+    results_dir: Path = typer.Option(RESULTS_DIR, help="Where decode_speed.md and .json go."),
 ) -> None:
+    run = BenchmarkRun("decode_speed", results_dir)
     references = ref.read_text(encoding="utf8").splitlines()
     selected = [m for m in modes.split(",") if m]
     ours: Dict[str, List[Dict]] = {m: [] for m in selected}
@@ -155,20 +156,14 @@ def main(
         "joeynmt": {m: summarize(r, references) for m, r in joey.items() if r},
         "settings": {m: r[0]["settings"] for m, r in ours.items()},
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.with_suffix(".json").write_text(json.dumps(results, indent=2), encoding="utf8")
-    output.write_text(report(results, model, src, repeats), encoding="utf8")
-    print(output.read_text(encoding="utf8"))
+    run.write("Decoding speed: spacy-seq2seq vs JoeyNMT 2.3", report(results, model, src, repeats), results)
+    print(run.markdown_path.read_text(encoding="utf8"))
 
 
 def report(results: Dict, model: Path, src: Path, repeats: int) -> str:
     lines = [
-        "# Decoding speed: spacy-seq2seq vs JoeyNMT 2.3",
-        "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.python_version()}; "
-        f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')} OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}.",
-        f"Model: `{model}`. Data: `{src}`. {repeats} rounds, systems alternating; medians.",
-        "Command: `python benchmarks/decode_speed.py` (see its docstring).",
+        f"Model: `{model}`. Data: `{src}`. {repeats} rounds, systems alternating; medians. "
+        "Peak RSS in the table is each decoding process's own.",
         "",
         "| system | mode | median s | sent/s | words/s | peak RSS MiB | BLEU | length ratio | outputs same every run |",
         "|---|---|---|---|---|---|---|---|---|",

@@ -2,8 +2,8 @@
 train` builds them: the config's optimizer and its stream of training
 batches (the corpus through the batcher, epochs as `max_epochs` says).
 
-Benchmarks that drive `nlp.update` themselves import this from their own
-folder (they run as `python benchmarks/<name>.py`).
+Benchmarks that drive `nlp.update` themselves import it as
+`benchmarks.spacy_training` (they run as `python -m benchmarks.<name>`).
 """
 
 from typing import Iterator, List, Tuple

@@ -7,24 +7,20 @@ corpus (read by the project's reader, as `evaluate` reads it). Each setting
 is a JSON object of component settings, applied to a freshly loaded
 pipeline.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/summary_length.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.summary_length \\
         training/samsum/model-best ../shared/data/summarization/samsum/val.json --stop 300 \\
-        --output benchmarks/results/summary_length.md \\
         '{}' '{"beam_size": 1}' '{"length_alpha": 1.2}' '{"min_output_length": 24}'
 """
 
 import json
-import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun
 
 
 def read_pairs(path: Path, src_key: str, tgt_key: str, start: int, stop: Optional[int]):
@@ -48,11 +44,13 @@ def main(
     tgt_key: str = typer.Option("summary", help="Reference field."),
     start: int = typer.Option(0, help="First record of the slice."),
     stop: Optional[int] = typer.Option(None, help="End of the slice (exclusive)."),
-    output: Path = typer.Option(..., "--output", "-o", help="Markdown report; the JSON goes next to it."),
+    results_dir: Path = typer.Option(RESULTS_DIR, help="Where summary_length.md and .json go."),
 ) -> None:
     import spacy
 
     from spacy_seq2seq.pipeline.rouge import rouge_scores
+
+    run = BenchmarkRun("summary_length", results_dir)
 
     sources, references, skipped = read_pairs(data, src_key, tgt_key, start, stop)
     if skipped:
@@ -70,13 +68,11 @@ def main(
         words = statistics.mean(len(o.split()) for o in outputs)
         rows.append({"settings": overrides, "seconds": seconds, "words": words, **scores})
         typer.echo(f"{text}: {words:.1f} words, " + ", ".join(f"{k} {v:.2f}" for k, v in scores.items()))
-    report = {
+    results = {
         "model": str(model), "data": str(data), "slice": [start, stop], "n": len(sources),
         "skipped": skipped, "reference_words": ref_words, "rows": rows,
-        "machine": f"{platform.machine()}, {platform.python_version()}",
     }
     lines = [
-        "# Summary length and ROUGE by decoding setting", "",
         f"Model `{model}`, data `{data}` records {start}:{stop} ({len(sources)} pairs, "
         f"{skipped} skipped in the file); references average {ref_words:.1f} words. "
         "ROUGE F1 with stemming (rouge-score); words = whitespace tokens per output.", "",
@@ -88,10 +84,8 @@ def main(
             f"| `{json.dumps(row['settings'])}` | {row['words']:.1f} | {row['rouge1']:.2f} | {row['rouge2']:.2f} "
             f"| {row['rougeL']:.2f} | {row['rougeLsum']:.2f} | {row['seconds']:.0f} |"
         )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("\n".join(lines) + "\n", encoding="utf8")
-    output.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf8")
-    typer.echo(f"wrote {output}")
+    run.write("Summary length and ROUGE by decoding setting", "\n".join(lines), results)
+    typer.echo(f"wrote {run.markdown_path}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Resident memory over training steps, with or without evaluations, to find
 what makes training RSS grow (the 45-minute Multi30k run peaked at 12.7 GiB).
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/train_memory.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.train_memory \\
         configs/multi30k_de_en.cfg --steps 300 --every 25 --eval-every 100 \\
         --override paths.data_dir=corpus/multi30k
 """
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import List
 
 import typer
+
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun
 
 
 def rss_mib() -> float:
@@ -32,11 +34,14 @@ def main(
     every: int = typer.Option(25, help="Sample RSS every this many steps."),
     eval_every: int = typer.Option(0, help="Evaluate on the dev corpus every this many steps (0: never)."),
     override: List[str] = typer.Option([], help="section.key=value config overrides."),
-    output: Path = typer.Option(Path("benchmarks/results/train_memory.json")),
+    results_dir: Path = typer.Option(RESULTS_DIR, help="Where train_memory.md and .json go."),
 ) -> None:
     from spacy.training.initialize import init_nlp
     from spacy.util import load_config, resolve_dot_names
-    from spacy_training import optimizer_and_batches
+
+    from benchmarks.spacy_training import optimizer_and_batches
+
+    run = BenchmarkRun("train_memory", results_dir)
 
     overrides = {key: _parse(value) for key, value in (item.split("=", 1) for item in override)}
     cfg = load_config(config, overrides=overrides, interpolate=False)
@@ -57,8 +62,19 @@ def main(
             print(samples[-1], flush=True)
         if step >= steps:
             break
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"config": str(config), "overrides": overrides, "samples": samples}, indent=2))
+    lines = [
+        f"Config `{config}`, overrides `{json.dumps(overrides)}`; {steps} steps, resident memory "
+        f"(/proc/self/statm) every {every} steps" + (f", an evaluation every {eval_every}." if eval_every else "."),
+        "",
+        "| step | when | RSS MiB |",
+        "|---:|---|---:|",
+        *[f"| {sample['step']} | {sample['what']} | {sample['rss_mib']:.0f} |" for sample in samples],
+    ]
+    run.write(
+        "Resident memory over training steps",
+        "\n".join(lines),
+        {"config": str(config), "overrides": overrides, "samples": samples},
+    )
 
 
 if __name__ == "__main__":

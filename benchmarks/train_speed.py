@@ -10,7 +10,7 @@ Rounds alternate ours / JoeyNMT, and each run is a fresh process with its
 own peak RSS. Vocabularies are both joint SentencePiece 8k, learned by each
 system, so pieces per sentence differ slightly: sentences/s is reported too.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/train_speed.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.train_speed \\
         --data-dir corpus/multi30k --joeynmt-dir ../peer-joeynmt/work \\
         --joeynmt-python ../peer-joeynmt/venv/bin/python --seconds 180 --rounds 2
 """
@@ -29,6 +29,8 @@ from typing import Dict, List
 
 import typer
 
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun
+
 app = typer.Typer(add_completion=False)
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +41,8 @@ def worker(config: Path, data_dir: Path, seconds: float, out: Path, warmup_steps
     import spacy
     from spacy.training.initialize import init_nlp
     from spacy.util import load_config
-    from spacy_training import optimizer_and_batches
+
+    from benchmarks.spacy_training import optimizer_and_batches
 
     cfg = load_config(config, overrides={"paths.data_dir": str(data_dir)}, interpolate=False)
     nlp = init_nlp(cfg)
@@ -69,7 +72,8 @@ def worker(config: Path, data_dir: Path, seconds: float, out: Path, warmup_steps
 
 def run_ours(config: Path, data_dir: Path, seconds: float, workdir: Path, index: int) -> Dict:
     out = workdir / f"ours-{index}.json"
-    subprocess.run([sys.executable, __file__, "worker", str(config), str(data_dir), str(seconds), str(out)], check=True)
+    command = [sys.executable, "-m", "benchmarks.train_speed", "worker", str(config), str(data_dir), str(seconds), str(out)]
+    subprocess.run(command, check=True)
     return json.loads(out.read_text())
 
 
@@ -106,8 +110,9 @@ def main(
     joeynmt_python: str = typer.Option(""),
     seconds: float = typer.Option(180.0, help="Timed training per run, after warm-up."),
     rounds: int = typer.Option(2),
-    output: Path = typer.Option(ROOT / "benchmarks" / "results" / "train_speed.md"),
+    results_dir: Path = typer.Option(RESULTS_DIR, help="Where train_speed.md and .json go."),
 ) -> None:
+    run = BenchmarkRun("train_speed", results_dir)
     ours: List[Dict] = []
     joey: List[Dict] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -120,9 +125,6 @@ def main(
                 print(f"round {index + 1} joeynmt: {joey[-1]['tokens_per_s']:.0f} tok/s", flush=True)
     ours_tps = statistics.median(r["tokens_per_s"] for r in ours)
     lines = [
-        "# Training throughput: spacy-seq2seq vs JoeyNMT 2.3",
-        "",
-        f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')} OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}; "
         f"{rounds} rounds of {seconds:.0f} s timed training each, alternating; medians. Config: `{config.name}`; data: Multi30k train.",
         "",
         "| system | target tokens/s | sentences/s | tokens/step | peak RSS MiB | per round |",
@@ -138,9 +140,7 @@ def main(
             f"{per_round(joey)} |"
         )
         lines += ["", f"Ours / JoeyNMT target tokens per second: **{ours_tps / joey_tps:.2f}x**"]
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("\n".join(lines) + "\n", encoding="utf8")
-    output.with_suffix(".json").write_text(json.dumps({"ours": ours, "joeynmt": joey}, indent=2))
+    run.write("Training throughput: spacy-seq2seq vs JoeyNMT 2.3", "\n".join(lines), {"ours": ours, "joeynmt": joey})
     print("\n".join(lines))
 
 

@@ -8,20 +8,19 @@ decoding settings. Writes a Markdown table: one row per checkpoint, one
 column per sentence. Made to see whether the demo sentence of the default
 recipe would come out as expected with more training than its budget.
 
-    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python benchmarks/translations_by_step.py \\
+    OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.translations_by_step \\
         configs/tatoeba_fr_en.cfg --steps 6000 --every 500 \\
-        --text "Le chat noir est sur le tapis." --text "Le chat s'assit sur le tapis." \\
-        --output benchmarks/results/translations_by_step.md
+        --text "Le chat noir est sur le tapis." --text "Le chat s'assit sur le tapis."
 """
 
 import contextlib
-import platform
 import time
 from pathlib import Path
 from typing import List
 
-import torch
 import typer
+
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun
 
 
 def main(
@@ -29,11 +28,14 @@ def main(
     steps: int = typer.Option(6000, min=1),
     every: int = typer.Option(500, min=1),
     text: List[str] = typer.Option(..., help="A sentence to translate (repeat the option)."),
-    output: Path = typer.Option(Path("benchmarks/results/translations_by_step.md")),
+    results_dir: Path = typer.Option(RESULTS_DIR, help="Where translations_by_step.md and .json go."),
 ) -> None:
     from spacy.training.initialize import init_nlp
     from spacy.util import load_config
-    from spacy_training import optimizer_and_batches
+
+    from benchmarks.spacy_training import optimizer_and_batches
+
+    run = BenchmarkRun("translations_by_step", results_dir)
 
     nlp = init_nlp(load_config(config, interpolate=False))
     optimizer, batches = optimizer_and_batches(nlp)
@@ -50,11 +52,9 @@ def main(
             print(step, " | ".join(outputs), flush=True)
         if step >= steps:
             break
+    seed = nlp.config.interpolate()["training"]["seed"]
     lines = [
-        f"# Translations by training step: `{config}`",
-        "",
-        f"Seed {nlp.config.interpolate()['training']['seed']}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
-        f"{platform.machine()}; weights as `spacy train` saves them "
+        f"Seed {seed}; weights as `spacy train` saves them "
         f"({'averaged' if optimizer.averages else 'raw'}); the config's decoding settings.",
         "",
         "| step | epoch | seconds | " + " | ".join(f'"{sentence}"' for sentence in text) + " |",
@@ -64,8 +64,12 @@ def main(
             for step, epoch, seconds, outputs in rows
         ],
     ]
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("\n".join(lines) + "\n", encoding="utf8")
+    run.write(
+        f"Translations by training step: `{config}`",
+        "\n".join(lines),
+        {"config": str(config), "seed": seed, "averaged_weights": bool(optimizer.averages), "texts": text,
+         "rows": [{"step": s, "epoch": e, "seconds": round(t, 1), "outputs": o} for s, e, t, o in rows]},
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Teacher alignments for guided-alignment training, from eflomal.
 
 Neural attention learns word alignment poorly on its own (see the RWTH
-benchmark in docs/BENCHMARKS.md); Marian's answer for RNN models is to
+benchmark in docs/benchmarks.md); Marian's answer for RNN models is to
 guide the attention with a statistical aligner's links during training.
 This script makes those links: it runs eflomal in both directions on the
 training text, symmetrizes them (grow-diag-final-and by default) and writes
@@ -11,7 +11,7 @@ line, the `alignment_path` the `ParallelCorpus` reader reads, and with
 
 No gold links are involved: eflomal is unsupervised. Repeated pairs (the
 alignment benchmark repeats its gold text) are aligned once, since repeats
-make eflomal worse (docs/BENCHMARKS.md: 40.1 AER against 35.3), and each
+make eflomal worse (docs/benchmarks.md: 40.1 AER against 35.3), and each
 copy gets the same links.
 
     python scripts/eflomal_guides.py corpus/align_deen/train.de corpus/align_deen/train.en \\
@@ -19,22 +19,18 @@ copy gets the same links.
         --eflomal-bin ../peer-eflomal/venv/bin/eflomal-align
 """
 
-import sys
 from pathlib import Path
 from typing import List
 
 import typer
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from spacy_seq2seq.alignment import (  # noqa: E402
+from spacy_seq2seq.alignment import (
     SYMMETRIZATIONS,
     flip,
     format_pharaoh,
     symmetrize,
 )
-from spacy_seq2seq.alignment.eflomal import run_eflomal_on_distinct_pairs  # noqa: E402
+from spacy_seq2seq.alignment.eflomal import run_eflomal_on_distinct_pairs
 
 
 def read_lines(path: Path) -> List[str]:

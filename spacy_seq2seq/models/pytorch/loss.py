@@ -37,7 +37,7 @@ class _SmoothedCrossEntropy(torch.autograd.Function):
     torch's own version (log_softmax, then the NLL and the smoothing sum,
     each with its backward) goes over the whole (pieces, vocabulary) matrix
     several times more; this makes a Tatoeba training step 1.03x faster
-    (benchmarks/train_step_padding.py).
+    (benchmarks/archive/train_step_padding.py).
     """
 
     @staticmethod
