@@ -25,12 +25,11 @@ import typer
 REPO = Path(__file__).resolve().parent.parent
 TRANSLATE = """
 import json, sys, spacy
+from spacy_seq2seq.names import FieldNames
 nlp = spacy.load(sys.argv[1])
-field = next(p for _, p in nlp.pipeline if type(p).__name__ == "Seq2SeqAttn").field
-out = []
-for doc in nlp.pipe(json.loads(sys.argv[2])):
-    out.append([doc._.get(field), doc._.get(field + "_tokens"), doc._.get(field + "_alignment"),
-                doc._.get(field + "_attention"), doc._.get(field + "_nbest")])
+names = FieldNames(next(p for _, p in nlp.pipeline if type(p).__name__ == "Seq2SeqAttn").field)
+roles = (names.text, names.tokens, names.alignment, names.attention, names.nbest)
+out = [[doc._.get(name) for name in roles] for doc in nlp.pipe(json.loads(sys.argv[2]))]
 print(json.dumps(out))
 """
 

@@ -121,6 +121,16 @@ class Errors(metaclass=_ErrorsWithCodes):
         "links, which is what trains the head), or choose a method that reads "
         "the attention: argmax, shift, threshold or shift_threshold."
     )
+    # E040-E049: the command line's library functions (evaluation, lookup).
+    E040 = (
+        "The pipeline has no seq2seq_attn component (its components: "
+        "{components}). Load a pipeline trained with this package, e.g. the "
+        "`model-best` folder that `spacy train` wrote for a seq2seq config."
+    )
+    E041 = (
+        "Component '{name}' is not a seq2seq_attn component of this pipeline. "
+        "Name one of: {names} (or leave the name out for the first)."
+    )
 
     # The parallel corpus reader (spacy-seq2seq.ParallelCorpus.v1): E022-E034.
     E022 = (

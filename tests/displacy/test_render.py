@@ -12,10 +12,8 @@ from typing import Dict, List
 import pytest
 import spacy
 from spacy.tokens import DocBin
-from typer.testing import CliRunner
 
 from spacy_seq2seq import displacy
-from spacy_seq2seq.__main__ import app
 
 
 class PageReader(HTMLParser):
@@ -172,17 +170,3 @@ def test_server_serves_the_page(docs):
         server.shutdown()
         server.server_close()
     assert body == displacy.render(docs, jupyter=False)
-
-
-def test_cli_render_writes_the_page(reversal_model, tmp_path):
-    reversal_model.to_disk(tmp_path / "model")
-    (tmp_path / "in.txt").write_text("un deux trois\nquatre cinq\n", encoding="utf8")
-    result = CliRunner().invoke(app, [
-        "render", str(tmp_path / "model"), "--input", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.html"),
-    ])
-    assert result.exit_code == 0, result.output
-    written = (tmp_path / "out.html").read_text(encoding="utf8")
-    expected = displacy.render(list(reversal_model.pipe(["un deux trois", "quatre cinq"])), jupyter=False)
-    assert written == expected
-    one = CliRunner().invoke(app, ["render", str(tmp_path / "model"), "un deux"])
-    assert one.exit_code == 0 and len(read_page(one.stdout).figures) == 1

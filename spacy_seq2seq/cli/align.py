@@ -1,0 +1,62 @@
+"""`align`: word-align given sentence pairs with one model or two (forced
+alignment, no decoding), in pharaoh format (the work is
+`pipeline.bidirectional.align_word_pairs`)."""
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .inputs import read_word_lists
+from .loading import load_pipeline
+from .options import COMPONENT
+
+
+def align(
+    model: Path = typer.Argument(..., help="A saved pipeline, trained source -> target."),
+    src_file: Path = typer.Argument(..., help="Pre-tokenised source sentences, one per line."),
+    tgt_file: Path = typer.Argument(..., help="Pre-tokenised target sentences, line-aligned with SRC_FILE."),
+    method: Optional[str] = typer.Option(None, "--method", "-m", help="argmax | shift | threshold | shift_threshold | head | head_threshold (head: models with an alignment head; default: the model's)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Least attention for a link (threshold methods)."),
+    reverse_model: Optional[Path] = typer.Option(None, "--reverse-model", help="A target -> source pipeline, for bidirectional agreement."),
+    symmetrize_how: str = typer.Option("grow-diag-final-and", "--symmetrize", help="intersection | union | grow-diag-final-and | agreement (with --reverse-model; agreement multiplies the two directions' weights)."),
+    min_product: float = typer.Option(0.1, "--min-product", help="agreement: the least product of the two directions' weights for a link."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    component: str = COMPONENT,
+    batch_size: int = typer.Option(256, "--batch-size", help="Pairs per forced pass."),
+) -> None:
+    """Word-align given sentence pairs (forced alignment, no decoding).
+
+    Prints one line per pair in 0-based pharaoh format (`i-j`: source word
+    i, target word j; words are the whitespace tokens of each line).
+    """
+    from ..alignment import SYMMETRIZATIONS, format_pharaoh
+    from ..pipeline.bidirectional import SYMMETRIZE_OPTIONS, align_word_pairs
+
+    sources, targets = read_word_lists(src_file), read_word_lists(tgt_file)
+    # Both checks come before loading a model, so a typo fails at once.
+    if len(sources) != len(targets):
+        raise typer.BadParameter(
+            f"{src_file} has {len(sources)} lines but {tgt_file} has {len(targets)}: "
+            "the files must be line-aligned (one sentence pair per line)."
+        )
+    if symmetrize_how not in SYMMETRIZE_OPTIONS:
+        raise typer.BadParameter(
+            f"--symmetrize must be one of {', '.join(SYMMETRIZATIONS)}, agreement; got {symmetrize_how!r}."
+        )
+    nlp, name = load_pipeline(model, component)
+    reverse_pipe = None
+    if reverse_model is not None:
+        reverse_nlp, reverse_name = load_pipeline(reverse_model, "")
+        reverse_pipe = reverse_nlp.get_pipe(reverse_name)
+    links = align_word_pairs(
+        nlp.get_pipe(name), sources, targets, reverse_pipe=reverse_pipe, symmetrize=symmetrize_how,
+        min_product=min_product, method=method, threshold=threshold, batch_size=batch_size,
+    )
+    text = "".join(format_pharaoh(pair_links) + "\n" for pair_links in links)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf8")

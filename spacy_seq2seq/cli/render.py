@@ -1,0 +1,39 @@
+"""`render`: decode texts and write the interactive attention page (the
+work is `displacy.render`)."""
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .inputs import read_texts
+from .loading import load_pipeline
+from .options import BATCH_SIZE, BEAM_SIZE, COMPONENT
+
+
+def render(
+    model: Path = typer.Argument(..., help="A saved pipeline (nlp.to_disk / spacy train output)."),
+    texts: Optional[List[str]] = typer.Argument(None, help="Texts; read from --input or stdin if none."),
+    input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="File with one text per line."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the page here instead of stdout."),
+    component: str = COMPONENT,
+    beam_size: Optional[int] = BEAM_SIZE,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    """Translate texts and write an interactive attention page (one HTML file,
+    nothing loaded from the network): hover a word to see what it attended to."""
+    from .. import displacy
+
+    nlp, pipe_name = load_pipeline(model, component, beam_size=beam_size)
+    pipe = nlp.get_pipe(pipe_name)
+    if not pipe.cfg["store_attention"]:
+        typer.echo("Note: this model stores no attention (store_attention = false); the page shows its alignment links only.", err=True)
+    docs = list(nlp.pipe(read_texts(texts, input_file), batch_size=batch_size))
+    html = displacy.render(docs, field=pipe.field, jupyter=False, page=True)
+    if output is None:
+        sys.stdout.write(html)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf8")
+    typer.echo(f"Wrote {len(docs)} {'doc' if len(docs) == 1 else 'docs'} to {output}", err=True)

@@ -1,0 +1,62 @@
+"""`translate`: decode texts with a saved pipeline and show each output
+with its word alignment (or one JSON record per text)."""
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..names import FieldNames
+from .inputs import read_texts
+from .loading import load_pipeline
+from .options import (
+    BATCH_SIZE,
+    BEAM_SIZE,
+    COMPONENT,
+    LENGTH_ALPHA,
+    MIN_OUTPUT_LENGTH,
+    MIN_OUTPUT_RATIO,
+    QUANTIZE,
+)
+
+
+def translate(
+    model: Path = typer.Argument(..., help="A saved pipeline (nlp.to_disk / spacy train output)."),
+    texts: Optional[List[str]] = typer.Argument(None, help="Texts; read from --input or stdin if none."),
+    input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="File with one text per line."),
+    component: str = COMPONENT,
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    beam_size: Optional[int] = BEAM_SIZE,
+    n_best: Optional[int] = typer.Option(None, "--n-best", help="Outputs per text (<= beam size)."),
+    length_alpha: Optional[float] = LENGTH_ALPHA,
+    min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
+    min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
+    quantize: Optional[str] = QUANTIZE,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    """Translate texts and show each output with its word alignment."""
+    nlp, pipe_name = load_pipeline(
+        model, component, beam_size=beam_size, n_best=n_best,
+        length_alpha=length_alpha, min_output_length=min_output_length,
+        min_output_ratio=min_output_ratio, quantize=quantize,
+    )
+    names = FieldNames(nlp.get_pipe(pipe_name).field)
+    for doc in nlp.pipe(read_texts(texts, input_file), batch_size=batch_size):
+        output = doc._.get(names.text)
+        tokens = doc._.get(names.tokens)
+        alignment = doc._.get(names.alignment)
+        nbest = doc._.get(names.nbest)
+        if as_json:
+            # The record keys predate FieldNames (`tokens`, not
+            # `translation_tokens`); they stay as they are for existing users.
+            typer.echo(json.dumps({
+                "source": doc.text, names.text: output, "tokens": tokens,
+                "alignment": alignment, "nbest": nbest,
+            }, ensure_ascii=False))
+            continue
+        typer.echo(f"{doc.text}\n-> {output}")
+        links = ", ".join(f"{doc[i].text}->{tokens[j]}" for i, j in alignment)
+        typer.echo(f"   alignment: {links}")
+        for rank, (text, score) in enumerate(nbest[1:], start=2):
+            typer.echo(f"   {rank}. {text}  ({score:.3f})")

@@ -1,0 +1,28 @@
+"""`render`: the attention page of a saved pipeline's outputs."""
+
+from typer.testing import CliRunner
+
+from spacy_seq2seq import displacy
+from spacy_seq2seq.cli import app
+
+runner = CliRunner()
+
+
+def test_render_writes_the_page(reversal_model, tmp_path):
+    reversal_model.to_disk(tmp_path / "model")
+    (tmp_path / "in.txt").write_text("un deux trois\nquatre cinq\n", encoding="utf8")
+    result = runner.invoke(app, [
+        "render", str(tmp_path / "model"), "--input", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.html"),
+    ])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "out.html").read_text(encoding="utf8")
+    expected = displacy.render(list(reversal_model.pipe(["un deux trois", "quatre cinq"])), jupyter=False)
+    assert written == expected
+    assert f"Wrote 2 docs to {tmp_path / 'out.html'}" in result.stderr
+
+
+def test_render_prints_the_page_of_the_texts_given(reversal_model, tmp_path):
+    reversal_model.to_disk(tmp_path / "model")
+    result = runner.invoke(app, ["render", str(tmp_path / "model"), "un deux"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == displacy.render([reversal_model("un deux")], jupyter=False)

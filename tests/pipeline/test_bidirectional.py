@@ -1,0 +1,58 @@
+"""pipeline.bidirectional.align_word_pairs: the work behind `align`, from
+Python: one direction, or two combined, on the reversal models whose links
+are known."""
+
+import pytest
+from toy_data import reversal_pairs, reversed_links
+
+from spacy_seq2seq.alignment import agreement, flip, symmetrize
+from spacy_seq2seq.pipeline.bidirectional import SYMMETRIZE_OPTIONS, align_word_pairs
+from spacy_seq2seq.pipeline.forced import (
+    align_word_lists,
+    linking_weights_for_word_lists,
+)
+
+PAIRS = reversal_pairs()[:10]
+SOURCES = [s.split() for s, _ in PAIRS]
+TARGETS = [t.split() for _, t in PAIRS]
+EXPECTED = [reversed_links(len(words)) for words in SOURCES]
+
+
+@pytest.fixture(scope="module")
+def pipes(reversal_model, reversal_backward):
+    return reversal_model.get_pipe("seq2seq_attn"), reversal_backward.get_pipe("seq2seq_attn")
+
+
+def test_one_direction_is_the_forced_alignment(pipes):
+    forward, _ = pipes
+    links = align_word_pairs(forward, SOURCES, TARGETS, batch_size=3)
+    assert links == align_word_lists(forward, SOURCES, TARGETS)
+    assert [sorted(pair) for pair in links] == EXPECTED
+
+
+@pytest.mark.parametrize("how", ["intersection", "union", "grow-diag-final-and"])
+def test_two_directions_are_symmetrized(pipes, how):
+    forward, backward = pipes
+    links = align_word_pairs(forward, SOURCES, TARGETS, reverse_pipe=backward, symmetrize=how)
+    reverse = align_word_lists(backward, TARGETS, SOURCES)
+    forward_links = align_word_lists(forward, SOURCES, TARGETS)
+    assert links == [symmetrize(f, flip(r), how) for f, r in zip(forward_links, reverse)]
+    assert [sorted(pair) for pair in links] == EXPECTED
+
+
+def test_agreement_multiplies_the_two_directions_weights(pipes):
+    forward, backward = pipes
+    links = align_word_pairs(forward, SOURCES, TARGETS, reverse_pipe=backward, symmetrize="agreement", min_product=0.25)
+    weights = zip(
+        linking_weights_for_word_lists(forward, SOURCES, TARGETS),
+        linking_weights_for_word_lists(backward, TARGETS, SOURCES),
+    )
+    assert links == [agreement(f, r, 0.25) for f, r in weights]
+    assert [sorted(pair) for pair in links] == EXPECTED
+
+
+def test_an_unknown_symmetrization_is_refused_before_any_work(pipes):
+    forward, backward = pipes
+    assert "agreement" in SYMMETRIZE_OPTIONS
+    with pytest.raises(ValueError, match=r"\[E003\].*'symmetrize'.*'average'.*agreement"):
+        align_word_pairs(forward, SOURCES, TARGETS, reverse_pipe=backward, symmetrize="average")
