@@ -121,6 +121,12 @@ class Errors(metaclass=_ErrorsWithCodes):
         "links, which is what trains the head), or choose a method that reads "
         "the attention: argmax, shift, threshold or shift_threshold."
     )
+    E050 = (
+        "Component '{name}': `cfg` is a read-only view of its settings, so "
+        "writing {key!r} into it would change nothing. Replace the settings "
+        "object instead, which checks the new value: "
+        "`pipe.settings = dataclasses.replace(pipe.settings, {key}=...)`."
+    )
 
 
 class Warnings:
