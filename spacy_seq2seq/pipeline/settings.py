@@ -16,6 +16,8 @@ This module needs no torch: it imports nothing from `models/`.
 """
 
 import dataclasses
+import inspect
+import textwrap
 from dataclasses import MISSING, Field, dataclass, fields
 from typing import (
     Any,
@@ -26,6 +28,7 @@ from typing import (
     Mapping,
     Optional,
     Tuple,
+    Union,
     get_args,
     get_origin,
     get_type_hints,
@@ -293,6 +296,35 @@ def setting_default(spec: Field) -> Any:
 # Settings that say how to apply the model, not what it learned: a saved
 # pipeline does not restore them (see saved_parts.py).
 DECODING_SETTINGS = frozenset(spec.name for spec in setting_fields() if spec.metadata["decoding"])
+
+
+def type_name(hint: Any) -> str:
+    """A setting's type as the docs write it: `int`, `Optional[str]`,
+    `"split" | "truncate"`, `List["bleu" | "chrf"]`."""
+    if get_origin(hint) is Literal:
+        return " | ".join(f'"{option}"' for option in get_args(hint))
+    if get_origin(hint) is tuple:
+        return f"List[{type_name(get_args(hint)[0])}]"
+    if get_origin(hint) is Union:
+        return "Optional[" + " | ".join(type_name(arg) for arg in get_args(hint) if arg is not type(None)) + "]"
+    return hint.__name__
+
+
+def settings_docstring() -> str:
+    """The class's docstring followed by every setting, spaCy style
+    (`name (type): doc`): generated, so `help(Seq2SeqSettings)` shows them
+    without a second copy of the docs to keep in step."""
+    lines = [inspect.cleandoc(Seq2SeqSettings.__doc__ or ""), ""]
+    types = Seq2SeqSettings.types()
+    for spec in setting_fields():
+        entry = f"{spec.name} ({type_name(types[spec.name])}): {spec.metadata['doc']}"
+        if spec.metadata["decoding"]:
+            entry += " Decoding setting."
+        lines.extend(textwrap.wrap(entry, width=76, subsequent_indent="    "))
+    return "\n".join(lines) + "\n"
+
+
+Seq2SeqSettings.__doc__ = settings_docstring()
 
 
 class ConfigView(Mapping[str, Any]):
