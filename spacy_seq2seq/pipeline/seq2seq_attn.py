@@ -113,7 +113,6 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         self.vocab = vocab
         self.model = model
         self.name = name
-        self._target_words: Optional[TargetWords] = None
         self.settings = replace(settings, **overrides) if overrides else settings
         self._cut_warnings_left = MAX_CUT_WARNINGS
         # Training sources cut to max_src_length (long_src "truncate" or
@@ -137,7 +136,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         if hyperparams.get("copy_attention") and not settings.joint_vocab:
             raise ValueError(Errors.E020.format(name=self.name))
         self._settings = settings
-        if self._target_words is None or self._target_words.lang != settings.tgt_lang:
+        target_words: Optional[TargetWords] = getattr(self, "_target_words", None)
+        if target_words is None or target_words.lang != settings.tgt_lang:
             self._target_words = TargetWords(settings.tgt_lang)
         install_extensions(settings.field, settings.tgt_lang)
 
