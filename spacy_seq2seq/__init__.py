@@ -9,6 +9,7 @@ from .models import build_rnn_attn_seq2seq_v1
 from .pipeline import (
     Seq2SeqAttn,
     Seq2SeqPrediction,
+    Seq2SeqSettings,
     install_extensions,
     make_seq2seq_attn,
 )
@@ -18,6 +19,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Seq2SeqAttn",
     "Seq2SeqPrediction",
+    "Seq2SeqSettings",
     "build_rnn_attn_seq2seq_v1",
     "install_extensions",
     "make_seq2seq_attn",

@@ -187,6 +187,14 @@ class Errors(metaclass=_ErrorsWithCodes):
         "check that `alignment_path` points at the pharaoh file and not at a "
         "side of the corpus."
     )
+    # The settings object: E050-E059.
+    E050 = (
+        "Component '{name}': `cfg` is a read-only view of its settings, so "
+        "writing {key!r} into it would change nothing. Replace the settings "
+        "object instead, which checks the new value: "
+        "`pipe.settings = dataclasses.replace(pipe.settings, {key}=...)`."
+    )
+
     # The GPU path: E060-E069.
     E060 = (
         "Component '{name}': quantize = \"int8\" decodes with an int8 copy of "

@@ -1,7 +1,9 @@
 """Toy data and helpers shared by the pipeline tests."""
 
 import random
-from typing import Dict, List, Optional, Tuple
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import spacy
 import torch
@@ -121,3 +123,16 @@ def train_reversal(n_steps: int = 150, seed: int = 0, swap: bool = False) -> Lan
         pairs = [(tgt, src) for src, tgt in pairs]
     nlp = reversal_pipeline(swap=swap, seed=seed)
     return train_on(nlp, make_examples(nlp, pairs), n_steps)
+
+
+@contextmanager
+def overridden(pipe, **changes) -> Iterator[None]:
+    """The component's settings changed inside the block (checked, as
+    `pipe.settings = replace(...)` always is), and the previous settings
+    object back after it: fixtures are shared by a module's tests."""
+    saved = pipe.settings
+    pipe.settings = replace(saved, **changes)
+    try:
+        yield
+    finally:
+        pipe.settings = saved

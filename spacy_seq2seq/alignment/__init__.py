@@ -13,6 +13,7 @@ from .eflomal import run_eflomal
 from .links import (
     ALIGNMENT_METHODS,
     HEAD_METHODS,
+    AlignmentMethod,
     argmax_alignment,
     step_rows,
     word_links,
@@ -21,7 +22,7 @@ from .symmetrize import SYMMETRIZATIONS, agreement, flip, symmetrize
 from .words import pool_attention, spans_to_words
 
 __all__ = [
-    "ALIGNMENT_METHODS", "HEAD_METHODS", "AlignmentScores", "SYMMETRIZATIONS", "agreement", "argmax_alignment", "copied_from",
+    "ALIGNMENT_METHODS", "HEAD_METHODS", "AlignmentMethod", "AlignmentScores", "SYMMETRIZATIONS", "agreement", "argmax_alignment", "copied_from",
     "flip", "format_pharaoh", "pool_attention", "read_gold", "read_pharaoh", "run_eflomal",
     "score_alignments", "spans_to_words", "step_rows", "symmetrize", "word_links",
 ]

@@ -17,13 +17,14 @@ Three questions make the method:
   word can then link to several source words, or to none.
 """
 
-from typing import List, Tuple
+from typing import List, Literal, Tuple, get_args
 
 import numpy
 
 from ..errors import check_choice
 
-ALIGNMENT_METHODS = ("argmax", "shift", "threshold", "shift_threshold", "head", "head_threshold")
+AlignmentMethod = Literal["argmax", "shift", "threshold", "shift_threshold", "head", "head_threshold"]
+ALIGNMENT_METHODS: Tuple[str, ...] = get_args(AlignmentMethod)
 # The methods that read the alignment head instead of the attention.
 HEAD_METHODS = ("head", "head_threshold")
 Link = Tuple[int, int]

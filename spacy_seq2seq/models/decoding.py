@@ -82,8 +82,8 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
                 [batch.src[i] for i in rows], pad_id=module.config.pad_id, device=device
             )
             limits = output_length_limits(
-                src_lengths, max_length=settings.max_length,
-                max_length_ratio=settings.max_length_ratio,
+                src_lengths, max_output_length=settings.max_output_length,
+                max_output_ratio=settings.max_output_ratio,
             )
             found = _search(module, src_ids, src_lengths, limits, settings)
             for row, hypotheses, limit in zip(rows, found, limits.tolist()):
@@ -96,8 +96,8 @@ def _search(
 ) -> List[List[Hypothesis]]:
     constraints = Constraints(
         min_lengths=output_length_minimums(
-            src_lengths, min_length=settings.min_length,
-            min_length_ratio=settings.min_length_ratio, max_lengths=max_lengths,
+            src_lengths, min_output_length=settings.min_output_length,
+            min_output_ratio=settings.min_output_ratio, max_lengths=max_lengths,
         ),
         max_lengths=max_lengths,
         no_repeat_ngram_size=settings.no_repeat_ngram_size,
@@ -105,13 +105,13 @@ def _search(
     if settings.beam_size == 1:
         greedy = greedy_search(
             module, src_ids, src_lengths, constraints=constraints,
-            length_alpha=settings.length_alpha, coverage_beta=settings.coverage_beta,
+            length_alpha=settings.length_alpha, coverage_penalty=settings.coverage_penalty,
         )
         return [[hypothesis] for hypothesis in greedy]
     return beam_search(
         module, src_ids, src_lengths, constraints=constraints,
         beam_size=settings.beam_size, length_alpha=settings.length_alpha,
-        n_best=settings.n_best, coverage_beta=settings.coverage_beta,
+        n_best=settings.n_best, coverage_penalty=settings.coverage_penalty,
     )
 
 

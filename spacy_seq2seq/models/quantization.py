@@ -20,8 +20,6 @@ from torch import nn
 
 from .pytorch import RNNAttnSeq2Seq
 
-QUANTIZE_OPTIONS = ("none", "int8")
-
 # Layers whose weights the network reads directly, which a quantized layer no
 # longer has: the attention energy and the copy gate (width -> 1 products,
 # computed elementwise for batch invariance, see pytorch/invariance.py) and

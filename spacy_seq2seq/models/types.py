@@ -29,32 +29,33 @@ class TrainBatch:
 
 @dataclass(frozen=True)
 class SearchSettings:
-    """How to decode.
+    """How to decode. The names are the component's config keys (see
+    `pipeline/settings.py` for what each one means).
 
     beam_size (int): Hypotheses kept per document (1 = greedy search).
     n_best (int): Hypotheses returned per document (<= beam_size).
     length_alpha (float): GNMT length penalty exponent (0 = none).
-    min_length (int): Fewest output pieces per document.
-    min_length_ratio (float): Fewest output pieces per source piece.
-    max_length (int): Most output pieces per document.
-    max_length_ratio (float): Most output pieces per source piece.
+    coverage_penalty (float): GNMT coverage penalty weight beta (0 = none).
+    min_output_length (int): Fewest output pieces per document.
+    min_output_ratio (float): Fewest output pieces per source piece.
+    max_output_length (int): Most output pieces per document.
+    max_output_ratio (float): Most output pieces per source piece.
     no_repeat_ngram_size (int): Never repeat an n-gram of output pieces
         (0 = allowed).
     quantize (str): "none", or "int8" to decode with a dynamically
         quantized copy of the network (CPU only).
-    coverage_beta (float): GNMT coverage penalty weight (0 = none).
     """
 
     beam_size: int = 1
     n_best: int = 1
     length_alpha: float = 0.0
-    min_length: int = 1
-    min_length_ratio: float = 0.0
-    max_length: int = 128
-    max_length_ratio: float = 2.0
+    coverage_penalty: float = 0.0
+    min_output_length: int = 1
+    min_output_ratio: float = 0.0
+    max_output_length: int = 128
+    max_output_ratio: float = 2.0
     no_repeat_ngram_size: int = 0
     quantize: str = "none"
-    coverage_beta: float = 0.0
 
 
 @dataclass

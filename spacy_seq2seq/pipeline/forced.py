@@ -5,9 +5,9 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import numpy
 from spacy.tokens import Doc
 
+from .. import penalties
 from ..errors import Errors
-from ..models import Forced, ForcedBatch
-from ..models.pytorch.search import coverage_penalty, length_penalty
+from ..models.types import Forced, ForcedBatch
 from ..vocab import PieceVocab
 from .predictions import (
     AlignmentSettings,
@@ -33,7 +33,7 @@ def forced_predictions(
     store_attention: bool,
     length_alpha: float,
     max_batch_items: int,
-    coverage_beta: float = 0.0,
+    coverage_penalty: float = 0.0,
     line_break: Optional[str] = None,
 ) -> List[Seq2SeqPrediction]:
     """One prediction per pair, carrying the given target, its links,
@@ -50,11 +50,11 @@ def forced_predictions(
             predictions.append(Seq2SeqPrediction(target.text, target.words, [], zeros, 0.0, decoded=False))
             continue
         result = forced[k]
-        score = float(numpy.sum(result.log_probs, dtype=numpy.float64)) / length_penalty(
+        score = float(numpy.sum(result.log_probs, dtype=numpy.float64)) / penalties.length_penalty(
             len(target.ids) + 1, length_alpha
         )
         if result.attention is not None:
-            score += coverage_penalty(result.attention, coverage_beta)
+            score += penalties.coverage_penalty(result.attention, coverage_penalty)
         if result.attention is None:
             predictions.append(Seq2SeqPrediction(target.text, target.words, [], None, score))
             continue
@@ -145,7 +145,7 @@ def linking_weights_for_word_lists(
         given, encoded, forced = _force(
             pipe.model, docs, batch_targets,
             src_pieces=pipe.src_pieces, tgt_pieces=pipe.tgt_pieces, target_words=pipe._target_words,
-            max_batch_items=pipe.cfg["max_batch_items"], line_break=pipe.cfg["src_line_break"],
+            max_batch_items=pipe.settings.max_batch_items, line_break=pipe.settings.src_line_break,
         )
         for k, (doc, target, source) in enumerate(zip(docs, given, encoded)):
             result = forced.get(k)

@@ -16,7 +16,7 @@ from ..alignment import (
     step_rows,
     word_links,
 )
-from ..models import Decoded
+from ..models.types import Decoded
 from ..vocab import EOS_ID, PieceVocab
 
 

@@ -3,10 +3,15 @@ SentencePiece vocabularies and its weights, one part each.
 
 Weights are fp32 safetensors, loaded without unpickling anything
 (`models/serialization.py`). Decoding settings are not restored from a saved
-pipeline (`DECODING_SETTINGS`): they say how to apply the model, so the
-config a pipeline is loaded with decides them.
+pipeline (`DECODING_SETTINGS`, declared with each setting in settings.py):
+they say how to apply the model, so the config a pipeline is loaded with
+decides them.
+
+The settings are saved as the flat config dict (`Seq2SeqSettings.to_cfg`),
+as they always were, so pipelines saved by earlier versions load.
 """
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable
 
@@ -23,15 +28,11 @@ from ..models.serialization import (
     module_to_bytes,
 )
 from ..vocab import PieceVocab
-from .extensions import install_extensions
-from .predictions import TargetWords
+from .settings import DECODING_SETTINGS, setting_fields
 
-DECODING_SETTINGS = frozenset({
-    "beam_size", "n_best", "length_alpha", "coverage_penalty", "min_output_length", "min_output_ratio",
-    "max_output_length", "max_output_ratio", "no_repeat_ngram_size",
-    "max_src_length", "long_src", "max_batch_items", "quantize", "store_attention",
-    "alignment_method", "alignment_threshold", "metrics",
-})
+# What a saved pipeline restores: the settings that describe what the model
+# learned (its field, vocabularies, training losses).
+SAVED_SETTINGS = frozenset(spec.name for spec in setting_fields()) - DECODING_SETTINGS
 
 WEIGHTS_FILE = "model.safetensors"
 SRC_PIECES_FILE = "src_pieces.model"
@@ -40,7 +41,7 @@ TGT_PIECES_FILE = "tgt_pieces.model"
 
 class SavedParts:
     """to_bytes / from_bytes / to_disk / from_disk for the component (a
-    mixin: it uses the component's cfg, vocab, model, pieces and
+    mixin: it uses the component's settings, vocab, model, pieces and
     `_build_network`)."""
 
     def _weights_to_bytes(self) -> bytes:
@@ -57,7 +58,7 @@ class SavedParts:
 
     def _state_dict_parts(self) -> Dict[str, Callable[[], bytes]]:
         parts: Dict[str, Callable[[], bytes]] = {
-            "cfg": lambda: srsly.json_dumps(self.cfg).encode("utf8"),
+            "cfg": lambda: srsly.json_dumps(self.settings.to_cfg()).encode("utf8"),
         }
         if self.is_initialized:
             assert self.src_pieces is not None and self.tgt_pieces is not None
@@ -70,14 +71,15 @@ class SavedParts:
         """Rebuild vocabularies and network from saved parts, then load weights."""
         if "cfg" in parts:
             saved = srsly.json_loads(parts["cfg"])
-            self.cfg.update({key: value for key, value in saved.items() if key not in DECODING_SETTINGS})
-            install_extensions(self.field, self.cfg["tgt_lang"])
-            self._target_words = TargetWords(self.cfg["tgt_lang"])
+            # Keys no setting has any more configure nothing: they are dropped.
+            self.settings = replace(
+                self.settings, **{key: value for key, value in saved.items() if key in SAVED_SETTINGS}
+            )
         if WEIGHTS_FILE not in parts:
             return  # saved before initialize(): nothing learned yet
         self.src_pieces = PieceVocab.from_bytes(parts[SRC_PIECES_FILE])
         self.tgt_pieces = (
-            self.src_pieces if self.cfg["joint_vocab"]
+            self.src_pieces if self.settings.joint_vocab
             else PieceVocab.from_bytes(parts[TGT_PIECES_FILE])
         )
         self._build_network()

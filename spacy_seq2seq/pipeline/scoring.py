@@ -6,7 +6,7 @@ sacreBLEU CLI divided by 100. ROUGE is F1 with stemming (see `rouge.py`).
 spaCy expects every score in [0, 1] (its training table multiplies by 100).
 """
 
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Literal, Sequence, Tuple, get_args
 
 from sacrebleu.metrics import BLEU, CHRF
 from spacy.training import Example
@@ -14,7 +14,8 @@ from spacy.training import Example
 from .rouge import ROUGE_TYPES, rouge_scores
 
 # The component's `metrics` choices; "rouge" gives the four ROUGE_TYPES.
-METRICS = ("bleu", "chrf", "rouge")
+Metric = Literal["bleu", "chrf", "rouge"]
+METRICS: Tuple[str, ...] = get_args(Metric)
 
 
 def corpus_metrics(

@@ -18,6 +18,7 @@ dropout` does not reach the torch network.
 """
 
 import warnings
+from dataclasses import fields, replace
 from typing import (
     Any,
     Callable,
@@ -26,7 +27,6 @@ from typing import (
     Iterator,
     List,
     Optional,
-    Sequence,
     Tuple,
 )
 
@@ -63,10 +63,16 @@ from .predictions import (
     source_text,
     to_prediction,
 )
-from .saved_parts import DECODING_SETTINGS, SavedParts  # noqa: F401 (re-exported)
+from .saved_parts import SavedParts
 from .scoring import score_outputs
 from .segments import encode_parts, encode_truncated, stitch
-from .settings import TRUNCATING, check_alignment, validate_settings
+from .settings import (
+    DECODING_SETTINGS,  # noqa: F401 (re-exported)
+    TRUNCATING,
+    ConfigView,
+    Seq2SeqSettings,
+    check_alignment,
+)
 from .targets import Target
 from .train_batch import gold_target, make_train_batch
 
@@ -80,72 +86,20 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
     vocab (Vocab): The shared spaCy vocabulary.
     model (Model): A `spacy-seq2seq.RNNAttnSeq2Seq.v1` model.
     name (str): Component name in the pipeline.
-    field (str): Names the Doc extensions: `doc._.{field}`, `{field}_tokens`,
-        `{field}_alignment`, `{field}_attention`; the gold output is read from
-        `example.reference._.{field}`.
-    tgt_lang (str): Language code of the output; target words come from
-        `spacy.blank(tgt_lang)`'s tokenizer.
-    src_vocab_size (int): Source SentencePiece vocabulary size (a soft limit:
-        small corpora get fewer pieces).
-    tgt_vocab_size (int): Target SentencePiece vocabulary size.
-    joint_vocab (bool): One SentencePiece model for both sides (both sizes
-        must then be equal).
-    character_coverage (float): SentencePiece character coverage.
-    src_line_break (Optional[str]): Encode each source line break (a
-        whitespace token holding "\\n") as this string, e.g. "|" between the
-        turns of a dialogue; pick one the text does not otherwise use. None
-        drops line breaks like any whitespace.
-    label_smoothing (float): Label smoothing of the training loss.
-    guided_alignment_weight (float): Weight of the guided-alignment loss,
-        which pulls the attention towards gold word links where the training
-        data has them (`reference._.{field}_alignment`, e.g. from the
-        reader's `alignment_path`); 0 turns it off.
-    coverage_loss_weight (float): Weight of the coverage loss (See et al.
-        2017), which penalises attending again to source already covered;
-        for models with `coverage = true` (and helpful with attention
-        alone); 0 turns it off.
-    beam_size (int): Beam width (1 = greedy search).
-    n_best (int): Outputs kept per Doc in `doc._.{field}_nbest` (<= beam_size).
-    length_alpha (float): GNMT length penalty exponent for ranking outputs
-        (0 = plain log-probability; larger favours longer outputs).
-    coverage_penalty (float): GNMT coverage penalty weight beta (Wu et al.
-        2016) for ranking outputs: beta * sum over source pieces of
-        log(min(attention received, 1)); 0 = none; for summaries, ~0.2-1.0
-        discourages outputs that ignore part of the input.
-    min_output_length (int): Fewest output pieces per Doc.
-    min_output_ratio (float): Fewest output pieces per source piece.
-    max_output_length (int): Most output pieces per Doc (part).
-    max_output_ratio (float): Most output pieces per source piece.
-    no_repeat_ngram_size (int): Never output the same n-gram of pieces
-        twice (0 = no limit).
-    max_src_length (int): Most source pieces decoded at once; longer Docs
-        are split by sentence (see `segments.py`) and the outputs stitched.
-    long_src (str): What to do with a Doc longer than max_src_length:
-        "split" decodes it in parts (sentences, then windows) and joins the
-        outputs, right for translation; "truncate" reads only its first
-        max_src_length pieces (with a W005 warning counting such Docs),
-        right for summaries, which need one output for the whole input;
-        "truncate_left" reads only its last pieces, right for replies,
-        where the latest turn matters most. Training cuts sources the same
-        way as decoding reads them.
-    max_batch_items (int): Padded source pieces (times beam_size) per
-        decoding sub-batch.
-    quantize (str): "none", or "int8" to decode on CPU with a dynamically
-        quantized copy of the network (faster; weights stay fp32 on disk).
-    store_attention (bool): Keep the word-level attention matrices on the Doc.
-    alignment_method (str): How attention becomes word links: "argmax",
-        "shift", "threshold" or "shift_threshold" (see `alignment.links`).
-    alignment_threshold (float): Least attention for a link, for the
-        threshold methods.
-    metrics (List[str]): What `score()` reports, as `{field}_<name>`:
-        "bleu" and "chrf" (sacreBLEU), "rouge" (`{field}_rouge1`, `_rouge2`,
-        `_rougeL`, `_rougeLsum`: F1 with stemming). `[training.score_weights]`
-        picks which of them keeps the best model.
+    settings (Seq2SeqSettings): Every other setting, each documented on
+        `Seq2SeqSettings` (pipeline/settings.py) and in
+        docs/configuration.md. The component's settings are
+        `pipe.settings`; `pipe.cfg` is a read-only view of them as flat
+        config values.
+    **overrides: Settings to change from `settings`, by name (e.g.
+        `beam_size=1`).
 
-    Decoding settings (beam_size to metrics) say how to apply the
-    model, not what it learned: loading weights keeps the receiving
-    component's values, so they can be changed at load time with
-    `spacy.load(path, config={"components": {name: {"beam_size": 1}}})`.
+    Decoding settings (`DECODING_SETTINGS`: beam_size to metrics) say how
+    to apply the model, not what it learned: loading weights keeps the
+    receiving component's values, so they can be changed at load time with
+    `spacy.load(path, config={"components": {name: {"beam_size": 1}}})`,
+    or afterwards with
+    `pipe.settings = dataclasses.replace(pipe.settings, beam_size=1)`.
     """
 
     def __init__(
@@ -154,85 +108,48 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         model: Any,
         name: str = "seq2seq_attn",
         *,
-        field: str = "translation",
-        tgt_lang: str = "en",
-        src_vocab_size: int = 8000,
-        tgt_vocab_size: int = 8000,
-        joint_vocab: bool = False,
-        character_coverage: float = 1.0,
-        src_line_break: Optional[str] = None,
-        label_smoothing: float = 0.1,
-        guided_alignment_weight: float = 0.0,
-        coverage_loss_weight: float = 0.0,
-        beam_size: int = 5,
-        n_best: int = 1,
-        length_alpha: float = 0.6,
-        coverage_penalty: float = 0.0,
-        min_output_length: int = 1,
-        min_output_ratio: float = 0.0,
-        max_output_length: int = 128,
-        max_output_ratio: float = 2.0,
-        no_repeat_ngram_size: int = 0,
-        max_src_length: int = 128,
-        long_src: str = "split",
-        max_batch_items: int = 4096,
-        quantize: str = "none",
-        store_attention: bool = True,
-        alignment_method: str = "argmax",
-        alignment_threshold: float = 0.5,
-        metrics: Sequence[str] = ("bleu", "chrf"),
+        settings: Seq2SeqSettings = Seq2SeqSettings(),
+        **overrides: Any,
     ) -> None:
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.cfg: Dict[str, Any] = {
-            "field": field,
-            "tgt_lang": tgt_lang,
-            "src_vocab_size": src_vocab_size,
-            "tgt_vocab_size": tgt_vocab_size,
-            "joint_vocab": joint_vocab,
-            "character_coverage": character_coverage,
-            "src_line_break": src_line_break,
-            "label_smoothing": label_smoothing,
-            "guided_alignment_weight": guided_alignment_weight,
-            "coverage_loss_weight": coverage_loss_weight,
-            "beam_size": beam_size,
-            "n_best": n_best,
-            "length_alpha": length_alpha,
-            "coverage_penalty": coverage_penalty,
-            "min_output_length": min_output_length,
-            "min_output_ratio": min_output_ratio,
-            "max_output_length": max_output_length,
-            "max_output_ratio": max_output_ratio,
-            "no_repeat_ngram_size": no_repeat_ngram_size,
-            "max_src_length": max_src_length,
-            "long_src": long_src,
-            "max_batch_items": max_batch_items,
-            "quantize": quantize,
-            "store_attention": store_attention,
-            "alignment_method": alignment_method,
-            "alignment_threshold": alignment_threshold,
-            "metrics": list(metrics),
-        }
-        validate_settings(name, self.cfg)
-        hyperparams = getattr(model, "attrs", {}).get("hyperparams") or {}
-        if hyperparams.get("copy_attention") and not joint_vocab:
-            raise ValueError(Errors.E020.format(name=name))
+        self.settings = replace(settings, **overrides) if overrides else settings
         self._cut_warnings_left = MAX_CUT_WARNINGS
         # Training sources cut to max_src_length (long_src "truncate" or
         # "truncate_left"), so far.
         self.n_truncated_in_training = 0
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
-        self._target_words = TargetWords(tgt_lang)
-        install_extensions(field, tgt_lang)
         install_fork_guard()  # nlp.pipe(n_process=N) forks; see forking.py
 
     # -- settings ---------------------------------------------------------
 
     @property
+    def settings(self) -> Seq2SeqSettings:
+        """Every setting but the model (frozen: assign a changed copy)."""
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Seq2SeqSettings) -> None:
+        settings.validate(self.name)
+        hyperparams = getattr(self.model, "attrs", {}).get("hyperparams") or {}
+        if hyperparams.get("copy_attention") and not settings.joint_vocab:
+            raise ValueError(Errors.E020.format(name=self.name))
+        self._settings = settings
+        target_words: Optional[TargetWords] = getattr(self, "_target_words", None)
+        if target_words is None or target_words.lang != settings.tgt_lang:
+            self._target_words = TargetWords(settings.tgt_lang)
+        install_extensions(settings.field, settings.tgt_lang)
+
+    @property
+    def cfg(self) -> ConfigView:  # type: ignore[override]
+        """The settings as flat config values (what the pipeline saves), read-only."""
+        return ConfigView(self.name, self._settings)
+
+    @property
     def field(self) -> str:
-        return self.cfg["field"]
+        return self._settings.field
 
     @property
     def extension_names(self) -> Dict[str, str]:
@@ -253,12 +170,12 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
     # -- applying ---------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        install_extensions(self.field, self.cfg["tgt_lang"])  # worker processes start without them
+        install_extensions(self.field, self.settings.tgt_lang)  # worker processes start without them
         self._cut_warnings_left = MAX_CUT_WARNINGS
         return super().__call__(doc)
 
     def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
-        install_extensions(self.field, self.cfg["tgt_lang"])
+        install_extensions(self.field, self.settings.tgt_lang)
         # A weak model (early in training) can hit the length limit in every
         # batch of an evaluation: a few warnings per pass say enough.
         self._cut_warnings_left = MAX_CUT_WARNINGS
@@ -274,7 +191,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         RETURNS (List[Seq2SeqPrediction]): One prediction per Doc.
         """
         docs = list(docs)
-        store_attention = self.cfg["store_attention"]
+        store_attention = self.settings.store_attention
         predictions = [Seq2SeqPrediction.empty(store_attention) for _ in docs]
         if not docs:
             return predictions
@@ -288,7 +205,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             DecodeBatch(
                 src=[part.ids for _, part in flat],
                 search=self._search_settings(),
-                max_batch_items=self.cfg["max_batch_items"],
+                max_batch_items=self.settings.max_batch_items,
             )
         )
         self._warn_if_cut(docs, flat, decoded)
@@ -318,7 +235,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         forced = self.model.predict(ForcedBatch(
             src=[src for src, _ in pairs],
             tgt=[numpy.asarray(output.ids, dtype=numpy.int64) for _, output in pairs],
-            max_batch_items=self.cfg["max_batch_items"],
+            max_batch_items=self.settings.max_batch_items,
         ))
         for (_, output), result in zip(pairs, forced):
             output.alignment = result.alignment
@@ -340,7 +257,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         )
         warnings.warn(Warnings.W004.format(
             name=self.name, n_cut=len(cut), n_total=len(flat), where=where,
-            max_length=self.cfg["max_output_length"], ratio=self.cfg["max_output_ratio"],
+            max_length=self.settings.max_output_length, ratio=self.settings.max_output_ratio,
         ) + last)
 
     def _encode_docs(self, docs: List[Doc]) -> List[List[EncodedSource]]:
@@ -348,28 +265,24 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         or one cut to max_src_length ("truncate", "truncate_left"); see
         segments.py."""
         assert self.src_pieces is not None
-        limit, line_break = self.cfg["max_src_length"], self.cfg["src_line_break"]
-        if self.cfg["long_src"] == "split":
+        limit, line_break = self.settings.max_src_length, self.settings.src_line_break
+        if self.settings.long_src == "split":
             return [encode_parts(doc, self.src_pieces, limit, line_break) for doc in docs]
         return encode_truncated(
-            docs, self.src_pieces, limit, line_break, name=self.name, long_src=self.cfg["long_src"]
+            docs, self.src_pieces, limit, line_break, name=self.name, long_src=self.settings.long_src
         )
 
     def _search_settings(self) -> SearchSettings:
-        cfg = self.cfg
-        return SearchSettings(
-            beam_size=cfg["beam_size"], n_best=cfg["n_best"], length_alpha=cfg["length_alpha"],
-            min_length=cfg["min_output_length"], min_length_ratio=cfg["min_output_ratio"],
-            max_length=cfg["max_output_length"], max_length_ratio=cfg["max_output_ratio"],
-            no_repeat_ngram_size=cfg["no_repeat_ngram_size"], quantize=cfg["quantize"],
-            coverage_beta=cfg["coverage_penalty"],
-        )
+        """The model's search settings: the component's settings of the same names."""
+        return SearchSettings(**{
+            spec.name: getattr(self.settings, spec.name) for spec in fields(SearchSettings)
+        })
 
     def _alignment_settings(
         self, method: Optional[str] = None, threshold: Optional[float] = None
     ) -> AlignmentSettings:
-        method = self.cfg["alignment_method"] if method is None else method
-        threshold = self.cfg["alignment_threshold"] if threshold is None else threshold
+        method = self.settings.alignment_method if method is None else method
+        threshold = self.settings.alignment_threshold if threshold is None else threshold
         check_alignment(method, threshold)
         if method in HEAD_METHODS and not get_torch_module(self.model).config.alignment_head:
             raise ValueError(Errors.E021.format(name=self.name, method=method))
@@ -402,7 +315,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         docs, targets = list(docs), list(targets)
         if len(docs) != len(targets):
             raise ValueError(Errors.E014.format(name=self.name, n_docs=len(docs), n_targets=len(targets)))
-        install_extensions(self.field, self.cfg["tgt_lang"])
+        install_extensions(self.field, self.settings.tgt_lang)
         if not docs:
             return docs
         self._require_initialized()
@@ -410,9 +323,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         predictions = forced_predictions(
             self.model, docs, targets, src_pieces=self.src_pieces, tgt_pieces=self.tgt_pieces,
             target_words=self._target_words, alignment=self._alignment_settings(method, threshold),
-            store_attention=self.cfg["store_attention"], length_alpha=self.cfg["length_alpha"],
-            coverage_beta=self.cfg["coverage_penalty"], max_batch_items=self.cfg["max_batch_items"],
-            line_break=self.cfg["src_line_break"],
+            store_attention=self.settings.store_attention, length_alpha=self.settings.length_alpha,
+            coverage_penalty=self.settings.coverage_penalty, max_batch_items=self.settings.max_batch_items,
+            line_break=self.settings.src_line_break,
         )
         self.set_annotations(docs, predictions)
         return docs
@@ -435,7 +348,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             doc._.set(names["nbest_alignment"], [c.alignment for c in candidates])
             doc._.set(
                 names["nbest_attention"],
-                [c.attention for c in candidates] if self.cfg["store_attention"] else None,
+                [c.attention for c in candidates] if self.settings.store_attention else None,
             )
             doc._.set(names["copied"], prediction.copied)
 
@@ -449,7 +362,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         """
         examples = list(examples)
         validate_examples(examples, "Seq2SeqAttn.score")
-        return score_outputs(examples, self.field, self.cfg["metrics"])
+        return score_outputs(examples, self.field, self.settings.metrics)
 
     # -- training ---------------------------------------------------------
 
@@ -482,8 +395,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             if not self.n_truncated_in_training:
                 warnings.warn(Warnings.W006.format(
                     name=self.name, n_cut=batch.n_truncated, n_total=len(examples),
-                    limit=self.cfg["max_src_length"], setting=self.cfg["long_src"],
-                    which=TRUNCATING[self.cfg["long_src"]],
+                    limit=self.settings.max_src_length, setting=self.settings.long_src,
+                    which=TRUNCATING[self.settings.long_src],
                 ))
             self.n_truncated_in_training += batch.n_truncated
         if not batch.src:
@@ -528,9 +441,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         RETURNS (Tuple[float, LossGradient]): The loss and what backprop takes.
         """
         loss, _, gradient = teacher_forced_loss(
-            output, label_smoothing=self.cfg["label_smoothing"],
-            guided_alignment_weight=self.cfg["guided_alignment_weight"],
-            coverage_loss_weight=self.cfg["coverage_loss_weight"],
+            output, label_smoothing=self.settings.label_smoothing,
+            guided_alignment_weight=self.settings.guided_alignment_weight,
+            coverage_loss_weight=self.settings.coverage_loss_weight,
         )
         if numpy.isnan(loss):
             raise ValueError(Errors.E004.format(name=self.name))
@@ -544,9 +457,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         return make_train_batch(
             examples, name=self.name, field=self.field, src_pieces=self.src_pieces,
             tgt_pieces=self.tgt_pieces, target_words=self._target_words,
-            guided=self.cfg["guided_alignment_weight"] > 0, line_break=self.cfg["src_line_break"],
-            truncate_to=self.cfg["max_src_length"] if self.cfg["long_src"] in TRUNCATING else None,
-            truncate_keep=TRUNCATING.get(self.cfg["long_src"], "first"),
+            guided=self.settings.guided_alignment_weight > 0, line_break=self.settings.src_line_break,
+            truncate_to=self.settings.max_src_length if self.settings.long_src in TRUNCATING else None,
+            truncate_keep=TRUNCATING.get(self.settings.long_src, "first"),
         )
 
     def initialize(
@@ -567,7 +480,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 raise TypeError(Errors.E011.format(name=self.name, type=type(example).__name__))
             n_examples += 1
             target = self._gold_target(example, index)
-            texts = (source_text(token, self.cfg["src_line_break"]) for token in example.x)
+            texts = (source_text(token, self.settings.src_line_break) for token in example.x)
             source = " ".join(text for text in texts if text is not None)
             if source:
                 src_texts.append(source)
@@ -581,20 +494,20 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         self._build_network()
 
     def _train_vocabs(self, src_texts: List[str], tgt_texts: List[str]) -> None:
-        coverage = self.cfg["character_coverage"]
-        if self.cfg["joint_vocab"]:
+        coverage = self.settings.character_coverage
+        if self.settings.joint_vocab:
             joint = PieceVocab.train(
-                src_texts + tgt_texts, vocab_size=self.cfg["src_vocab_size"],
+                src_texts + tgt_texts, vocab_size=self.settings.src_vocab_size,
                 character_coverage=coverage,
             )
             self.src_pieces = self.tgt_pieces = joint
             return
         self.src_pieces = PieceVocab.train(
-            src_texts, vocab_size=self.cfg["src_vocab_size"], character_coverage=coverage
+            src_texts, vocab_size=self.settings.src_vocab_size, character_coverage=coverage
         )
         # An all-empty target side still needs a vocabulary for EOS.
         self.tgt_pieces = PieceVocab.train(
-            tgt_texts or src_texts, vocab_size=self.cfg["tgt_vocab_size"],
+            tgt_texts or src_texts, vocab_size=self.settings.tgt_vocab_size,
             character_coverage=coverage,
         )
 
@@ -607,4 +520,4 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         # thinc puts the network on the current device (the GPU after
         # spacy.require_gpu()): check now what depends on it, not at the
         # first decode.
-        check_quantize_device(self.name, self.cfg["quantize"], self.model.shims[0].device)
+        check_quantize_device(self.name, self.settings.quantize, self.model.shims[0].device)

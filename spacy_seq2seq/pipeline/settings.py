@@ -1,97 +1,359 @@
-"""Checks of the component's settings, each failing with a coded error that
-names the setting, what it must be, and the value it got."""
+"""Every setting of a `seq2seq_attn` component, declared once.
 
-from typing import Any, Dict
+`Seq2SeqSettings` holds each setting's name (the config key), type, default,
+one-line doc and whether it is a decoding setting; `validate` holds the
+checks, each failing with a coded error that names the setting, what it
+must be, and the value it got. Everything else is derived from it: the
+factory's default config and signature (`factory.py`), the settings a saved
+pipeline restores (`DECODING_SETTINGS`, `saved_parts.py`), the search
+settings of the model (`Seq2SeqSettings.search_settings`: same names) and
+`docs/configuration.md` (`settings_doc.py`).
+
+The network's own settings (`[components.<name>.model]`) are the
+architecture's arguments, declared in `models/architectures.py`.
+
+This module needs no torch: it imports nothing from `models/`.
+"""
+
+import dataclasses
+import inspect
+import textwrap
+from dataclasses import MISSING, Field, dataclass, fields
+from typing import (
+    Any,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from spacy import util
 
-from ..alignment import ALIGNMENT_METHODS
+from ..alignment import ALIGNMENT_METHODS, AlignmentMethod
 from ..errors import Errors, check_choice
-from ..models.quantization import QUANTIZE_OPTIONS
-from .scoring import METRICS
+from .scoring import METRICS, Metric
 
-# How Docs longer than max_src_length are read (see Seq2SeqAttn).
-# "truncate" keeps a long source's first pieces, "truncate_left" its last
-# (a reply depends most on the latest turn of its context).
-LONG_SRC_OPTIONS = ("split", "truncate", "truncate_left")
-# The cutting settings and which pieces each keeps.
+# How Docs longer than max_src_length are read (see `long_src`).
+LongSrc = Literal["split", "truncate", "truncate_left"]
+LONG_SRC_OPTIONS: Tuple[str, ...] = get_args(LongSrc)
+# The cutting settings and which pieces each keeps: "truncate" keeps a long
+# source's first pieces, "truncate_left" its last (a reply depends most on
+# the latest turn of its context).
 TRUNCATING = {"truncate": "first", "truncate_left": "last"}
+# How the network is applied when decoding (see models/quantization.py).
+Quantize = Literal["none", "int8"]
+QUANTIZE_OPTIONS: Tuple[str, ...] = get_args(Quantize)
 
 
-def validate_settings(name: str, cfg: Dict[str, Any]) -> None:
-    """Check every setting of a `seq2seq_attn` component.
+def setting(default: Any, doc: str, *, decoding: bool = False) -> Any:
+    """Declare one setting.
 
-    name (str): The component's name, for messages.
-    cfg (Dict[str, Any]): Its settings (the component's `cfg`).
+    default (Any): Its default (immutable: a tuple for a list setting).
+    doc (str): What it does, in one line (Markdown).
+    decoding (bool): It says how to apply the model, not what the model
+        learned, so a saved pipeline does not restore it: the config it is
+        loaded with decides (see `DECODING_SETTINGS`).
     """
-    if not isinstance(cfg["field"], str) or not cfg["field"].isidentifier():
-        raise ValueError(Errors.E006.format(field=cfg["field"], name=name))
-    try:
-        util.get_lang_class(cfg["tgt_lang"])
-    except Exception as error:  # spaCy raises ImportError for unknown codes
-        raise ValueError(Errors.E007.format(name=name, lang=cfg["tgt_lang"], error=error)) from None
-    check_range("label_smoothing", cfg["label_smoothing"], 0.0, 1.0, "in [0, 1)")
-    check_range("character_coverage", cfg["character_coverage"], 0.5, 1.0 + 1e-9, "in [0.5, 1]")
-    line_break = cfg["src_line_break"]
-    if line_break is not None and (not isinstance(line_break, str) or not line_break.strip() or line_break != line_break.strip()):
-        raise ValueError(Errors.E013.format(
-            setting="src_line_break", constraint='null, or a string with no surrounding whitespace such as "|"',
-            value=line_break,
-        ))
-    for setting in ("guided_alignment_weight", "coverage_loss_weight"):
-        weight = cfg[setting]
-        if not isinstance(weight, (int, float)) or weight < 0:
-            raise ValueError(Errors.E013.format(setting=setting, constraint="a number >= 0", value=weight))
-    check_decoding(cfg)
-    check_choice("quantize", cfg["quantize"], QUANTIZE_OPTIONS)
-    check_choice("long_src", cfg["long_src"], LONG_SRC_OPTIONS)
-    check_alignment(cfg["alignment_method"], cfg["alignment_threshold"])
-    check_metrics(cfg["metrics"])
-    for setting in ("src_vocab_size", "tgt_vocab_size"):
-        value = cfg[setting]
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(Errors.E013.format(setting=setting, constraint="a positive integer", value=value))
-    if cfg["joint_vocab"] and cfg["src_vocab_size"] != cfg["tgt_vocab_size"]:
-        raise ValueError(Errors.E013.format(
-            setting="With joint_vocab = true, src_vocab_size and tgt_vocab_size",
-            constraint="equal (one vocabulary serves both sides)",
-            value=(cfg["src_vocab_size"], cfg["tgt_vocab_size"]),
-        ))
+    return dataclasses.field(default=default, metadata={"doc": doc, "decoding": decoding})
 
 
-def check_decoding(settings: Dict[str, Any]) -> None:
-    """Validate the decoding settings, each with a coded error naming it."""
-    for setting in ("beam_size", "n_best", "max_output_length", "max_batch_items"):
-        value = settings[setting]
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(Errors.E013.format(setting=setting, constraint="a positive integer", value=value))
-    for setting in ("min_output_length", "no_repeat_ngram_size"):
-        value = settings[setting]
-        if not isinstance(value, int) or value < 0:
-            raise ValueError(Errors.E013.format(setting=setting, constraint="an integer >= 0", value=value))
-    if not isinstance(settings["max_src_length"], int) or settings["max_src_length"] < 2:
-        raise ValueError(Errors.E013.format(
-            setting="max_src_length", constraint="an integer >= 2 (one piece plus EOS)",
-            value=settings["max_src_length"],
-        ))
-    if settings["n_best"] > settings["beam_size"]:
-        raise ValueError(Errors.E013.format(
-            setting="n_best", constraint=f"at most beam_size ({settings['beam_size']})",
-            value=settings["n_best"],
-        ))
-    for setting in ("length_alpha", "coverage_penalty", "min_output_ratio"):
-        if settings[setting] < 0:
-            raise ValueError(Errors.E013.format(setting=setting, constraint=">= 0", value=settings[setting]))
-    if settings["max_output_ratio"] <= 0:
-        raise ValueError(Errors.E013.format(
-            setting="max_output_ratio", constraint="> 0", value=settings["max_output_ratio"]
-        ))
-    if settings["min_output_length"] > settings["max_output_length"]:
-        raise ValueError(Errors.E013.format(
-            setting="min_output_length",
-            constraint=f"at most max_output_length ({settings['max_output_length']})",
-            value=settings["min_output_length"],
-        ))
+@dataclass(frozen=True)
+class Seq2SeqSettings:
+    """The settings of a `seq2seq_attn` component (all but its `model`), one
+    field per config key. Frozen: change settings with `dataclasses.replace`,
+    e.g. `pipe.settings = replace(pipe.settings, beam_size=1)`; a component
+    checks (`validate`) every settings object it takes.
+    """
+
+    field: str = setting(
+        "translation",
+        "Names the Doc extensions (`doc._.{field}`, `{field}_tokens`, `{field}_alignment`, "
+        "`{field}_attention`, ...); the gold output is read from `example.reference._.{field}`.",
+    )
+    tgt_lang: str = setting(
+        "en", "Language code of the output: target words come from `spacy.blank(tgt_lang)`'s tokenizer."
+    )
+    src_vocab_size: int = setting(
+        8000, "Source SentencePiece vocabulary size (a soft limit: small corpora get fewer pieces)."
+    )
+    tgt_vocab_size: int = setting(8000, "Target SentencePiece vocabulary size.")
+    joint_vocab: bool = setting(
+        False, "One SentencePiece model for both sides (both sizes must then be equal; copy attention needs it)."
+    )
+    character_coverage: float = setting(
+        1.0, "SentencePiece character coverage, in [0.5, 1] (~0.9995 for CJK)."
+    )
+    src_line_break: Optional[str] = setting(
+        None,
+        "Encode each source line break (a whitespace token holding \"\\n\") as this string, e.g. "
+        "`\"|\"` between the turns of a dialogue; pick one the text does not otherwise use. "
+        "`null` drops line breaks like any whitespace.",
+    )
+    label_smoothing: float = setting(0.1, "Label smoothing of the training loss, in [0, 1).")
+    guided_alignment_weight: float = setting(
+        0.0,
+        "Weight of the guided-alignment loss, which pulls the attention towards gold word links "
+        "where the training data has them (`reference._.{field}_alignment`, e.g. from the "
+        "reader's `alignment_path`); 0 turns it off.",
+    )
+    coverage_loss_weight: float = setting(
+        0.0,
+        "Weight of the coverage loss (See et al. 2017), which penalises attending again to source "
+        "already covered; for models with `coverage = true` (and helpful with attention alone); "
+        "0 turns it off.",
+    )
+    beam_size: int = setting(5, "Beam width (1 = greedy search).", decoding=True)
+    n_best: int = setting(
+        1, "Outputs kept per Doc in `doc._.{field}_nbest` (at most `beam_size`).", decoding=True
+    )
+    length_alpha: float = setting(
+        0.6,
+        "GNMT length penalty exponent for ranking outputs (0 = plain log-probability; larger "
+        "favours longer outputs).",
+        decoding=True,
+    )
+    coverage_penalty: float = setting(
+        0.0,
+        "GNMT coverage penalty weight beta (Wu et al. 2016) for ranking outputs: beta * sum over "
+        "source pieces of log(min(attention received, 1)); 0 = none; for summaries, ~0.2-1.0 "
+        "discourages outputs that ignore part of the input.",
+        decoding=True,
+    )
+    min_output_length: int = setting(1, "Fewest output pieces per Doc.", decoding=True)
+    min_output_ratio: float = setting(0.0, "Fewest output pieces per source piece.", decoding=True)
+    max_output_length: int = setting(128, "Most output pieces per Doc (part).", decoding=True)
+    max_output_ratio: float = setting(2.0, "Most output pieces per source piece.", decoding=True)
+    no_repeat_ngram_size: int = setting(
+        0, "Never output the same n-gram of pieces twice (0 = no limit).", decoding=True
+    )
+    max_src_length: int = setting(
+        128,
+        "Most source pieces decoded at once; what happens to a longer Doc is `long_src`.",
+        decoding=True,
+    )
+    long_src: LongSrc = setting(
+        "split",
+        "What to do with a Doc longer than `max_src_length`: `\"split\"` decodes it in parts "
+        "(sentences, then windows) and joins the outputs, right for translation; `\"truncate\"` "
+        "reads only its first `max_src_length` pieces (with a W005 warning counting such Docs), "
+        "right for summaries, which need one output for the whole input; `\"truncate_left\"` "
+        "reads only its last pieces, right for replies, where the latest turn matters most. "
+        "Training cuts sources the same way as decoding reads them.",
+        decoding=True,
+    )
+    max_batch_items: int = setting(
+        4096, "Padded source pieces (times `beam_size`) per decoding sub-batch.", decoding=True
+    )
+    quantize: Quantize = setting(
+        "none",
+        "`\"int8\"` decodes on CPU with a dynamically quantized copy of the network (faster; "
+        "weights stay fp32 on disk).",
+        decoding=True,
+    )
+    store_attention: bool = setting(
+        True, "Keep the word-level attention matrices on the Doc.", decoding=True
+    )
+    alignment_method: AlignmentMethod = setting(
+        "argmax",
+        "How attention becomes word links (see `alignment/links.py`); the head methods need a "
+        "model with `alignment_head = true`.",
+        decoding=True,
+    )
+    alignment_threshold: float = setting(
+        0.5, "Least attention for a link, for the threshold methods; in [0, 1].", decoding=True
+    )
+    metrics: Tuple[Metric, ...] = setting(
+        ("bleu", "chrf"),
+        "What `score()` reports, as `{field}_<name>`: `\"bleu\"` and `\"chrf\"` (sacreBLEU), "
+        "`\"rouge\"` (`{field}_rouge1`, `_rouge2`, `_rougeL`, `_rougeLsum`: F1 with stemming). "
+        "`[training.score_weights]` picks which of them keeps the best model.",
+        decoding=True,
+    )
+
+    def __post_init__(self) -> None:
+        # A config gives a list; kept as a tuple, the frozen object stays
+        # unchanged. A string is left as it is for `validate` to refuse.
+        if isinstance(self.metrics, list):
+            object.__setattr__(self, "metrics", tuple(self.metrics))
+
+    # -- the flat config ---------------------------------------------------
+
+    def to_cfg(self) -> Dict[str, Any]:
+        """The settings as the flat config dict (lists for tuples): what the
+        component saves as its `cfg` and the factory's default config."""
+        return {spec.name: _config_value(getattr(self, spec.name)) for spec in fields(self)}
+
+    @classmethod
+    def default_config(cls) -> Dict[str, Any]:
+        """Every setting with its default, as config values."""
+        return cls().to_cfg()
+
+    @classmethod
+    def config_annotations(cls) -> Dict[str, Any]:
+        """Each setting's type as the config layer checks it: a choice is a
+        `str` there, so that a bad choice reaches `validate`'s coded error
+        listing the options; a tuple is a list."""
+        return {name: _config_type(hint) for name, hint in cls.types().items()}
+
+    @classmethod
+    def types(cls) -> Dict[str, Any]:
+        """Each setting's declared type, by name."""
+        hints = get_type_hints(cls)
+        return {spec.name: hints[spec.name] for spec in fields(cls)}
+
+    # -- checks -----------------------------------------------------------
+
+    def validate(self, name: str) -> None:
+        """Check every setting.
+
+        name (str): The component's name, for messages.
+        RAISES (ValueError): A coded error (E003, E006, E007 or E013) naming
+            the first bad setting and what it must be.
+        """
+        if not isinstance(self.field, str) or not self.field.isidentifier():
+            raise ValueError(Errors.E006.format(field=self.field, name=name))
+        try:
+            util.get_lang_class(self.tgt_lang)
+        except Exception as error:  # spaCy raises ImportError for unknown codes
+            raise ValueError(Errors.E007.format(name=name, lang=self.tgt_lang, error=error)) from None
+        check_range("label_smoothing", self.label_smoothing, 0.0, 1.0, "in [0, 1)")
+        check_range("character_coverage", self.character_coverage, 0.5, 1.0 + 1e-9, "in [0.5, 1]")
+        line_break = self.src_line_break
+        if line_break is not None and (
+            not isinstance(line_break, str) or not line_break.strip() or line_break != line_break.strip()
+        ):
+            raise ValueError(Errors.E013.format(
+                setting="src_line_break",
+                constraint='null, or a string with no surrounding whitespace such as "|"',
+                value=line_break,
+            ))
+        for setting_name in ("guided_alignment_weight", "coverage_loss_weight"):
+            weight = getattr(self, setting_name)
+            if not isinstance(weight, (int, float)) or weight < 0:
+                raise ValueError(Errors.E013.format(setting=setting_name, constraint="a number >= 0", value=weight))
+        self._check_decoding()
+        check_choice("quantize", self.quantize, QUANTIZE_OPTIONS)
+        check_choice("long_src", self.long_src, LONG_SRC_OPTIONS)
+        check_alignment(self.alignment_method, self.alignment_threshold)
+        check_metrics(self.metrics)
+        self._check_vocab_sizes()
+
+    def _check_decoding(self) -> None:
+        for setting_name in ("beam_size", "n_best", "max_output_length", "max_batch_items"):
+            check_integer(setting_name, getattr(self, setting_name), 1, "a positive integer")
+        for setting_name in ("min_output_length", "no_repeat_ngram_size"):
+            check_integer(setting_name, getattr(self, setting_name), 0, "an integer >= 0")
+        check_integer("max_src_length", self.max_src_length, 2, "an integer >= 2 (one piece plus EOS)")
+        if self.n_best > self.beam_size:
+            raise ValueError(Errors.E013.format(
+                setting="n_best", constraint=f"at most beam_size ({self.beam_size})", value=self.n_best,
+            ))
+        for setting_name in ("length_alpha", "coverage_penalty", "min_output_ratio"):
+            value = getattr(self, setting_name)
+            if value < 0:
+                raise ValueError(Errors.E013.format(setting=setting_name, constraint=">= 0", value=value))
+        if self.max_output_ratio <= 0:
+            raise ValueError(Errors.E013.format(
+                setting="max_output_ratio", constraint="> 0", value=self.max_output_ratio
+            ))
+        if self.min_output_length > self.max_output_length:
+            raise ValueError(Errors.E013.format(
+                setting="min_output_length",
+                constraint=f"at most max_output_length ({self.max_output_length})",
+                value=self.min_output_length,
+            ))
+
+    def _check_vocab_sizes(self) -> None:
+        for setting_name in ("src_vocab_size", "tgt_vocab_size"):
+            check_integer(setting_name, getattr(self, setting_name), 1, "a positive integer")
+        if self.joint_vocab and self.src_vocab_size != self.tgt_vocab_size:
+            raise ValueError(Errors.E013.format(
+                setting="With joint_vocab = true, src_vocab_size and tgt_vocab_size",
+                constraint="equal (one vocabulary serves both sides)",
+                value=(self.src_vocab_size, self.tgt_vocab_size),
+            ))
+
+
+def setting_fields() -> Tuple[Field, ...]:
+    """The declared settings, in config order, each with its `metadata`
+    ("doc", "decoding")."""
+    return fields(Seq2SeqSettings)
+
+
+def setting_default(spec: Field) -> Any:
+    """A setting's default, as a config value."""
+    assert spec.default is not MISSING, spec.name
+    return _config_value(spec.default)
+
+
+# Settings that say how to apply the model, not what it learned: a saved
+# pipeline does not restore them (see saved_parts.py).
+DECODING_SETTINGS = frozenset(spec.name for spec in setting_fields() if spec.metadata["decoding"])
+
+
+def type_name(hint: Any) -> str:
+    """A setting's type as the docs write it: `int`, `Optional[str]`,
+    `"split" | "truncate"`, `List["bleu" | "chrf"]`."""
+    if get_origin(hint) is Literal:
+        return " | ".join(f'"{option}"' for option in get_args(hint))
+    if get_origin(hint) is tuple:
+        return f"List[{type_name(get_args(hint)[0])}]"
+    if get_origin(hint) is Union:
+        return "Optional[" + " | ".join(type_name(arg) for arg in get_args(hint) if arg is not type(None)) + "]"
+    return hint.__name__
+
+
+def settings_docstring() -> str:
+    """The class's docstring followed by every setting, spaCy style
+    (`name (type): doc`): generated, so `help(Seq2SeqSettings)` shows them
+    without a second copy of the docs to keep in step."""
+    lines = [inspect.cleandoc(Seq2SeqSettings.__doc__ or ""), ""]
+    types = Seq2SeqSettings.types()
+    for spec in setting_fields():
+        entry = f"{spec.name} ({type_name(types[spec.name])}): {spec.metadata['doc']}"
+        if spec.metadata["decoding"]:
+            entry += " Decoding setting."
+        lines.extend(textwrap.wrap(entry, width=76, subsequent_indent="    "))
+    return "\n".join(lines) + "\n"
+
+
+Seq2SeqSettings.__doc__ = settings_docstring()
+
+
+class ConfigView(Mapping[str, Any]):
+    """A component's settings as flat config values (`pipe.cfg`), read-only:
+    writing into it would bypass the checks, so it raises E050, which names
+    the way to change a setting (`pipe.settings = replace(...)`)."""
+
+    def __init__(self, name: str, settings: Seq2SeqSettings) -> None:
+        self._name = name
+        self._values = settings.to_cfg()
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"ConfigView({self._values!r})"
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise TypeError(Errors.E050.format(name=self._name, key=key))
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        key = next(iter(dict(*args, **kwargs)), "beam_size")
+        raise TypeError(Errors.E050.format(name=self._name, key=key))
 
 
 def check_metrics(metrics: Any) -> None:
@@ -99,7 +361,7 @@ def check_metrics(metrics: Any) -> None:
     if isinstance(metrics, str) or not metrics or len(set(metrics)) != len(metrics):
         raise ValueError(Errors.E013.format(
             setting="metrics", constraint=f"a non-empty list of distinct names from {list(METRICS)}",
-            value=metrics,
+            value=list(metrics) if isinstance(metrics, tuple) else metrics,
         ))
     for metric in metrics:
         check_choice("metrics", metric, METRICS)
@@ -111,6 +373,23 @@ def check_alignment(method: str, threshold: float) -> None:
     check_range("alignment_threshold", threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
 
 
-def check_range(setting: str, value: float, low: float, high: float, constraint: str) -> None:
+def check_range(setting_name: str, value: float, low: float, high: float, constraint: str) -> None:
     if not low <= value < high:
-        raise ValueError(Errors.E013.format(setting=setting, constraint=constraint, value=value))
+        raise ValueError(Errors.E013.format(setting=setting_name, constraint=constraint, value=value))
+
+
+def check_integer(setting_name: str, value: Any, least: int, constraint: str) -> None:
+    if not isinstance(value, int) or value < least:
+        raise ValueError(Errors.E013.format(setting=setting_name, constraint=constraint, value=value))
+
+
+def _config_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _config_type(hint: Any) -> Any:
+    if get_origin(hint) is Literal:
+        return str
+    if get_origin(hint) is tuple:
+        return List[_config_type(get_args(hint)[0])]  # type: ignore[misc]
+    return hint

@@ -8,7 +8,7 @@ import numpy
 from spacy.training import Example
 
 from ..errors import Errors, Warnings
-from ..models import TrainBatch
+from ..models.types import TrainBatch
 from ..vocab import PieceVocab
 from .extensions import extension_names
 from .predictions import TargetWords, encode_source

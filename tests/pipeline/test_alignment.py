@@ -4,7 +4,7 @@ toy model whose right alignment is known (number reversal)."""
 import numpy
 import pytest
 from spacy.tokens import Doc, DocBin, Span
-from toy_data import TOY_PAIRS, reversal_pairs, reversed_links
+from toy_data import TOY_PAIRS, overridden, reversal_pairs, reversed_links
 
 from spacy_seq2seq.alignment import flip, symmetrize
 from spacy_seq2seq.alignment.projection import project_entities, project_spans
@@ -40,11 +40,8 @@ def test_forced_pass_reproduces_decoding(trained_toy):
     nlp, _ = trained_toy
     pipe = nlp.get_pipe("seq2seq_attn")
     for beam_size in (1, 3):
-        pipe.cfg["beam_size"] = beam_size
-        try:
+        with overridden(pipe, beam_size=beam_size):
             decoded = list(nlp.pipe([src for src, _ in TOY_PAIRS]))
-        finally:
-            pipe.cfg["beam_size"] = 5
         forced = pipe.align([nlp.make_doc(d.text) for d in decoded], [d._.translation for d in decoded])
         for d, f in zip(decoded, forced):
             assert f._.translation_tokens == d._.translation_tokens
@@ -88,11 +85,8 @@ def test_method_comes_from_the_config(reversal_model):
     pipe = reversal_model.get_pipe("seq2seq_attn")
     src, _ = UNSEEN[0]
     argmax = reversal_model(src)._.translation_alignment
-    pipe.cfg["alignment_method"] = "shift"
-    try:
+    with overridden(pipe, alignment_method="shift"):
         shifted = reversal_model(src)._.translation_alignment
-    finally:
-        pipe.cfg["alignment_method"] = "argmax"
     assert argmax == reversed_links(4)
     assert shifted != argmax and [link for link in shifted if link[1] < 3] == [(2, 0), (1, 1), (0, 2)][::-1]
 

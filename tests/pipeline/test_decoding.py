@@ -15,7 +15,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
 from thinc.api import Adam
-from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs
+from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs, overridden
 
 from spacy_seq2seq.models.quantization import int8_copy
 from spacy_seq2seq.pipeline.segments import encode_parts
@@ -86,8 +86,8 @@ def test_pipe_is_batch_invariant(trained_toy, beam_size):
     shuffled = [outputs(doc) for doc in nlp.pipe([texts[i] for i in order], batch_size=64)]
     assert [shuffled[order.index(i)] for i in range(len(texts))] == reference
     # A small sub-batch budget splits the batch differently: same outputs.
-    nlp.get_pipe("seq2seq_attn").cfg["max_batch_items"] = 40
-    assert [outputs(doc) for doc in nlp.pipe(texts, batch_size=64)] == reference
+    with overridden(nlp.get_pipe("seq2seq_attn"), max_batch_items=40):
+        assert [outputs(doc) for doc in nlp.pipe(texts, batch_size=64)] == reference
 
 
 def test_pipe_with_two_processes(trained_toy, tmp_path):
@@ -298,8 +298,7 @@ def test_length_limit_warnings_are_capped_per_call(trained_toy):
 
     nlp, _ = trained_toy
     pipe = nlp.get_pipe("seq2seq_attn")
-    pipe.cfg["max_output_length"] = 2
-    try:
+    with overridden(pipe, max_output_length=2):
         for _ in range(2):
             with warnings.catch_warnings(record=True) as record:
                 warnings.simplefilter("always")
@@ -309,5 +308,3 @@ def test_length_limit_warnings_are_capped_per_call(trained_toy):
             assert len(messages) == MAX_CUT_WARNINGS
             assert "later batches are not reported" in messages[-1]
             assert not any("later batches" in m for m in messages[:-1])
-    finally:
-        pipe.cfg["max_output_length"] = 128

@@ -1,12 +1,20 @@
 """Guided alignment: supplied gold links steer the attention."""
 
+from dataclasses import replace
+
 import numpy
 import pytest
 import spacy
 import torch
 from spacy.tokens import Doc
 from spacy.training import Example
-from toy_data import reversal_pairs, reversal_pipeline, reversed_links, train_on
+from toy_data import (
+    overridden,
+    reversal_pairs,
+    reversal_pipeline,
+    reversed_links,
+    train_on,
+)
 
 from spacy_seq2seq.models.pytorch.loss import guided_alignment_ce
 from spacy_seq2seq.pipeline.targets import guide_matrix
@@ -101,8 +109,7 @@ def test_an_alignment_head_takes_the_guide_and_leaves_the_attention_free(head_gu
 def test_decoded_outputs_get_head_links_equal_to_forced_alignment(head_guided_monotone):
     nlp, _ = head_guided_monotone
     pipe = nlp.get_pipe("seq2seq_attn")
-    pipe.cfg["alignment_method"] = "head"
-    try:
+    with overridden(pipe, alignment_method="head"):
         sources = [src for src, _ in reversal_pairs()[:10]]
         decoded = [nlp(Doc(nlp.vocab, words=src.split())) for src in sources]
         for src, doc in zip(sources, decoded):
@@ -112,8 +119,6 @@ def test_decoded_outputs_get_head_links_equal_to_forced_alignment(head_guided_mo
             # The attention shown is still the generating one (search and the
             # teacher-forced pass differ only in float rounding).
             numpy.testing.assert_allclose(doc._.translation_attention, forced._.translation_attention, atol=1e-5)
-    finally:
-        pipe.cfg["alignment_method"] = "argmax"
 
 
 @pytest.mark.parametrize("method", ["head", "head_threshold"])
@@ -130,9 +135,9 @@ def test_a_saved_head_loads_to_identical_head_links(head_guided_monotone, tmp_pa
     nlp, _ = head_guided_monotone
     nlp.to_disk(tmp_path / "model")
     loaded = spacy.load(tmp_path / "model")
-    for pipeline in (nlp, loaded):
-        pipeline.get_pipe("seq2seq_attn").cfg["alignment_method"] = "head_threshold"
-    try:
+    loaded_pipe = loaded.get_pipe("seq2seq_attn")
+    loaded_pipe.settings = replace(loaded_pipe.settings, alignment_method="head_threshold")
+    with overridden(nlp.get_pipe("seq2seq_attn"), alignment_method="head_threshold"):
         sources = [src for src, _ in reversal_pairs()[20:30]] + ["huit un deux"]
         for src in sources:
             original = nlp(Doc(nlp.vocab, words=src.split()))
@@ -140,5 +145,3 @@ def test_a_saved_head_loads_to_identical_head_links(head_guided_monotone, tmp_pa
             assert reloaded._.translation_tokens == original._.translation_tokens
             assert reloaded._.translation_alignment == original._.translation_alignment
             assert reloaded._.translation_attention == original._.translation_attention
-    finally:
-        nlp.get_pipe("seq2seq_attn").cfg["alignment_method"] = "argmax"

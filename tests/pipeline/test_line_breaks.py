@@ -1,12 +1,10 @@
 """src_line_break: line breaks in the source (the turns of a dialogue) are
 encoded as a chosen string, in training, vocabulary and decoding alike."""
 
-from contextlib import contextmanager
-
 import numpy
 import pytest
 import spacy
-from toy_data import TOY_CONFIG, make_examples
+from toy_data import TOY_CONFIG, make_examples, overridden
 
 from spacy_seq2seq.pipeline.predictions import encode_source
 from spacy_seq2seq.pipeline.segments import encode_parts, truncated
@@ -17,19 +15,6 @@ DIALOGUES = [
     ("Jerry: cookies ?\r\nAmanda: yes !\nJerry: great .", "Amanda has cookies for Jerry ."),
     ("Amanda: bye .\n\nJerry: bye !", "They say goodbye ."),
 ]
-
-
-@contextmanager
-def overridden(cfg, **settings):
-    """The pipe's settings changed inside the block, restored after it (the
-    pipe is shared by the module's tests)."""
-    saved = dict(cfg)
-    cfg.update(settings)
-    try:
-        yield
-    finally:
-        cfg.clear()
-        cfg.update(saved)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +57,7 @@ def test_decoding_a_dialogue_works_and_the_setting_is_checked(dialogue_pipe):
 def test_truncate_reads_long_docs_in_one_part_and_counts_them(dialogue_pipe):
     nlp, pipe = dialogue_pipe
     long_text = "Amanda: hi ! " * 30 + "\nJerry: bye ."
-    with overridden(pipe.cfg, long_src="truncate", max_src_length=12, max_output_length=4):
+    with overridden(pipe, long_src="truncate", max_src_length=12, max_output_length=4):
         docs = [nlp.make_doc(long_text), nlp.make_doc("Jerry: hi .")]
         with pytest.warns(UserWarning) as record:
             predictions = pipe.predict(docs)
@@ -100,7 +85,7 @@ def test_truncated_keeps_first_or_last_pieces_with_their_owners(dialogue_pipe):
 def test_truncate_left_reads_the_latest_turns_in_decoding_and_training(dialogue_pipe):
     nlp, pipe = dialogue_pipe
     long_text = "Amanda: hi ! " * 30 + "\nJerry: bye ."
-    with overridden(pipe.cfg, long_src="truncate_left", max_src_length=12, max_output_length=4):
+    with overridden(pipe, long_src="truncate_left", max_src_length=12, max_output_length=4):
         doc = nlp.make_doc(long_text)
         with pytest.warns(UserWarning) as record:
             [prediction] = pipe.predict([doc])

@@ -7,7 +7,7 @@ import pytest
 import spacy
 import torch
 from spacy.training import Example
-from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs
+from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs, overridden
 
 from spacy_seq2seq.models import TeacherForced
 from spacy_seq2seq.pipeline import Seq2SeqPrediction
@@ -78,10 +78,9 @@ def test_an_empty_output_still_has_its_nbest_entry(trained_toy):
     with torch.no_grad():  # make EOS win at once: the output is empty
         bias[3] += 1e4
     try:
-        s2s.cfg["min_output_length"] = 0
-        doc = nlp("le chat mange .")
+        with overridden(s2s, min_output_length=0):
+            doc = nlp("le chat mange .")
     finally:  # the model is shared by other tests: restore it exactly
-        s2s.cfg["min_output_length"] = 1
         with torch.no_grad():
             bias.copy_(saved)
     assert doc._.translation == "" and len(doc._.translation_nbest) == 1
@@ -114,11 +113,8 @@ def test_store_attention_false_keeps_alignment(trained_toy):
     nlp, _ = trained_toy
     s2s = nlp.get_pipe("seq2seq_attn")
     expected = nlp("le chat noir dort .")
-    s2s.cfg["store_attention"] = False
-    try:
+    with overridden(s2s, store_attention=False):
         doc = nlp("le chat noir dort .")
-    finally:
-        s2s.cfg["store_attention"] = True
     assert doc._.translation_attention is None
     assert doc._.translation == expected._.translation
     assert doc._.translation_alignment == expected._.translation_alignment
@@ -291,12 +287,8 @@ def test_score_reports_the_configured_metrics(trained_toy):
         eg.predicted._.translation = doc._.translation
     hypotheses = [doc._.translation for doc in predicted]
     references = [eg.reference._.translation for eg in examples]
-    saved = pipe.cfg["metrics"]
-    try:
-        pipe.cfg["metrics"] = ["rouge", "bleu"]
+    with overridden(pipe, metrics=("rouge", "bleu")):
         scores = pipe.score(examples)
-    finally:
-        pipe.cfg["metrics"] = saved
     assert list(scores) == [
         "translation_rouge1", "translation_rouge2", "translation_rougeL", "translation_rougeLsum", "translation_bleu",
     ]

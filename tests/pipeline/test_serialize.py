@@ -4,6 +4,7 @@ import json
 import pickle
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -214,7 +215,7 @@ def test_loading_restores_learned_settings_and_keeps_decoding_settings(trained_t
     assert (saved.cfg["store_attention"], saved.cfg["beam_size"]) == (True, 5)
     # The target words come from the saved language's tokenizer again.
     assert other._target_words.lang == saved.cfg["tgt_lang"] == "en"
-    other.cfg.update({key: saved.cfg[key] for key in DECODING_SETTINGS})
+    other.settings = replace(other.settings, **{key: saved.cfg[key] for key in DECODING_SETTINGS})
     doc = nlp.make_doc("le chat noir dort .")
     other_doc = nlp.make_doc("le chat noir dort .")
     saved.set_annotations([doc], saved.predict([doc]))

@@ -27,8 +27,8 @@ from spacy_seq2seq.models.pytorch import (
     Constraints,
     beam_search,
     greedy_search,
-    length_penalty,
 )
+from spacy_seq2seq.penalties import length_penalty
 
 UNK = 1  # a possible output like any real piece
 

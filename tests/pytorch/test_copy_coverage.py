@@ -1,7 +1,5 @@
 """Copy attention (pointer-generator) and coverage in the torch network."""
 
-import math
-
 import pytest
 import torch
 from test_network import (
@@ -144,23 +142,15 @@ def test_coverage_loss_counts_attention_paid_twice():
     assert float(coverage_loss(stuck, tgt_out, pad_id=0)[0]) == pytest.approx(1.5)
 
 
-def test_coverage_penalty_by_hand():
-    from spacy_seq2seq.models.pytorch import coverage_penalty
-
-    assert coverage_penalty(torch.tensor([[0.5, 0.5], [0.5, 0.5]]), 1.0) == 0.0  # all covered
-    # the first position got 1.25 (capped at 1), the second 0.75 -> log(0.75)
-    assert coverage_penalty(torch.tensor([[1.0, 0.0], [0.25, 0.75]]), 0.5) == pytest.approx(0.5 * math.log(0.75))
-    assert coverage_penalty(None, 1.0) == 0.0 and coverage_penalty(torch.ones(2, 2), 0.0) == 0.0
-
-
 def test_beam_scores_carry_the_coverage_penalty():
-    from spacy_seq2seq.models.pytorch import beam_search, coverage_penalty
+    from spacy_seq2seq.models.pytorch import beam_search
+    from spacy_seq2seq.penalties import coverage_penalty
 
     model = copy_model(seed=2, coverage=True)
     sources = random_sources([6, 4, 5], seed=7)
     limits = torch.tensor([7, 5, 6])
     plain = beam_search(model, *pad_rows(sources), constraints=up_to(limits), beam_size=4, n_best=4)
-    covered = beam_search(model, *pad_rows(sources), constraints=up_to(limits), beam_size=4, n_best=4, coverage_beta=0.7)
+    covered = beam_search(model, *pad_rows(sources), constraints=up_to(limits), beam_size=4, n_best=4, coverage_penalty=0.7)
     matched = 0
     for plain_nbest, covered_nbest in zip(plain, covered):
         scores = [h.score for h in covered_nbest]

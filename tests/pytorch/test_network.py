@@ -369,9 +369,9 @@ def test_greedy_search_leaves_no_grad_and_uses_limits_per_row():
 
 
 def test_output_length_limits():
-    limits = output_length_limits(torch.tensor([1, 4, 10, 100]), max_length=20, max_length_ratio=1.5)
+    limits = output_length_limits(torch.tensor([1, 4, 10, 100]), max_output_length=20, max_output_ratio=1.5)
     assert limits.tolist() == [2, 6, 15, 20]
-    assert output_length_limits(torch.tensor([1]), max_length=5, max_length_ratio=0.1).tolist() == [1]
+    assert output_length_limits(torch.tensor([1]), max_output_length=5, max_output_ratio=0.1).tolist() == [1]
 
 
 # 6. Config validation ----------------------------------------------------

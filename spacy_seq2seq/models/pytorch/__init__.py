@@ -8,16 +8,13 @@ from .config import ATTENTION_TYPES, CELL_TYPES, Seq2SeqConfig
 from .search import (
     Constraints,
     Hypothesis,
-    coverage_penalty,
     greedy_search,
-    length_penalty,
     output_length_limits,
     output_length_minimums,
 )
 from .seq2seq import RNNAttnSeq2Seq, Seq2SeqOutput
 
 __all__ = [
-    "coverage_penalty",
     "ATTENTION_TYPES",
     "CELL_TYPES",
     "Constraints",
@@ -27,7 +24,6 @@ __all__ = [
     "Seq2SeqOutput",
     "beam_search",
     "greedy_search",
-    "length_penalty",
     "output_length_limits",
     "output_length_minimums",
 ]

@@ -29,16 +29,15 @@ from typing import List, Optional, Tuple
 import torch
 from torch import Tensor
 
+from ... import penalties
 from .invariance import invariant_kernels
 from .search import (
     Constraints,
     Hypothesis,
     banned_ids,
     copy_shares,
-    coverage_penalty,
     decode_step,
     encode,
-    length_penalty,
     step_log_probs,
 )
 from .seq2seq import RNNAttnSeq2Seq
@@ -54,7 +53,7 @@ def beam_search(
     beam_size: int,
     length_alpha: float = 0.0,
     n_best: int = 1,
-    coverage_beta: float = 0.0,
+    coverage_penalty: float = 0.0,
 ) -> List[List[Hypothesis]]:
     """Keep the `beam_size` best partial outputs per sentence at every step.
 
@@ -65,7 +64,7 @@ def beam_search(
     beam_size (int): Hypotheses kept per sentence (K).
     length_alpha (float): GNMT length penalty exponent (0 = none).
     n_best (int): Hypotheses returned per sentence (<= beam_size).
-    coverage_beta (float): GNMT coverage penalty weight, added to the score
+    coverage_penalty (float): GNMT coverage penalty weight, added to the score
         of each finished hypothesis (0 = none). The penalty is never
         positive, so the stopping bound for unfinished ones stays valid.
     RETURNS (List[List[Hypothesis]]): Per sentence, in input order, the
@@ -76,13 +75,13 @@ def beam_search(
     with invariant_kernels():
         return _beam_search(
             model, src_ids, src_lengths, constraints.to(src_ids.device), beam_size, length_alpha,
-            n_best, coverage_beta,
+            n_best, coverage_penalty,
         )
 
 
 def _beam_search(
     model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, constraints: Constraints,
-    beam_size: int, length_alpha: float, n_best: int, coverage_beta: float,
+    beam_size: int, length_alpha: float, n_best: int, coverage_penalty: float,
 ) -> List[List[Hypothesis]]:
     K = beam_size
     eos_id = model.config.eos_id
@@ -136,12 +135,12 @@ def _beam_search(
         to_finish = is_eos & (ranks < K) & torch.isfinite(top_scores)
         _finish(
             finished, to_finish, top_scores, source_rows, live, history, attention,
-            weights, src_lengths, step, length_alpha, coverage_beta, shares, top_shares,
+            weights, src_lengths, step, length_alpha, coverage_penalty, shares, top_shares,
         )
 
         # The best candidate that goes on, as if it ended now.
         best_going_on = torch.where(is_eos, float("-inf"), top_scores).max(dim=1).values
-        bounds = (best_going_on / length_penalty(step + 1, length_alpha)).tolist()
+        bounds = (best_going_on / penalties.length_penalty(step + 1, length_alpha)).tolist()
         done = [
             step >= max_lengths[sentence]
             or bound == float("-inf")
@@ -197,7 +196,7 @@ def _finish(
     src_lengths: Tensor,
     step: int,
     length_alpha: float,
-    coverage_beta: float,
+    coverage_penalty: float,
     shares: Optional[Tensor] = None,
     top_shares: Optional[Tensor] = None,
 ) -> None:
@@ -206,7 +205,7 @@ def _finish(
     positions = to_finish.nonzero().tolist()
     if not positions:
         return
-    penalty = length_penalty(step + 1, length_alpha)
+    penalty = penalties.length_penalty(step + 1, length_alpha)
     live_list = live.tolist()
     for sentence_index, rank in positions:
         sentence = live_list[sentence_index]
@@ -218,7 +217,7 @@ def _finish(
             row_attention = torch.cat(
                 [attention[row, :, :src_length], weights[row, :src_length].unsqueeze(0)]
             ).cpu()
-            score += coverage_penalty(row_attention, coverage_beta)
+            score += penalties.coverage_penalty(row_attention, coverage_penalty)
         row_shares = None
         if shares is not None and top_shares is not None:
             row_shares = torch.cat([shares[row], top_shares[sentence_index, rank].view(1)]).cpu()

@@ -8,12 +8,12 @@ batched with (cf. OpenNMT-py #490, BLEU changing with the batch size).
 """
 
 from dataclasses import dataclass
-from typing import Any, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
-import numpy
 import torch
 from torch import Tensor
 
+from ... import penalties
 from .decoder import DecoderState, Memory
 from .invariance import encoder_rows, invariant_kernels, topped_up_rows
 from .seq2seq import RNNAttnSeq2Seq
@@ -70,47 +70,24 @@ class Constraints:
 
 
 def output_length_limits(
-    src_lengths: Tensor, *, max_length: int, max_length_ratio: float
+    src_lengths: Tensor, *, max_output_length: int, max_output_ratio: float
 ) -> Tensor:
-    """Most output pieces allowed per row: min(max_length, ratio * src_length).
+    """Most output pieces allowed per row: min(max_output_length, ratio * src_length).
 
     src_lengths (Tensor): Source lengths (EOS included). Shape: (batch,).
     RETURNS (Tensor): Limits (>= 1). Shape: (batch,).
     """
-    by_ratio = torch.ceil(src_lengths.float() * max_length_ratio).long()
-    return by_ratio.clamp(min=1, max=max_length)
+    by_ratio = torch.ceil(src_lengths.float() * max_output_ratio).long()
+    return by_ratio.clamp(min=1, max=max_output_length)
 
 
 def output_length_minimums(
-    src_lengths: Tensor, *, min_length: int, min_length_ratio: float, max_lengths: Tensor
+    src_lengths: Tensor, *, min_output_length: int, min_output_ratio: float, max_lengths: Tensor
 ) -> Tensor:
-    """Fewest output pieces per row: max(min_length, ratio * src_length),
+    """Fewest output pieces per row: max(min_output_length, ratio * src_length),
     never above the row's maximum."""
-    by_ratio = torch.ceil(src_lengths.float() * min_length_ratio).long()
-    return torch.minimum(by_ratio.clamp(min=min_length), max_lengths)
-
-
-def length_penalty(length: int, alpha: float) -> float:
-    """GNMT length penalty ((5 + length) / 6) ** alpha (Wu et al. 2016); 1 when
-    alpha is 0. Scores are divided by it, so alpha > 0 favours longer outputs."""
-    return ((5.0 + length) / 6.0) ** alpha
-
-
-def coverage_penalty(attention: Any, beta: float) -> float:
-    """GNMT coverage penalty (Wu et al. 2016): beta * sum over source positions
-    of log(min(total attention received, 1)). 0 when every position got at
-    least its share; negative for outputs that leave source uncovered.
-
-    attention (Optional[array-like]): One output's weights (a CPU tensor or
-        a numpy array), every step (EOS included) over its real source
-        positions. Shape: (steps, src_length).
-    beta (float): Weight (0 = no penalty).
-    RETURNS (float): The penalty, added to the length-normalised score.
-    """
-    if beta == 0.0 or attention is None:
-        return 0.0
-    received = numpy.clip(numpy.asarray(attention, dtype=numpy.float64).sum(axis=0), 1e-9, 1.0)
-    return beta * float(numpy.log(received).sum())
+    by_ratio = torch.ceil(src_lengths.float() * min_output_ratio).long()
+    return torch.minimum(by_ratio.clamp(min=min_output_length), max_lengths)
 
 
 def encode(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor) -> Tuple[Memory, DecoderState]:
@@ -242,7 +219,7 @@ def greedy_search(
     *,
     constraints: Constraints,
     length_alpha: float = 0.0,
-    coverage_beta: float = 0.0,
+    coverage_penalty: float = 0.0,
 ) -> List[Hypothesis]:
     """Pick the most probable allowed piece at every step.
 
@@ -252,19 +229,19 @@ def greedy_search(
     constraints (Constraints): Length limits and n-gram blocking per row.
     length_alpha (float): Length penalty exponent; it only rescales the
         reported score, as in beam search with beam_size 1.
-    coverage_beta (float): Coverage penalty weight; it only shifts the
+    coverage_penalty (float): Coverage penalty weight; it only shifts the
         reported score, as in beam search with beam_size 1.
     RETURNS (List[Hypothesis]): One per row, in input order.
     """
     with invariant_kernels():
         return _greedy_search(
-            model, src_ids, src_lengths, constraints.to(src_ids.device), length_alpha, coverage_beta
+            model, src_ids, src_lengths, constraints.to(src_ids.device), length_alpha, coverage_penalty
         )
 
 
 def _greedy_search(
     model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor,
-    constraints: Constraints, length_alpha: float, coverage_beta: float,
+    constraints: Constraints, length_alpha: float, coverage_penalty: float,
 ) -> List[Hypothesis]:
     eos_id = model.config.eos_id
     device = src_ids.device
@@ -298,12 +275,12 @@ def _greedy_search(
             live, previous, history = (t.index_select(0, keep) for t in (live, chosen, history))
             memory, state = memory.index_select(keep), state.index_select(keep)
         history = torch.cat([history, previous.unsqueeze(1)], dim=1)
-    return _collect(steps, batch, src_len, src_lengths, scores, eos_id, length_alpha, coverage_beta)
+    return _collect(steps, batch, src_len, src_lengths, scores, eos_id, length_alpha, coverage_penalty)
 
 
 def _collect(
     steps: list, batch: int, src_len: int, src_lengths: Tensor, scores: Tensor,
-    eos_id: int, length_alpha: float, coverage_beta: float,
+    eos_id: int, length_alpha: float, coverage_penalty: float,
 ) -> List[Hypothesis]:
     """Turn per-step (rows, ids, weights, shares) records into one Hypothesis per row."""
     n_steps = len(steps)
@@ -331,7 +308,9 @@ def _collect(
         attention = (
             weights_cpu[row, : n + 1, : src_lengths_list[row]] if weights_cpu is not None else None
         )
-        score = scores_list[row] / length_penalty(n + 1, length_alpha) + coverage_penalty(attention, coverage_beta)
+        score = scores_list[row] / penalties.length_penalty(n + 1, length_alpha) + penalties.coverage_penalty(
+            attention, coverage_penalty
+        )
         hypotheses.append(Hypothesis(
             ids=ids_cpu[row, :n].tolist(), score=score, attention=attention,
             copy_share=None if shares_cpu is None else shares_cpu[row, : n + 1],
