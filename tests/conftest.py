@@ -2,6 +2,7 @@
 the small trained pipelines several test folders share."""
 
 import pytest
+from gpu_support import DRY_RUN
 from toy_data import train_reversal, train_toy
 
 
@@ -12,7 +13,7 @@ def pytest_addoption(parser):
 
 def pytest_collection_modifyitems(config, items):
     run_slow = config.getoption("--slow", False)
-    run_gpu = config.getoption("--gpu", False)
+    run_gpu = config.getoption("--gpu", False) or DRY_RUN
     no_gpu = None if run_gpu else why_no_gpu()
     for item in items:
         if "slow" in item.keywords and not run_slow:

@@ -10,6 +10,7 @@ import numpy
 import pytest
 import torch
 from emulated_device import EmulatedCuda, MixedDeviceError
+from gpu_support import CPU_TOLERANCE, GPU
 from spacy.util import registry
 
 from spacy_seq2seq.models import DecodeBatch, SearchSettings, TrainBatch
@@ -229,3 +230,81 @@ def test_copy_attention_scatters_deterministically_on_the_device_only():
             decode(model.shims[0], batch)
         assert seen and all(seen)
     assert not torch.are_deterministic_algorithms_enabled()
+
+
+# -- On a real GPU (pytest --gpu, or a dry run: tests/gpu_support.py) -------
+
+
+def on_gpu(variant):
+    """The network `build` makes for `variant`, moved to the GPU."""
+    model = build(**VARIANTS[variant])
+    network(model).to(GPU)
+    assert model.shims[0].device.type == GPU.type
+    return model
+
+
+def assert_close_to_cpu(cpu_arrays, gpu_arrays):
+    for cpu, gpu in zip(cpu_arrays, gpu_arrays):
+        assert (cpu is None) == (gpu is None)
+        if cpu is not None:
+            numpy.testing.assert_allclose(gpu, cpu, rtol=0, atol=CPU_TOLERANCE)
+
+
+def assert_bit_identical(first, second):
+    for a, b in zip(first, second):
+        assert (a is None) == (b is None)
+        if a is not None:
+            numpy.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("beam_size", [1, 3])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_decoding_on_the_gpu_gives_the_cpu_outputs(variant, beam_size):
+    """Same ids, scores and weights within CPU_TOLERANCE; and the same run
+    twice on the card is bit-identical (decoding is deterministic there)."""
+    settings = SearchSettings(
+        beam_size=beam_size, n_best=beam_size, length_alpha=0.6, min_output_length=2,
+        max_output_length=8, no_repeat_ngram_size=2, coverage_penalty=0.2,
+    )
+    batch = DecodeBatch(src=SOURCES, search=settings, max_batch_items=4096)
+    expected = decode(build(**VARIANTS[variant]).shims[0], batch)
+    model = on_gpu(variant)
+    found, again = decode(model.shims[0], batch), decode(model.shims[0], batch)
+    assert [len(hypotheses) for hypotheses in found] == [len(hypotheses) for hypotheses in expected]
+    for cpu_hypotheses, gpu_hypotheses, gpu_again in zip(expected, found, again):
+        for cpu, gpu, repeat in zip(cpu_hypotheses, gpu_hypotheses, gpu_again):
+            assert gpu.ids == cpu.ids
+            assert gpu.score == pytest.approx(cpu.score, rel=0, abs=CPU_TOLERANCE)
+            assert gpu.at_length_limit == cpu.at_length_limit
+            assert_close_to_cpu([cpu.attention, cpu.copy_share, cpu.alignment], [gpu.attention, gpu.copy_share, gpu.alignment])
+            assert (repeat.ids, repeat.score) == (gpu.ids, gpu.score)
+            assert_bit_identical([gpu.attention, gpu.copy_share, gpu.alignment], [repeat.attention, repeat.copy_share, repeat.alignment])
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_forced_alignment_on_the_gpu_gives_the_cpu_outputs(variant):
+    batch = ForcedBatch(src=SOURCES, tgt=TARGETS, max_batch_items=4096)
+    expected = force(build(**VARIANTS[variant]).shims[0], batch)
+    found = force(on_gpu(variant).shims[0], batch)
+    for cpu, gpu in zip(expected, found, strict=True):
+        assert_close_to_cpu([cpu.log_probs, cpu.attention, cpu.alignment], [gpu.log_probs, gpu.attention, gpu.alignment])
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_a_training_step_on_the_gpu_gives_the_cpu_gradients(variant):
+    """Training runs with torch's defaults (TF32 where the card has it, as
+    a user's training would), so gradients match to a relative 1e-2."""
+    guide = [None, numpy.eye(2, 3, dtype=numpy.float32)] + [None] * 3
+    batch = TrainBatch(src=SOURCES, tgt=TARGETS, guide=guide)
+    loss, gradients = training_gradients(build(**VARIANTS[variant]), batch, emulated=False)
+    gpu_loss, gpu_gradients = training_gradients(on_gpu(variant), batch, emulated=False)
+    assert gpu_loss == pytest.approx(loss, rel=1e-3)
+    assert gpu_gradients.keys() == gradients.keys() and len(gradients) > 5
+    for name, gradient in gradients.items():
+        scale = float(gradient.abs().max()) or 1.0
+        numpy.testing.assert_allclose(
+            gpu_gradients[name].cpu().numpy(), gradient.numpy(), rtol=0, atol=1e-2 * scale, err_msg=name
+        )

@@ -10,6 +10,8 @@ import os
 import pytest
 import spacy
 import torch
+from gpu_support import GPU, thinc_on_gpu
+from thinc.api import SGD, Adam
 from thinc.shims.pytorch import PyTorchShim
 from toy_data import TOY_CONFIG, make_examples
 
@@ -65,3 +67,73 @@ def test_nlp_pipe_with_workers_reports_the_refusal_in_the_parent(monkeypatch, tr
     pretend_gpu(monkeypatch)
     with pytest.raises(ValueError, match=r"E871[\s\S]*\[E061\]"):
         list(nlp.pipe(["le chat", "un chien"], n_process=2, batch_size=1))
+
+
+# -- On a real GPU (pytest --gpu, or a dry run: tests/gpu_support.py) -------
+
+
+def component_copy(nlp):
+    """A new pipeline with the same weights, on thinc's current device."""
+    copy = toy_pipeline()
+    copy.get_pipe("seq2seq_attn").from_bytes(nlp.get_pipe("seq2seq_attn").to_bytes())
+    return copy
+
+
+def parameters(nlp):
+    return dict(nlp.get_pipe("seq2seq_attn").model.shims[0]._model.named_parameters())
+
+
+def one_update(nlp, optimizer):
+    """Loss, and every parameter's change, of one nlp.update."""
+    before = {name: p.detach().cpu().clone() for name, p in parameters(nlp).items()}
+    losses = {}
+    nlp.update(make_examples(nlp), sgd=optimizer, losses=losses)
+    changes = {name: p.detach().cpu() - before[name] for name, p in parameters(nlp).items()}
+    return losses["seq2seq_attn"], changes
+
+
+@pytest.mark.gpu
+def test_an_update_on_the_gpu_changes_the_weights_as_on_the_cpu(trained_toy):
+    """Plain SGD, so each change is -learn_rate x gradient and the two
+    devices' changes can be compared closely (relative 1e-2 of the largest:
+    training keeps torch's defaults, TF32 included)."""
+    nlp, _ = trained_toy
+    loss, changes = one_update(component_copy(nlp), SGD(0.1, L2=0.0, grad_clip=0.0))
+    with thinc_on_gpu():
+        on_gpu = component_copy(nlp)
+        assert all(p.device.type == GPU.type for p in parameters(on_gpu).values())
+        gpu_loss, gpu_changes = one_update(on_gpu, SGD(0.1, L2=0.0, grad_clip=0.0))
+    assert gpu_loss == pytest.approx(loss, rel=1e-3)
+    assert sum(bool(change.any()) for change in changes.values()) > 5
+    for name, change in changes.items():
+        scale = float(change.abs().max()) or 1.0
+        torch.testing.assert_close(gpu_changes[name], change, rtol=0, atol=1e-2 * scale, msg=name)
+
+
+@pytest.mark.gpu
+def test_the_optimizer_updates_the_gpu_parameters_in_place(trained_toy):
+    """apply_optimizer hands thinc's Adam CuPy views of the torch memory: the
+    parameters change where they are, no new tensors (which would leak a
+    chain of views at every step, see models/optimizer.py)."""
+    nlp, _ = trained_toy
+    with thinc_on_gpu():
+        on_gpu = component_copy(nlp)
+        optimizer = Adam(0.01)
+        places = {name: p.data_ptr() for name, p in parameters(on_gpu).items()}
+        _, first = one_update(on_gpu, optimizer)
+        _, second = one_update(on_gpu, optimizer)
+        assert {name: p.data_ptr() for name, p in parameters(on_gpu).items()} == places
+    assert sum(bool(change.any()) for change in second.values()) > 5
+    assert any(not torch.equal(first[name], second[name]) for name in first)
+
+
+@pytest.mark.gpu
+def test_nlp_pipe_with_workers_on_the_gpu_is_refused_with_the_fix(trained_toy):
+    if GPU.type != "cuda":
+        pytest.skip("dry run: a CPU pipeline may fork")
+    nlp, _ = trained_toy
+    with thinc_on_gpu():
+        on_gpu = component_copy(nlp)
+        assert on_gpu("le chat")._.translation  # CUDA is initialised in the parent
+        with pytest.raises(ValueError, match=r"E871[\s\S]*\[E061\]"):
+            list(on_gpu.pipe(["le chat", "un chien"], n_process=2, batch_size=1))

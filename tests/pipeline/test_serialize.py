@@ -179,17 +179,14 @@ def test_spacy_load_in_a_fresh_interpreter(trained_toy, tmp_path):
 
 @pytest.mark.gpu
 def test_gpu_trained_pipeline_loads_on_cpu(tmp_path):
-    from thinc.api import require_cpu, require_gpu
+    from gpu_support import GPU, thinc_on_gpu
 
-    require_gpu()
-    try:
+    with thinc_on_gpu():
         nlp, _ = train_toy(n_steps=120)
         module = nlp.get_pipe("seq2seq_attn").model.shims[0]._model
-        assert next(module.parameters()).device.type == "cuda"
+        assert next(module.parameters()).device.type == GPU.type
         gpu_outputs = _all_outputs(nlp)
         nlp.to_disk(tmp_path / "model")
-    finally:
-        require_cpu()
     code = (
         "import json, sys, spacy\n"
         "nlp = spacy.load(sys.argv[1])\n"
