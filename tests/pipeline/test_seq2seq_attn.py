@@ -12,7 +12,9 @@ from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs, overridden
 
 from spacy_seq2seq.models import TeacherForced
 from spacy_seq2seq.pipeline import Seq2SeqPrediction
+from spacy_seq2seq.pipeline.predictions import encode_source
 from spacy_seq2seq.pipeline.rouge import rouge_scores
+from spacy_seq2seq.vocab import UNK_ID
 
 
 def test_overfitting_loss_falls_and_outputs_are_exact(trained_toy):
@@ -123,9 +125,20 @@ def test_store_attention_false_keeps_alignment(trained_toy):
 
 def test_unknown_words_do_not_crash(trained_toy):
     nlp, _ = trained_toy
+    pipe = nlp.get_pipe("seq2seq_attn")
     doc = nlp("Zébulon ¿ 42 chat")
-    assert isinstance(doc._.translation, str)
+    # The premise: the toy vocabulary has no pieces for these words.
+    source = encode_source(doc, pipe.src_pieces)
+    assert UNK_ID in source.ids.tolist()
+    # They are decoded like any other piece: the output and its attention
+    # are those of the forced pass over the same output.
+    assert doc._.translation_nbest[0][0] == doc._.translation
     assert len(doc._.translation_attention) == len(doc._.translation_tokens)
+    assert all(len(row) == len(doc) for row in doc._.translation_attention)
+    [forced] = pipe.align([nlp.make_doc(doc.text)], [doc._.translation])
+    assert forced._.translation_tokens == doc._.translation_tokens
+    numpy.testing.assert_allclose(forced._.translation_attention, doc._.translation_attention, atol=1e-5)
+    assert forced._.translation_nbest[0][1] == pytest.approx(doc._.translation_nbest[0][1], abs=1e-4)
 
 
 # -- training-time errors ---------------------------------------------------
