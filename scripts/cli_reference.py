@@ -13,7 +13,7 @@ The first holds the table of all commands; each other block holds one
 command's usage line, arguments and options. Only what is between the
 markers is rewritten. Every command must have its block (a new command
 without one is an error naming it), and a block must name a command.
-tests/cli/test_cli_reference.py runs the check.
+tests/scripts/test_cli_reference.py runs the check.
 """
 
 import json

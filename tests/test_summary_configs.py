@@ -8,6 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import pytest
 import spacy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,29 @@ def quietly(nlp, text: str):
     return doc
 
 
+def rescored(nlp, config: str, data_dir: Path):
+    """The scores of `nlp` on the config's dev corpus, computed here as
+    `spacy train` computes them at each evaluation."""
+    overrides = {"paths.data_dir": str(data_dir), "corpora.dev.limit": 0}
+    loaded = spacy.util.load_config(ROOT / "configs" / config, overrides=overrides, interpolate=True)
+    (dev,) = spacy.util.resolve_dot_names(loaded, ["corpora.dev"])
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        scores = nlp.evaluate(list(dev(nlp)))
+    assert {str(w.message)[:6] for w in record} <= {"[W004]"}
+    return scores
+
+
+def check_output(nlp, doc, field: str) -> None:
+    """The output the Doc holds is the model's best output, split into
+    words by the target language's tokenizer."""
+    text = getattr(doc._, field)
+    assert getattr(doc._, f"{field}_nbest")[0][0] == text
+    tgt_lang = nlp.get_pipe("seq2seq_attn").settings.tgt_lang
+    words = [t.text for t in spacy.blank(tgt_lang).make_doc(text) if not t.is_space]
+    assert getattr(doc._, f"{field}_tokens") == words
+
+
 def spacy_train(config: str, data_dir: Path, output: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / config), "--output", str(output),
@@ -57,11 +81,18 @@ def test_samsum_config_trains_and_keeps_the_best_model_by_rouge(tmp_path):
     assert "SUMMARY_RO" in log, log[-3000:]  # the training table shows ROUGE columns
     assert "skipped 1" in log  # the empty dialogue, counted
     meta = json.loads((tmp_path / "model" / "model-best" / "meta.json").read_text())
-    assert {"summary_rouge1", "summary_rouge2", "summary_rougeL"} <= set(meta["performance"])
+    rouge = ["summary_rouge1", "summary_rouge2", "summary_rougeL"]
+    assert set(rouge) <= set(meta["performance"])
     nlp = spacy.load(tmp_path / "model" / "model-best")
+    # The model kept is the one whose scores were recorded.
+    scores = rescored(nlp, "samsum.cfg", tmp_path)
+    assert {key: scores[key] for key in rouge} == pytest.approx({key: meta["performance"][key] for key in rouge})
     doc = quietly(nlp, "Tom: Cookies?\nLena: Yes!")
-    assert isinstance(doc._.summary, str) and doc._.summary_copied is not None
+    check_output(nlp, doc, "summary")
+    # Copy attention: per summary word, the dialogue token it came from or -1.
+    assert doc._.summary_copied is not None
     assert len(doc._.summary_copied) == len(doc._.summary_tokens)
+    assert all(-1 <= i < len(doc) for i in doc._.summary_copied)
 
 
 def test_chat_config_trains_on_chat_pairs(tmp_path):
@@ -73,5 +104,9 @@ def test_chat_config_trains_on_chat_pairs(tmp_path):
     result = spacy_train("chat.cfg", tmp_path / "chat", tmp_path / "model")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     nlp = spacy.load(tmp_path / "model" / "model-best")
+    meta = json.loads((tmp_path / "model" / "model-best" / "meta.json").read_text())
+    keys = ["response_bleu", "response_rougeL"]
+    scores = rescored(nlp, "chat.cfg", tmp_path / "chat")
+    assert {key: scores[key] for key in keys} == pytest.approx({key: meta["performance"][key] for key in keys})
     doc = quietly(nlp, "Amanda: Do you have cookies?")
-    assert isinstance(doc._.response, str)
+    check_output(nlp, doc, "response")

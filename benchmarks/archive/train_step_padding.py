@@ -14,7 +14,7 @@ config), in interleaved rounds:
   training runs now.
 
 The first two are restored by patching the current code for the duration
-of their steps; the numbers they give are the same (tests/pytorch/
+of their steps; the numbers they give are the same (tests/models/pytorch/
 test_packed_steps.py), only the work differs.
 
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.archive.train_step_padding \\

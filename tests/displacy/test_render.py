@@ -99,7 +99,12 @@ def test_text_is_escaped_and_cannot_end_the_script(reversal_model):
     page = read_page(html)
     assert page.scripts_run == 1  # only the page's own script
     assert "".join(page.figures[0]["source"]) == hostile.replace(" ", "")
-    assert page.figures[0]["data"] is not None  # the JSON parsed whole
+    # The JSON parsed whole, and holds this Doc's links and weights.
+    data = page.figures[0]["data"]
+    assert sorted(map(tuple, data["links"])) == sorted(doc._.translation_alignment)
+    assert len(data["weights"]) == len(doc._.translation_attention)
+    for row, expected_row in zip(data["weights"], doc._.translation_attention):
+        assert row == pytest.approx(expected_row, abs=1e-4)
 
 
 def test_fragment_embeds_and_repeats(docs):

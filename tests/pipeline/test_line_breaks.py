@@ -46,10 +46,18 @@ def test_each_line_break_becomes_the_separator_pieces(dialogue_pipe):
 
 
 def test_decoding_a_dialogue_works_and_the_setting_is_checked(dialogue_pipe):
-    nlp, _ = dialogue_pipe
+    nlp, pipe = dialogue_pipe
     with pytest.warns(UserWarning, match="W004"):  # untrained: runs to the length limit
         doc = nlp("Amanda: hi !\nJerry: bye .")
-    assert isinstance(doc._.summary, str) and doc._.summary
+    # The line break is decoded as the separator: the same source pieces as
+    # the separator written out, so the same summary.
+    with pytest.warns(UserWarning, match="W004"):
+        written_out = nlp("Amanda: hi ! | Jerry: bye .")
+    [part] = encode_parts(doc, pipe.src_pieces, 128, "|")
+    [written_part] = encode_parts(written_out, pipe.src_pieces, 128, "|")
+    assert part.ids.tolist() == written_part.ids.tolist()
+    assert doc._.summary and doc._.summary == written_out._.summary
+    assert doc._.summary_nbest == written_out._.summary_nbest
     with pytest.raises(ValueError, match="src_line_break"):
         spacy.blank("en").add_pipe("seq2seq_attn", config={"src_line_break": " "})
 

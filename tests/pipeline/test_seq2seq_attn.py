@@ -6,12 +6,15 @@ import numpy
 import pytest
 import spacy
 import torch
+from sacrebleu.metrics import BLEU
 from spacy.training import Example
 from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs, overridden
 
 from spacy_seq2seq.models import TeacherForced
 from spacy_seq2seq.pipeline import Seq2SeqPrediction
+from spacy_seq2seq.pipeline.predictions import encode_source
 from spacy_seq2seq.pipeline.rouge import rouge_scores
+from spacy_seq2seq.vocab import UNK_ID
 
 
 def test_overfitting_loss_falls_and_outputs_are_exact(trained_toy):
@@ -122,9 +125,20 @@ def test_store_attention_false_keeps_alignment(trained_toy):
 
 def test_unknown_words_do_not_crash(trained_toy):
     nlp, _ = trained_toy
+    pipe = nlp.get_pipe("seq2seq_attn")
     doc = nlp("Zébulon ¿ 42 chat")
-    assert isinstance(doc._.translation, str)
+    # The premise: the toy vocabulary has no pieces for these words.
+    source = encode_source(doc, pipe.src_pieces)
+    assert UNK_ID in source.ids.tolist()
+    # They are decoded like any other piece: the output and its attention
+    # are those of the forced pass over the same output.
+    assert doc._.translation_nbest[0][0] == doc._.translation
     assert len(doc._.translation_attention) == len(doc._.translation_tokens)
+    assert all(len(row) == len(doc) for row in doc._.translation_attention)
+    [forced] = pipe.align([nlp.make_doc(doc.text)], [doc._.translation])
+    assert forced._.translation_tokens == doc._.translation_tokens
+    numpy.testing.assert_allclose(forced._.translation_attention, doc._.translation_attention, atol=1e-5)
+    assert forced._.translation_nbest[0][1] == pytest.approx(doc._.translation_nbest[0][1], abs=1e-4)
 
 
 # -- training-time errors ---------------------------------------------------
@@ -177,10 +191,14 @@ def test_update_skips_and_counts_empty_sources():
     nlp, s2s = _fresh()
     examples = make_examples(nlp)
     nlp.initialize(lambda: examples)
+    # The loss of the two real pairs alone (no optimizer: weights unchanged).
+    expected = s2s.update(examples[:2])["seq2seq_attn"]
     batch = examples[:2] + make_examples(nlp, [("   ", "the cat")])
     with pytest.warns(UserWarning, match=r"\[W001\].*skipped 1 of 3"):
         losses = nlp.update(batch)
-    assert losses["seq2seq_attn"] > 0
+    # The skipped pair adds nothing: not to the loss, nor to its normaliser.
+    assert expected > 0
+    assert losses["seq2seq_attn"] == pytest.approx(expected, rel=1e-6)
 
 
 def test_nan_loss_is_a_clear_error(trained_toy):
@@ -282,20 +300,23 @@ def test_score_reports_the_configured_metrics(trained_toy):
     nlp, _ = trained_toy
     pipe = nlp.get_pipe("seq2seq_attn")
     examples = make_examples(nlp)
-    predicted = [nlp(eg.reference.text) for eg in examples]
-    for eg, doc in zip(examples, predicted):
-        eg.predicted._.translation = doc._.translation
-    hypotheses = [doc._.translation for doc in predicted]
+    hypotheses = [nlp(eg.reference.text)._.translation for eg in examples]
+    # The toy model's outputs are all exact: one wrong output keeps every
+    # score below 1, so a score of the wrong pairs or sides would show.
+    hypotheses[0] = "the dog sleeps on a mat ."
+    for eg, hypothesis in zip(examples, hypotheses):
+        eg.predicted._.translation = hypothesis
     references = [eg.reference._.translation for eg in examples]
+    assert hypotheses[0] != references[0]
     with overridden(pipe, metrics=("rouge", "bleu")):
         scores = pipe.score(examples)
     assert list(scores) == [
         "translation_rouge1", "translation_rouge2", "translation_rougeL", "translation_rougeLsum", "translation_bleu",
     ]
-    expected = rouge_scores(hypotheses, references)
-    assert scores["translation_rouge1"] == pytest.approx(expected["rouge1"])
-    assert scores["translation_rougeLsum"] == pytest.approx(expected["rougeLsum"])
-    assert 0.0 < scores["translation_rouge2"] <= 1.0
+    expected = {f"translation_{name}": value for name, value in rouge_scores(hypotheses, references).items()}
+    expected["translation_bleu"] = BLEU().corpus_score(hypotheses, [references]).score / 100
+    assert scores == pytest.approx(expected)
+    assert all(0.0 < value < 1.0 for value in scores.values()), scores
 
 
 @pytest.mark.parametrize("metrics", [[], ["bleu", "bleu"], ["meteor"], "bleu"])

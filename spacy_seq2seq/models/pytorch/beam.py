@@ -24,12 +24,14 @@ row carries the attention of its own history, reordered with the beam, so
 every n-best hypothesis comes back with its own attention.
 """
 
-from typing import List, Optional, Tuple
+from dataclasses import dataclass
+from typing import List, NamedTuple, Optional, Tuple
 
 import torch
 from torch import Tensor
 
 from ... import penalties
+from .decoder_state import DecoderState, Memory
 from .invariance import invariant_kernels
 from .search import (
     Constraints,
@@ -79,109 +81,256 @@ def beam_search(
         )
 
 
+@dataclass
+class _Beams:
+    """The sentences still searching, K rows each (sentence-major: rows
+    s*K .. s*K+K-1 are live sentence s's hypotheses).
+
+    live (Tensor): The input index of each live sentence. Shape: (n_live,).
+    scores (Tensor): Sum of the log-probabilities of each row's output so
+        far. Shape: (n_live, K).
+    previous (Tensor): Each row's last output piece (BOS at first). Shape: (rows,).
+    history (Tensor): Each row's output so far. Shape: (rows, step).
+    memory (Memory), state (DecoderState): The decoder's, per row.
+    attention (Optional[Tensor]): Each row's attention so far, with
+        attention. Shape: (rows, step, src_len).
+    shares (Optional[Tensor]): Each row's copy shares so far, with copy
+        attention. Shape: (rows, step).
+    """
+
+    live: Tensor
+    scores: Tensor
+    previous: Tensor
+    history: Tensor
+    memory: Memory
+    state: DecoderState
+    attention: Optional[Tensor] = None
+    shares: Optional[Tensor] = None
+
+
+class _Candidates(NamedTuple):
+    """One decoder step over every live row, and the 2K best continuations
+    of each live sentence, best first.
+
+    scores (Tensor): Output score so far plus the piece's log-probability.
+        Shape: (n_live, 2K).
+    tokens (Tensor): The piece of each candidate. Shape: (n_live, 2K).
+    rows (Tensor): The row (sentence-major, as in `_Beams`) each candidate
+        extends. Shape: (n_live, 2K).
+    is_eos (Tensor): Whether the candidate ends its output. Shape: (n_live, 2K).
+    shares (Optional[Tensor]): Each candidate piece's copy share, with copy
+        attention. Shape: (n_live, 2K).
+    weights (Optional[Tensor]): This step's attention per row (float32).
+        Shape: (rows, src_len).
+    state (DecoderState): The decoder state after this step, per row.
+    """
+
+    scores: Tensor
+    tokens: Tensor
+    rows: Tensor
+    is_eos: Tensor
+    shares: Optional[Tensor]
+    weights: Optional[Tensor]
+    state: DecoderState
+
+
+class _Chosen(NamedTuple):
+    """The K candidates of each live sentence that go on. Shapes: (n_live, K).
+
+    rows (Tensor): The row each extends. tokens (Tensor): Its new piece.
+    scores (Tensor): Its score. shares (Optional[Tensor]): Its copy share.
+    """
+
+    rows: Tensor
+    tokens: Tensor
+    scores: Tensor
+    shares: Optional[Tensor]
+
+
 def _beam_search(
     model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, constraints: Constraints,
     beam_size: int, length_alpha: float, n_best: int, coverage_penalty: float,
 ) -> List[List[Hypothesis]]:
+    """The search loop, one output piece per step: expand every live row,
+    retire the candidates that end, stop the sentences that are done, and
+    go on with each other sentence's K best candidates. `constraints` are
+    already on the device (`beam_search` copies them once per search)."""
     K = beam_size
-    eos_id = model.config.eos_id
-    device = src_ids.device
-    batch, src_len = src_ids.shape
-    memory, state = encode(model, src_ids, src_lengths)
-    rows = torch.arange(batch, device=device).repeat_interleave(K)
-    memory, state = memory.index_select(rows), state.index_select(rows)
-    live = torch.arange(batch, device=device)  # original sentence of each live sentence
-    # Only the first of a sentence's K identical start rows may expand.
-    scores = torch.full((batch, K), float("-inf"), device=device)
-    scores[:, 0] = 0.0
-    previous = torch.full((batch * K,), model.config.bos_id, dtype=torch.long, device=device)
-    history = torch.empty((batch * K, 0), dtype=torch.long, device=device)
-    attention: Optional[Tensor] = None  # (rows, steps, src_len) once known
-    shares: Optional[Tensor] = None  # (rows, steps) copy shares, with copy attention
-    banned = banned_ids(model, device)
-    finished: List[List[Tuple[float, int, Hypothesis]]] = [[] for _ in range(batch)]
+    beams = _start(model, src_ids, src_lengths, K)
+    banned = banned_ids(model, src_ids.device)
+    finished: List[List[Tuple[float, int, Hypothesis]]] = [[] for _ in range(src_ids.shape[0])]
     max_lengths = constraints.max_lengths.tolist()
     for step in range(max(max_lengths) + 1):
-        logits, weights, gate, state = decode_step(model, previous, memory, state)
-        if weights is not None:
-            weights = weights.float()
-            attention = weights.new_zeros(weights.shape[0], 0, src_len) if attention is None else attention
-        if gate is not None and shares is None:
-            shares = logits.new_zeros(logits.shape[0], 0, dtype=torch.float32)
-        log_probs = step_log_probs(
-            logits, step=step, rows=live.repeat_interleave(K), history=history,
-            constraints=constraints, banned=banned, eos_id=eos_id,
+        candidates = _expand(model, beams, step, constraints, banned, K)
+        _retire_finished(
+            finished, candidates, beams, src_lengths, step, K, length_alpha, coverage_penalty,
         )
-        n_live, vocab = live.shape[0], log_probs.shape[1]
-        candidates = (scores.view(-1, 1) + log_probs).view(n_live, K * vocab)
-        top_scores, top_index = candidates.topk(min(2 * K, K * vocab), dim=1)
-        top_beams = torch.div(top_index, vocab, rounding_mode="floor")
-        top_tokens = top_index % vocab
-        is_eos = top_tokens == eos_id
-        # Candidate rows (sentence-major) that each candidate extends.
-        sentence_offsets = torch.arange(n_live, device=device).unsqueeze(1) * K
-        source_rows = sentence_offsets + top_beams
-        top_shares = None
-        if gate is not None and weights is not None:
-            # Per candidate: rows are (sentence, rank); look up its beam row.
-            flat_rows = source_rows.reshape(-1)
-            top_shares = copy_shares(
-                logits.index_select(0, flat_rows), weights.index_select(0, flat_rows),
-                gate.index_select(0, flat_rows), memory.src_ids.index_select(0, flat_rows),
-                top_tokens.reshape(-1, 1),
-            ).view_as(top_scores)
-
-        ranks = torch.arange(top_scores.shape[1], device=device)
-        to_finish = is_eos & (ranks < K) & torch.isfinite(top_scores)
-        _finish(
-            finished, to_finish, top_scores, source_rows, live, history, attention,
-            weights, src_lengths, step, length_alpha, coverage_penalty, shares, top_shares,
-        )
-
-        # The best candidate that goes on, as if it ended now.
-        best_going_on = torch.where(is_eos, float("-inf"), top_scores).max(dim=1).values
-        bounds = (best_going_on / penalties.length_penalty(step + 1, length_alpha)).tolist()
-        done = [
-            step >= max_lengths[sentence]
-            or bound == float("-inf")
-            or _beats(finished[sentence], n_best, bound)
-            for sentence, bound in zip(live.tolist(), bounds)
-        ]
+        done = _done_sentences(finished, candidates, beams.live, step, max_lengths, length_alpha, n_best)
         if all(done):
             break
-        # The K best candidates that go on: non-EOS first, in rank order.
-        order_key = torch.where(is_eos, ranks + top_scores.shape[1], ranks)
-        going_on = order_key.argsort(dim=1)[:, :K]
-        chosen_rows = source_rows.gather(1, going_on)
-        chosen_tokens = top_tokens.gather(1, going_on)
-        scores = top_scores.gather(1, going_on)
-
-        kept = None
-        if any(done):  # sentences that are done leave the batch
-            kept = torch.tensor([not d for d in done], device=device).nonzero().squeeze(1)
-            chosen_rows, chosen_tokens, scores, live, going_on = (
-                t.index_select(0, kept) for t in (chosen_rows, chosen_tokens, scores, live, going_on)
-            )
-            if top_shares is not None:
-                top_shares = top_shares.index_select(0, kept)
-        chosen_rows = chosen_rows.reshape(-1)
-        previous = chosen_tokens.reshape(-1)
-        history = torch.cat([history.index_select(0, chosen_rows), previous.unsqueeze(1)], dim=1)
-        if attention is not None and weights is not None:
-            attention = torch.cat(
-                [attention.index_select(0, chosen_rows), weights.index_select(0, chosen_rows).unsqueeze(1)],
-                dim=1,
-            )
-        if shares is not None and top_shares is not None:
-            chosen_shares = top_shares.gather(1, going_on).reshape(-1)
-            shares = torch.cat([shares.index_select(0, chosen_rows), chosen_shares.unsqueeze(1)], dim=1)
-        if kept is not None:
-            # Sentences that leave take their K rows with them. The memory
-            # is the same for a sentence's K rows: it only changes here.
-            memory_rows = (kept.unsqueeze(1) * K + torch.arange(K, device=device)).reshape(-1)
-            memory = memory.index_select(memory_rows)
-        state = state.index_select(chosen_rows)
+        chosen, live, kept = _leave(_choose_going_on(candidates, K), beams.live, done)
+        beams = _extend(beams, candidates, chosen, live, kept, K)
     return [_best(hypotheses, n_best) for hypotheses in finished]
+
+
+def _start(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, K: int) -> _Beams:
+    """Encode once, then give each sentence K identical rows. Only the first
+    may expand (the others score -inf), or the first step would fill the
+    beam with K copies of the same continuation."""
+    device = src_ids.device
+    batch = src_ids.shape[0]
+    memory, state = encode(model, src_ids, src_lengths)
+    rows = torch.arange(batch, device=device).repeat_interleave(K)
+    scores = torch.full((batch, K), float("-inf"), device=device)
+    scores[:, 0] = 0.0
+    return _Beams(
+        live=torch.arange(batch, device=device),
+        scores=scores,
+        previous=torch.full((batch * K,), model.config.bos_id, dtype=torch.long, device=device),
+        history=torch.empty((batch * K, 0), dtype=torch.long, device=device),
+        memory=memory.index_select(rows),
+        state=state.index_select(rows),
+    )
+
+
+def _expand(
+    model: RNNAttnSeq2Seq, beams: _Beams, step: int, constraints: Constraints, banned: Tensor, K: int,
+) -> _Candidates:
+    """One decoder step for every live row, then each sentence's 2K best
+    continuations over all its rows: 2K, so that K remain to go on even if
+    K of them end with EOS (as in fairseq). Opens the attention and copy
+    share records of `beams` at the first step, where it shows whether the
+    model has them."""
+    logits, weights, gate, state = decode_step(model, beams.previous, beams.memory, beams.state)
+    if weights is not None:
+        weights = weights.float()
+        if beams.attention is None:
+            beams.attention = weights.new_zeros(weights.shape[0], 0, beams.memory.src_ids.shape[1])
+    if gate is not None and beams.shares is None:
+        beams.shares = logits.new_zeros(logits.shape[0], 0, dtype=torch.float32)
+    log_probs = step_log_probs(
+        logits, step=step, rows=beams.live.repeat_interleave(K), history=beams.history,
+        constraints=constraints, banned=banned, eos_id=model.config.eos_id,
+    )
+    n_live, vocab = beams.live.shape[0], log_probs.shape[1]
+    candidates = (beams.scores.view(-1, 1) + log_probs).view(n_live, K * vocab)
+    top_scores, top_index = candidates.topk(min(2 * K, K * vocab), dim=1)
+    top_beams = torch.div(top_index, vocab, rounding_mode="floor")
+    top_tokens = top_index % vocab
+    # Candidate rows (sentence-major) that each candidate extends.
+    sentence_offsets = torch.arange(n_live, device=log_probs.device).unsqueeze(1) * K
+    source_rows = sentence_offsets + top_beams
+    top_shares = None
+    if gate is not None and weights is not None:
+        # Per candidate: rows are (sentence, rank); look up its beam row.
+        flat_rows = source_rows.reshape(-1)
+        top_shares = copy_shares(
+            logits.index_select(0, flat_rows), weights.index_select(0, flat_rows),
+            gate.index_select(0, flat_rows), beams.memory.src_ids.index_select(0, flat_rows),
+            top_tokens.reshape(-1, 1),
+        ).view_as(top_scores)
+    return _Candidates(
+        scores=top_scores, tokens=top_tokens, rows=source_rows, is_eos=top_tokens == model.config.eos_id,
+        shares=top_shares, weights=weights, state=state,
+    )
+
+
+def _retire_finished(
+    finished: List[List[Tuple[float, int, Hypothesis]]], candidates: _Candidates, beams: _Beams,
+    src_lengths: Tensor, step: int, K: int, length_alpha: float, coverage_penalty: float,
+) -> None:
+    """Candidates among the K best that end with EOS become finished
+    hypotheses. Only the K best: a finish ranked below them would not have
+    been kept by a beam of K either. -inf candidates are forbidden ones
+    (constraints), never outputs."""
+    ranks = torch.arange(candidates.scores.shape[1], device=candidates.scores.device)
+    to_finish = candidates.is_eos & (ranks < K) & torch.isfinite(candidates.scores)
+    _finish(
+        finished, to_finish, candidates.scores, candidates.rows, beams.live, beams.history,
+        beams.attention, candidates.weights, src_lengths, step, length_alpha, coverage_penalty,
+        beams.shares, candidates.shares,
+    )
+
+
+def _done_sentences(
+    finished: List[List[Tuple[float, int, Hypothesis]]], candidates: _Candidates, live: Tensor,
+    step: int, max_lengths: List[int], length_alpha: float, n_best: int,
+) -> List[bool]:
+    """Per live sentence, whether its search is over: it reached its length
+    limit, nothing can go on, or its n_best finished hypotheses all beat
+    the best one that goes on as if it ended now (see the module docstring
+    for why this bound, not a count of finished hypotheses)."""
+    best_going_on = torch.where(candidates.is_eos, float("-inf"), candidates.scores).max(dim=1).values
+    bounds = (best_going_on / penalties.length_penalty(step + 1, length_alpha)).tolist()
+    return [
+        step >= max_lengths[sentence]
+        or bound == float("-inf")
+        or _beats(finished[sentence], n_best, bound)
+        for sentence, bound in zip(live.tolist(), bounds)
+    ]
+
+
+def _choose_going_on(candidates: _Candidates, K: int) -> _Chosen:
+    """The K best candidates of each sentence that do not end: EOS
+    candidates are moved behind all others, the rest keep their rank order."""
+    n_candidates = candidates.scores.shape[1]
+    ranks = torch.arange(n_candidates, device=candidates.scores.device)
+    order_key = torch.where(candidates.is_eos, ranks + n_candidates, ranks)
+    going_on = order_key.argsort(dim=1)[:, :K]
+    return _Chosen(
+        rows=candidates.rows.gather(1, going_on),
+        tokens=candidates.tokens.gather(1, going_on),
+        scores=candidates.scores.gather(1, going_on),
+        shares=None if candidates.shares is None else candidates.shares.gather(1, going_on),
+    )
+
+
+def _leave(chosen: _Chosen, live: Tensor, done: List[bool]) -> Tuple[_Chosen, Tensor, Optional[Tensor]]:
+    """Sentences that are done leave the batch, so later steps cost nothing
+    for them and a sentence's result does not depend on its batch.
+    RETURNS: the chosen candidates and the live sentences that stay, and the
+    index of those that stay among the live ones (None when all stay). The
+    index is built on the host and copied to the device only when some
+    sentence leaves: on a GPU every such copy waits for the device."""
+    if not any(done):
+        return chosen, live, None
+    kept = torch.tensor([not d for d in done], device=live.device).nonzero().squeeze(1)
+    chosen = _Chosen(
+        rows=chosen.rows.index_select(0, kept), tokens=chosen.tokens.index_select(0, kept),
+        scores=chosen.scores.index_select(0, kept),
+        shares=None if chosen.shares is None else chosen.shares.index_select(0, kept),
+    )
+    return chosen, live.index_select(0, kept), kept
+
+
+def _extend(
+    beams: _Beams, candidates: _Candidates, chosen: _Chosen, live: Tensor, kept: Optional[Tensor], K: int,
+) -> _Beams:
+    """The rows of the next step: each chosen candidate's row, its history,
+    attention and copy shares grown by this step, and its decoder state.
+    The memory is the same for a sentence's K rows, so it is reselected only
+    when sentences leave (`kept`), not at every step."""
+    rows = chosen.rows.reshape(-1)
+    previous = chosen.tokens.reshape(-1)
+    history = torch.cat([beams.history.index_select(0, rows), previous.unsqueeze(1)], dim=1)
+    attention = beams.attention
+    if attention is not None and candidates.weights is not None:
+        attention = torch.cat(
+            [attention.index_select(0, rows), candidates.weights.index_select(0, rows).unsqueeze(1)],
+            dim=1,
+        )
+    shares = beams.shares
+    if shares is not None and chosen.shares is not None:
+        shares = torch.cat([shares.index_select(0, rows), chosen.shares.reshape(-1).unsqueeze(1)], dim=1)
+    memory = beams.memory
+    if kept is not None:
+        # Sentences that leave take their K rows with them.
+        memory_rows = (kept.unsqueeze(1) * K + torch.arange(K, device=kept.device)).reshape(-1)
+        memory = memory.index_select(memory_rows)
+    return _Beams(
+        live=live, scores=chosen.scores, previous=previous, history=history, memory=memory,
+        state=candidates.state.index_select(rows), attention=attention, shares=shares,
+    )
 
 
 def _finish(

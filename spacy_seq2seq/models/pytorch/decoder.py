@@ -12,14 +12,9 @@ state h_t over the encoder states:
 With attention "none" there is no context: att_t = h_t, and the only thing
 the decoder knows about the source is the bridged final encoder state.
 
-With copy attention (pointer-generator, See et al. 2017) the output is a
-mixture: p_gen = sigmoid(w [context_t; h_t; input embedding] + b) and
-
-    P(w) = p_gen * softmax(logits_t)(w) + (1 - p_gen) * sum of weights_t over
-           the source positions holding piece w
-
-so the decoder then returns log P instead of logits (both feed a log-softmax
-or a cross-entropy unchanged, since log P is already normalised).
+With copy attention the output is a mixture of generating and copying a
+source piece, weighed by the copy gate (copy_gate.py), and the decoder then
+returns log-probabilities instead of logits.
 
 With coverage, the attention also reads the coverage vector (the sum of
 all earlier steps' weights), carried in the decoder state.
@@ -27,10 +22,12 @@ all earlier steps' weights), carried in the decoder state.
 Training gives the target lengths, and each row then stops at its own end
 (packed steps, steps.py): the output layer and the loss see real pieces
 only, where a padded batch of Tatoeba spent most of its work on padding.
+
+The first state comes from the encoder's final state through the bridge
+(bridge.py); what the decoder carries between steps is in decoder_state.py.
 """
 
-from dataclasses import dataclass
-from typing import Dict, NamedTuple, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -38,152 +35,12 @@ from torch import Tensor, nn
 
 from .alignment_head import AlignmentHead
 from .attention import build_attention, invariant_step
+from .bridge import Bridge
 from .config import Seq2SeqConfig
+from .copy_gate import CopyGate
+from .decoder_state import DecoderOutput, DecoderState, Memory
 from .encoder import EncoderOutput, RNNState, make_rnn
-from .invariance import deterministic_scatter, matrix_vector
 from .steps import DecoderSteps
-
-
-@dataclass
-class Memory:
-    """The encoder side, fixed for a whole decode.
-
-    states (Tensor): Encoder states. Shape: (batch, src_len, hidden_width).
-    keys (Tensor): Attention keys from `project_keys`. Same shape.
-    mask (Tensor): True at real positions. Shape: (batch, src_len).
-    src_ids (Tensor): Source piece ids, for copy attention. Shape: (batch, src_len).
-    float64_states (Optional[Tensor]): The states in float64, made by the
-        first decoding step that asks (`exact_states`) and kept for every
-        later one, instead of a fresh copy at each step. Same shape.
-    """
-
-    states: Tensor
-    keys: Tensor
-    mask: Tensor
-    src_ids: Tensor
-    float64_states: Optional[Tensor] = None
-
-    def exact_states(self) -> Tensor:
-        """The states in float64, for batch-invariant decoding steps (see attention.py)."""
-        if self.float64_states is None:
-            self.float64_states = self.states.double()
-        return self.float64_states
-
-    def index_select(self, index: Tensor) -> "Memory":
-        """Reorder or repeat rows (beam search). index: (new_batch,)."""
-        return Memory(
-            states=self.states.index_select(0, index),
-            keys=self.keys.index_select(0, index),
-            mask=self.mask.index_select(0, index),
-            src_ids=self.src_ids.index_select(0, index),
-            float64_states=None if self.float64_states is None else self.float64_states.index_select(0, index),
-        )
-
-    def in_step_order(self, steps: DecoderSteps) -> "Memory":
-        """Rows in the order `steps` reads them (as they are when padded)."""
-        return self if steps.order is None else self.index_select(steps.order)
-
-    def first_rows(self, n_rows: int) -> "Memory":
-        """The first n_rows rows (views, no copy)."""
-        return Memory(
-            states=self.states[:n_rows], keys=self.keys[:n_rows],
-            mask=self.mask[:n_rows], src_ids=self.src_ids[:n_rows],
-            float64_states=None if self.float64_states is None else self.float64_states[:n_rows],
-        )
-
-
-@dataclass
-class DecoderState:
-    """What changes from step to step.
-
-    rnn (RNNState): RNN state. Shape (each tensor): (n_layers, batch, hidden_width).
-    attentional (Tensor): Previous attentional vector, fed back with input
-        feeding. Shape: (batch, hidden_width).
-    coverage (Optional[Tensor]): Sum of the attention weights of all steps
-        so far, with coverage; else None. Shape: (batch, src_len).
-    """
-
-    rnn: RNNState
-    attentional: Tensor
-    coverage: Optional[Tensor] = None
-
-    def index_select(self, index: Tensor) -> "DecoderState":
-        """Reorder or repeat rows (beam search). index: (new_batch,)."""
-        if isinstance(self.rnn, tuple):
-            rnn: RNNState = tuple(t.index_select(1, index) for t in self.rnn)  # type: ignore[assignment]
-        else:
-            rnn = self.rnn.index_select(1, index)
-        return DecoderState(
-            rnn=rnn,
-            attentional=self.attentional.index_select(0, index),
-            coverage=None if self.coverage is None else self.coverage.index_select(0, index),
-        )
-
-    def in_step_order(self, steps: DecoderSteps) -> "DecoderState":
-        """Rows in the order `steps` reads them (as they are when padded)."""
-        return self if steps.order is None else self.index_select(steps.order)
-
-
-class DecoderOutput(NamedTuple):
-    """What the decoder returns for some steps.
-
-    logits (Tensor): Next-piece scores: logits, or log-probabilities with
-        copy attention (either way, log_softmax gives the log-probabilities).
-        Shape: (batch, steps, tgt_vocab_size); with packed steps the real
-        positions only, (n_real, tgt_vocab_size): `steps.pack` lays out the
-        gold to match.
-    attention (Optional[Tensor]): Weights over source pieces, None without
-        attention. Shape: (batch, steps, src_len).
-    copy_gate (Optional[Tensor]): p_gen, the share of generating (1 - p_gen
-        is copying), with copy attention; else None. Shape: (batch, steps).
-    state (Optional[DecoderState]): The state after the last step; None
-        with packed steps (rows end at different steps).
-    alignment (Optional[Tensor]): The alignment head's weights, when asked
-        for and the model has one (see alignment_head.py). Shape: (batch, steps, src_len).
-    steps (Optional[DecoderSteps]): Which rows each step read, and so the
-        layout of `logits`.
-    """
-
-    logits: Tensor
-    attention: Optional[Tensor]
-    copy_gate: Optional[Tensor]
-    state: Optional[DecoderState]
-    alignment: Optional[Tensor] = None
-    steps: Optional[DecoderSteps] = None
-
-
-class Bridge(nn.Module):
-    """Maps the encoder's final states to the decoder's initial states.
-
-    Directions are concatenated per layer, then tanh(W x) per state tensor
-    (h, and c for an LSTM).
-    """
-
-    def __init__(self, config: Seq2SeqConfig, *, device: Optional[torch.device] = None):
-        super().__init__()
-        self.n_layers = config.n_layers
-        self.n_directions = 2 if config.bidirectional else 1
-        width = config.hidden_width
-        n_state_tensors = 2 if config.cell == "lstm" else 1
-        self.layers = nn.ModuleList(
-            nn.Linear(width, width, device=device) for _ in range(n_state_tensors)
-        )
-
-    def _merge_directions(self, final: Tensor) -> Tensor:
-        # (n_layers * n_dirs, batch, width / n_dirs) -> (n_layers, batch, width)
-        _, batch, dir_width = final.shape
-        final = final.view(self.n_layers, self.n_directions, batch, dir_width)
-        return final.permute(0, 2, 1, 3).reshape(
-            self.n_layers, batch, self.n_directions * dir_width
-        )
-
-    def forward(self, final: RNNState) -> RNNState:
-        tensors = final if isinstance(final, tuple) else (final,)
-        bridged = tuple(
-            torch.tanh(layer(self._merge_directions(t)))
-            for layer, t in zip(self.layers, tensors)
-        )
-        return bridged if isinstance(final, tuple) else bridged[0]  # type: ignore[return-value]
 
 
 class AttentionDecoder(nn.Module):
@@ -210,9 +67,8 @@ class AttentionDecoder(nn.Module):
         self.bridge = Bridge(config, device=device)
         self.attention = build_attention(config.attention, width, config.coverage, device=device)
         self.coverage = config.coverage
-        # p_gen from the context, the RNN state and the input embedding.
         self.copy_gate = (
-            nn.Linear(2 * width + config.embed_width, 1, device=device) if config.copy_attention else None
+            CopyGate(width, config.embed_width, device=device) if config.copy_attention else None
         )
         self.combine = (
             nn.Linear(2 * width, width, bias=False, device=device)
@@ -291,36 +147,11 @@ class AttentionDecoder(nn.Module):
         logits = self.project(joined["attentional"])
         if self.copy_gate is None or joined["weights"] is None:
             return DecoderOutput(logits, weights, None, final, alignment, steps)
-        log_probs, gate = self._mix_in_copying(
+        log_probs, gate = self.copy_gate.mix(
             logits, joined["weights"], joined["context"], joined["rnn_out"], steps.pack(embedded),
             steps.repeat_rows(memory.src_ids),
         )
         return DecoderOutput(log_probs, weights, steps.to_padded(gate), final, alignment, steps)
-
-    def _mix_in_copying(
-        self, logits: Tensor, weights: Tensor, context: Tensor, rnn_out: Tensor,
-        embedded: Tensor, src_ids: Tensor,
-    ) -> Tuple[Tensor, Tensor]:
-        """log(p_gen * P_vocab + (1 - p_gen) * copy distribution), and p_gen.
-        All in the joined layout of steps.py: logits (..., vocab); weights
-        and the source ids of each position's row (..., src_len)."""
-        assert self.copy_gate is not None
-        features = torch.cat([context, rnn_out, embedded], dim=-1)
-        if invariant_step(rnn_out):
-            # One output column: a row-count-dependent product on CPU (see
-            # invariance.py); decoding uses the batch-invariant form.
-            gate_logit = matrix_vector(features, self.copy_gate.weight[0]).unsqueeze(-1) + self.copy_gate.bias
-        else:
-            gate_logit = self.copy_gate(features)
-        gate = torch.sigmoid(gate_logit)
-        generated = torch.softmax(logits, dim=-1) * gate
-        # Padding has weight 0, so it adds nothing to the pad id.
-        if invariant_step(rnn_out):
-            with deterministic_scatter(generated):
-                mixed = generated.scatter_add(-1, src_ids, weights * (1.0 - gate))
-        else:
-            mixed = generated.scatter_add(-1, src_ids, weights * (1.0 - gate))
-        return torch.log(mixed.clamp_min(1e-12)), gate.squeeze(-1)
 
     def project(self, attentional: Tensor) -> Tensor:
         """Attentional vectors (..., hidden_width) -> logits (..., tgt_vocab_size)."""

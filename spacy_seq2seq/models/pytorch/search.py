@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from ... import penalties
-from .decoder import DecoderState, Memory
+from .decoder_state import DecoderState, Memory
 from .invariance import encoder_rows, invariant_kernels, topped_up_rows
 from .seq2seq import RNNAttnSeq2Seq
 

@@ -6,7 +6,8 @@ import torch
 from torch import Tensor, nn
 
 from .config import Seq2SeqConfig
-from .decoder import AttentionDecoder, DecoderState, Memory
+from .decoder import AttentionDecoder
+from .decoder_state import DecoderState, Memory
 from .encoder import RNNEncoder
 from .steps import DecoderSteps
 

@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from test_network import (
+from builders import (
     BOS,
     EOS,
     TGT_VOCAB,

@@ -6,9 +6,8 @@ import random
 
 import pytest
 import torch
-from test_network import (
+from builders import (
     BOS,
-    CELL_TYPES,
     EOS,
     FIRST_REAL,
     PAD,
@@ -24,6 +23,7 @@ from test_network import (
 
 from spacy_seq2seq.models.pytorch import (
     ATTENTION_TYPES,
+    CELL_TYPES,
     Constraints,
     beam_search,
     greedy_search,

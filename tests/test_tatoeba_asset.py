@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from spacy_seq2seq.training.readers import ParallelCorpus
 
-ASSET_DIR = Path(__file__).resolve().parents[2] / "assets" / "tatoeba-fr-en"
+ASSET_DIR = Path(__file__).resolve().parents[1] / "assets" / "tatoeba-fr-en"
 EXPECTED_COUNTS = {"train": 120_000, "dev": 1_000, "test": 1_000}
 MAX_WORDS = 15
 

@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from test_network import BOS, FIRST_REAL, make_model, pad_rows
+from builders import BOS, FIRST_REAL, make_model, pad_rows
 
 from spacy_seq2seq.models.pytorch.loss import guided_alignment_ce
 
