@@ -11,13 +11,12 @@ from ..models.types import Forced, ForcedBatch
 from ..vocab import PieceVocab
 from .predictions import (
     AlignmentSettings,
-    EncodedSource,
     Seq2SeqPrediction,
     TargetWords,
-    encode_source,
     linking_weights,
     word_alignment,
 )
+from .source_encoding import EncodedSource, encode_source
 from .targets import ForcedTarget, Target, forced_target
 
 

@@ -1,12 +1,13 @@
-"""Between Docs and piece ids: encode sources, and turn decoded pieces into
-what the Doc extensions hold (text, target words, alignment, attention)."""
+"""What a prediction is, and how decoded pieces become one: the output text,
+its target words, the word alignment and the word attention the Doc
+extensions hold. (Sources become pieces in `source_encoding.py`.)"""
 
 from dataclasses import dataclass, field, replace
 from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy
 import spacy
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from ..alignment import (
     HEAD_METHODS,
@@ -17,7 +18,8 @@ from ..alignment import (
     word_links,
 )
 from ..models.types import Decoded
-from ..vocab import EOS_ID, PieceVocab
+from ..vocab import PieceVocab
+from .source_encoding import EncodedSource
 
 
 @dataclass
@@ -60,51 +62,6 @@ class Seq2SeqPrediction:
     def empty(cls, store_attention: bool) -> "Seq2SeqPrediction":
         """What an empty or whitespace-only Doc gets."""
         return cls("", [], [], [] if store_attention else None, 0.0, decoded=False)
-
-
-@dataclass
-class EncodedSource:
-    """A Doc as source pieces.
-
-    ids (numpy.ndarray): Piece ids, EOS last.
-    owners (List[int]): The token index of each piece, -1 for EOS.
-    """
-
-    ids: numpy.ndarray
-    owners: List[int]
-
-
-def source_text(token: Token, line_break: Optional[str] = None) -> Optional[str]:
-    """What a source token is encoded as: its own text, or for a whitespace
-    token nothing, except `line_break` for one that breaks a line when a
-    line-break string is set (turns of a dialogue stay apart)."""
-    if not token.is_space:
-        return token.text
-    if line_break and ("\n" in token.text or "\r" in token.text):
-        return line_break
-    return None
-
-
-def encode_source(doc: Doc, pieces: PieceVocab, line_break: Optional[str] = None) -> Optional[EncodedSource]:
-    """Each non-space token on its own, so every piece belongs to one token.
-
-    line_break (Optional[str]): See `source_text`.
-    RETURNS (Optional[EncodedSource]): None when the Doc yields no piece.
-    """
-    ids: List[int] = []
-    owners: List[int] = []
-    for token in doc:
-        text = source_text(token, line_break)
-        if text is None:
-            continue
-        token_ids = pieces.encode_token(text)
-        ids.extend(token_ids)
-        owners.extend([token.i] * len(token_ids))
-    if not ids:
-        return None
-    ids.append(EOS_ID)
-    owners.append(-1)
-    return EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners)
 
 
 class TargetWords:

@@ -24,8 +24,9 @@ from spacy.tokens import Doc, Span
 
 from ..errors import Warnings
 from ..vocab import EOS_ID, PieceVocab
-from .predictions import EncodedSource, Seq2SeqPrediction, encode_source, source_text
+from .predictions import Seq2SeqPrediction
 from .settings import TRUNCATING
+from .source_encoding import EncodedSource, encode_source, source_text
 
 _SENTENCIZER = Sentencizer()
 
@@ -40,7 +41,7 @@ def encode_parts(
     pieces (PieceVocab): The source vocabulary.
     max_src_length (int): Most source pieces per part.
     line_break (Optional[str]): What line breaks are encoded as (see
-        `predictions.source_text`); None drops them like other whitespace.
+        `source_encoding.source_text`); None drops them like other whitespace.
     RETURNS (List[EncodedSource]): The parts, in document order.
     """
     texts = [source_text(token, line_break) for token in doc]
