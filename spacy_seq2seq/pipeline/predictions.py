@@ -17,6 +17,7 @@ from ..alignment import (
     step_rows,
     word_links,
 )
+from ..alignment.attention_blocks import AttentionBlocks
 from ..models.types import Decoded
 from ..vocab import PieceVocab
 from .source_encoding import EncodedSource
@@ -29,8 +30,9 @@ class Seq2SeqPrediction:
     text (str): The output text.
     tokens (List[str]): Target words.
     alignment (List[Tuple[int, int]]): (source_token_i, target_word_j) links.
-    attention (Optional[List[List[float]]]): Word-level attention
-        (len(tokens) x len(doc)), None when not stored or without attention.
+    attention (Optional[AttentionBlocks]): Word-level attention
+        (len(tokens) x len(doc)), held as one block per decoded part (it
+        reads as the dense rows); None when not stored or without attention.
     score (float): Log-probability of the output pieces (divided by the
         length penalty when there is one).
     nbest (List[Seq2SeqPrediction]): The n-best outputs, best first; empty
@@ -44,7 +46,7 @@ class Seq2SeqPrediction:
     text: str
     tokens: List[str]
     alignment: List[Tuple[int, int]]
-    attention: Optional[List[List[float]]]
+    attention: Optional[AttentionBlocks]
     score: float
     nbest: List["Seq2SeqPrediction"] = field(default_factory=list)
     decoded: bool = True
@@ -61,7 +63,8 @@ class Seq2SeqPrediction:
     @classmethod
     def empty(cls, store_attention: bool) -> "Seq2SeqPrediction":
         """What an empty or whitespace-only Doc gets."""
-        return cls("", [], [], [] if store_attention else None, 0.0, decoded=False)
+        attention = AttentionBlocks.zeros(0, 0) if store_attention else None
+        return cls("", [], [], attention, 0.0, decoded=False)
 
 
 class TargetWords:
@@ -104,39 +107,49 @@ def word_alignment(
     pieces_per_word: Sequence[Sequence[int]],
     alignment: AlignmentSettings,
     head: Optional[numpy.ndarray] = None,
-) -> Tuple[List[Tuple[int, int]], numpy.ndarray]:
+) -> Tuple[List[Tuple[int, int]], AttentionBlocks]:
     """Piece attention (one row per decoder step, EOS step last) -> word
     links by the configured method, and the word-level attention of the
     steps that output each word (what the Doc stores and shows).
+
+    Both are computed over the source's own tokens (`source.token_span`),
+    not the whole Doc: a part of a long Doc costs what its own size costs.
+    The attention is one block at the part's columns of a len(doc)-wide
+    matrix; the links carry Doc token indices.
 
     head (Optional[numpy.ndarray]): The alignment head's weights, same shape
         as `piece_attention`; the head methods read them.
     """
     linked, word_attention = linking_weights(
-        len(doc), source, piece_attention, pieces_per_word, alignment.method, head
+        source, piece_attention, pieces_per_word, alignment.method, head
     )
-    return word_links(linked, alignment.method, alignment.threshold), word_attention
+    start = source.token_span[0]
+    links = [(i + start, j) for i, j in word_links(linked, alignment.method, alignment.threshold)]
+    return links, AttentionBlocks.single(word_attention, len(doc), start)
 
 
 def linking_weights(
-    n_tokens: int,
     source: EncodedSource,
     piece_attention: numpy.ndarray,
     pieces_per_word: Sequence[Sequence[int]],
     method: str,
     head: Optional[numpy.ndarray] = None,
 ) -> Tuple[numpy.ndarray, numpy.ndarray]:
-    """The word-level weights `method` links from (target words x source
-    tokens), and the word-level attention of the steps that output each
-    word. The two are the same matrix for "argmax" and "threshold"."""
+    """The word-level weights `method` links from (target words x the
+    source's tokens, `source.token_span`: column 0 is its first token), and
+    the word-level attention of the steps that output each word. The two
+    are the same matrix for "argmax" and "threshold"."""
+    start, end = source.token_span
+    # Owners relative to the span; EOS stays -1 (no token).
+    owners = [owner - start if owner >= 0 else -1 for owner in source.owners]
     n_pieces = piece_attention.shape[0] - 1
-    word_attention = pool_attention(piece_attention[:n_pieces], source.owners, n_tokens, pieces_per_word)
+    word_attention = pool_attention(piece_attention[:n_pieces], owners, end - start, pieces_per_word)
     if method in ("argmax", "threshold"):
         return word_attention, word_attention
     if method in HEAD_METHODS and head is None:
         raise ValueError(f"alignment_method {method!r} needs the alignment head's weights.")
     rows = step_rows(head if method in HEAD_METHODS else piece_attention, method)
-    return pool_attention(rows, source.owners, n_tokens, pieces_per_word), word_attention
+    return pool_attention(rows, owners, end - start, pieces_per_word), word_attention
 
 
 def to_prediction(
@@ -182,7 +195,7 @@ def _to_candidate(
     links, word_attention = word_alignment(
         doc, source, output.attention, pieces_per_word, alignment, head=output.alignment
     )
-    attention = word_attention.tolist() if store_attention else None
+    attention = word_attention if store_attention else None
     copied = None
     if output.copy_share is not None:
         copied = copied_from(

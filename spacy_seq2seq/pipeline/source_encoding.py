@@ -2,7 +2,7 @@
 token that owns each piece (so attention on pieces maps back to tokens)."""
 
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import numpy
 from spacy.tokens import Doc, Token
@@ -16,10 +16,14 @@ class EncodedSource:
 
     ids (numpy.ndarray): Piece ids, EOS last.
     owners (List[int]): The token index of each piece, -1 for EOS.
+    token_span (Tuple[int, int]): The Doc tokens this source stands for,
+        (start, end): the whole Doc, or one part of a split Doc (the parts'
+        spans tile the Doc). Its word attention covers these columns only.
     """
 
     ids: numpy.ndarray
     owners: List[int]
+    token_span: Tuple[int, int]
 
 
 def source_text(token: Token, line_break: Optional[str] = None) -> Optional[str]:
@@ -52,4 +56,4 @@ def encode_source(doc: Doc, pieces: PieceVocab, line_break: Optional[str] = None
         return None
     ids.append(EOS_ID)
     owners.append(-1)
-    return EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners)
+    return EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners, token_span=(0, len(doc)))
