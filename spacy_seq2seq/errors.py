@@ -212,6 +212,20 @@ class Errors(metaclass=_ErrorsWithCodes):
         "multiprocessing's \"spawn\" start method), each loading the pipeline itself."
     )
 
+    # Long documents, attention stored per part (task longdocs): E080-E084.
+    E080 = (
+        "A word attention value could not be read: {problem}. "
+        "`doc._.<field>_attention` takes None, a list of equally long rows of "
+        "floats, or the stored block form written by the component (see "
+        "docs/alignment.md, \"How attention is stored\"). A Doc whose stored "
+        "value is damaged can be re-annotated by running the pipeline on it again."
+    )
+    E081 = (
+        "Attention matrices of different widths ({widths} source tokens) "
+        "cannot be stacked: the parts of one Doc all have the Doc's width. "
+        "Stack only the parts of the same Doc."
+    )
+
 
 class Warnings:
     W001 = (

@@ -29,6 +29,7 @@ STORED_SUFFIXES: Dict[str, str] = {
 # Roles computed from the stored values (getters; nothing more is stored).
 COMPUTED_SUFFIXES: Dict[str, str] = {
     "doc": "_doc",  # Doc extension: the output as a target-language Doc
+    "attention_blocks": "_attention_blocks",  # Doc extension: the attention as stored blocks
     "aligned": "_aligned",  # Token extension: linked target word indices
     "projection": "_projection",  # Span extension: the projected target span
 }
@@ -95,6 +96,11 @@ class FieldNames:
     def doc(self) -> str:
         """Getter: the output as a target-language Doc."""
         return self._name("doc")
+
+    @property
+    def attention_blocks(self) -> str:
+        """Getter: the word attention as its stored blocks (no dense matrix)."""
+        return self._name("attention_blocks")
 
     @property
     def aligned(self) -> str:

@@ -63,6 +63,15 @@ def train_toy(
     return nlp, history
 
 
+def copy_of(nlp: Language, **settings) -> Language:
+    """A separate toy pipeline with the same weights and changed decoding
+    settings (the shared fixture must not be modified)."""
+    copy = spacy.blank("fr")
+    copy.add_pipe("seq2seq_attn", config={**TOY_CONFIG, **settings})
+    copy.get_pipe("seq2seq_attn").from_bytes(nlp.get_pipe("seq2seq_attn").to_bytes())
+    return copy
+
+
 def outputs(doc, field: str = "translation") -> Tuple:
     """All extension values of a Doc, for exact comparisons."""
     return tuple(doc._.get(name) for name in extension_names(field).values())

@@ -70,9 +70,21 @@ def project_span(span: Span, field: str, target: Doc) -> Optional[Span]:
     """
     links = span.doc._.get(FieldNames(field).alignment) or []
     linked = [j for i, j in links if span.start <= i < span.end]
+    return _covering_span(span, linked, target)
+
+
+def _covering_span(span: Span, linked: List[int], target: Doc) -> Optional[Span]:
     if not linked:
         return None
     return Span(target, min(linked), max(linked) + 1, label=span.label_)
+
+
+def _links_by_token(doc: Doc, field: str) -> Dict[int, List[int]]:
+    """Target words per source token, from one read of the links."""
+    by_token: Dict[int, List[int]] = {}
+    for i, j in doc._.get(FieldNames(field).alignment) or []:
+        by_token.setdefault(i, []).append(j)
+    return by_token
 
 
 def project_spans(
@@ -83,10 +95,17 @@ def project_spans(
     RETURNS (Tuple[Optional[Doc], List[Optional[Span]]]): The target Doc and,
         per input span, its projection (None where nothing is linked).
     """
+    spans = list(spans)
     target = target_doc(doc, field, lang)
     if target is None:
         return None, [None for _ in spans]
-    return target, [project_span(span, field, target) for span in spans]
+    # The links are read (and indexed by token) once, not once per span:
+    # a long Doc's entities would otherwise cost spans x links.
+    by_token = _links_by_token(doc, field)
+    return target, [
+        _covering_span(span, [j for i in range(span.start, span.end) for j in by_token.get(i, ())], target)
+        for span in spans
+    ]
 
 
 def project_entities(doc: Doc, field: str, lang: str) -> Tuple[Optional[Doc], Dict[str, int]]:

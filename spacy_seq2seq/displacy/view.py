@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
 
+from ..alignment.attention_blocks import attention_rows
 from ..errors import Errors
 from ..names import FieldNames
 
@@ -73,7 +74,9 @@ def view_from_doc(doc: Doc, field: str) -> AttentionView:
         source=[token.text for token in doc],
         source_spaces=[bool(token.whitespace_) for token in doc],
         target=[str(word) for word in target],
-        attention=None if attention is None else [[float(w) for w in row] for row in attention],
+        # Stored as blocks (or dense rows, in Docs written before them): the
+        # page shows the whole matrix, so it is built here.
+        attention=attention_rows(attention),
         alignment=[(int(i), int(j)) for i, j in alignment],
         title=str(text),
     ))

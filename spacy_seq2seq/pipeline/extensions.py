@@ -7,7 +7,10 @@ For ``field = "translation"``:
 - ``doc._.translation_alignment`` (List[Tuple[int, int]]): word alignment as
   ``(source_token_i, target_word_j)`` pairs, 0-based.
 - ``doc._.translation_attention`` (Optional[List[List[float]]]): word-level
-  attention, one row per target word, one column per source token.
+  attention, one row per target word, one column per source token. Stored
+  as one block per decoded part (a long Doc's parts only attend to their
+  own tokens; see `alignment/attention_blocks.py`), and built as dense rows
+  on each read: for a long Doc read ``translation_attention_blocks``.
 - ``doc._.translation_nbest`` (List[Tuple[str, float]]): the n-best outputs
   with their scores, best first (one entry unless ``n_best`` > 1).
 - ``doc._.translation_nbest_tokens``, ``..._nbest_alignment``,
@@ -19,6 +22,9 @@ For ``field = "translation"``:
 Computed from those values (getters, nothing stored; see
 `alignment/projection.py`):
 
+- ``doc._.translation_attention_blocks`` (Optional[AttentionBlocks]): the
+  attention as it is stored, one block per decoded part: it reads like the
+  dense rows (``len``, ``[j]``, ``to_dense()``) without building them all.
 - ``doc._.translation_doc`` (Optional[Doc]): the output as a Doc of the
   target language (a new Doc per access).
 - ``token._.translation_aligned`` (List[int]): target word indices linked to
@@ -34,13 +40,15 @@ msgpack turns tuples into lists (``Doc.to_bytes``) or lists into tuples
 lists, and the getter hands back one canonical shape whatever the storage went
 through. The storage key is the one spaCy uses for plain extensions, so a Doc
 written by this component and read where the package is not imported still
-carries the raw values.
+carries the raw values (the attention in the block form described in
+`alignment/attention_blocks.py`).
 """
 
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from spacy.tokens import Doc, Span, Token
 
+from ..alignment.attention_blocks import AttentionBlocks, attention_rows
 from ..alignment.projection import aligned_targets, project_span, target_doc
 from ..names import STORED_SUFFIXES, FieldNames
 
@@ -79,9 +87,15 @@ def _normalize_alignment(value: Any) -> Optional[List[Tuple[int, int]]]:
 
 
 def _normalize_attention(value: Any) -> Optional[List[List[float]]]:
-    if value is None:
-        return None
-    return [[float(weight) for weight in row] for row in value]
+    """Dense rows from any stored or given form (blocks, or rows written
+    before attention was stored as blocks)."""
+    return attention_rows(value)
+
+
+def _store_attention(value: Any) -> Optional[dict]:
+    """The block form (plain msgpack), whatever form the value came in."""
+    blocks = AttentionBlocks.from_value(value)
+    return None if blocks is None else blocks.to_storage()
 
 
 def _normalize_copied(value: Any) -> Optional[List[int]]:
@@ -118,6 +132,12 @@ _NORMALIZERS: Dict[str, Callable[[Any], Any]] = {
     "copied": _normalize_copied,
 }
 assert set(_NORMALIZERS) == set(STORED_SUFFIXES), "every stored role needs a normalizer"
+# Roles whose stored form is not their normalised value: the attention is
+# read as dense rows but stored as blocks (linear in a long Doc's length).
+_STORERS: Dict[str, Callable[[Any], Any]] = {
+    "attention": _store_attention,
+    "nbest_attention": _each(_store_attention),
+}
 
 
 def _to_storage(value: Any) -> Any:
@@ -147,6 +167,16 @@ def _make_setter(
     return setter
 
 
+def _get_attention_blocks(name: str) -> Callable[[Doc], Optional[AttentionBlocks]]:
+    """The getter of `{field}_attention_blocks`: the stored attention, no dense rows."""
+    key = _storage_key(name)
+
+    def getter(doc: Doc) -> Optional[AttentionBlocks]:
+        return AttentionBlocks.from_value(doc.user_data.get(key))
+
+    return getter
+
+
 def extension_names(field: str) -> Dict[str, str]:
     """The stored extension names for a field, keyed by role.
 
@@ -172,13 +202,14 @@ def install_extensions(field: str, tgt_lang: Optional[str] = None) -> None:
     """
     names = FieldNames(field)
     for role, name in names.stored().items():
-        normalize = _NORMALIZERS[role]
         if not Doc.has_extension(name):
             Doc.set_extension(
                 name,
-                getter=_make_getter(name, normalize),
-                setter=_make_setter(name, normalize),
+                getter=_make_getter(name, _NORMALIZERS[role]),
+                setter=_make_setter(name, _STORERS.get(role, _NORMALIZERS[role])),
             )
+    if not Doc.has_extension(names.attention_blocks):
+        Doc.set_extension(names.attention_blocks, getter=_get_attention_blocks(names.attention))
     if tgt_lang is None:
         return
     _TARGET_LANGS[field] = tgt_lang

@@ -6,18 +6,18 @@ import numpy
 from spacy.tokens import Doc
 
 from .. import penalties
+from ..alignment.attention_blocks import AttentionBlocks
 from ..errors import Errors
 from ..models.types import Forced, ForcedBatch
 from ..vocab import PieceVocab
 from .predictions import (
     AlignmentSettings,
-    EncodedSource,
     Seq2SeqPrediction,
     TargetWords,
-    encode_source,
     linking_weights,
     word_alignment,
 )
+from .source_encoding import EncodedSource, encode_source
 from .targets import ForcedTarget, Target, forced_target
 
 
@@ -46,7 +46,7 @@ def forced_predictions(
     predictions = []
     for k, (doc, target, source) in enumerate(zip(docs, given, sources)):
         if source is None:
-            zeros = [[0.0] * len(doc) for _ in target.words] if store_attention else None
+            zeros = AttentionBlocks.zeros(len(target.words), len(doc)) if store_attention else None
             predictions.append(Seq2SeqPrediction(target.text, target.words, [], zeros, 0.0, decoded=False))
             continue
         result = forced[k]
@@ -61,7 +61,7 @@ def forced_predictions(
         links, word_attention = word_alignment(
             doc, source, result.attention, target.pieces_per_word, alignment, head=result.alignment
         )
-        attention = word_attention.tolist() if store_attention else None
+        attention = word_attention if store_attention else None
         predictions.append(Seq2SeqPrediction(target.text, target.words, links, attention, score))
     return predictions
 
@@ -152,8 +152,6 @@ def linking_weights_for_word_lists(
             if source is None or result is None or result.attention is None:
                 weights.append(numpy.zeros((len(target.words), len(doc)), dtype=numpy.float32))
                 continue
-            linked, _ = linking_weights(
-                len(doc), source, result.attention, target.pieces_per_word, method, result.alignment
-            )
-            weights.append(linked)
+            linked, _ = linking_weights(source, result.attention, target.pieces_per_word, method, result.alignment)
+            weights.append(AttentionBlocks.single(linked, len(doc), source.token_span[0]).to_dense())
     return weights

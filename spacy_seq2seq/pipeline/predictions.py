@@ -1,12 +1,13 @@
-"""Between Docs and piece ids: encode sources, and turn decoded pieces into
-what the Doc extensions hold (text, target words, alignment, attention)."""
+"""What a prediction is, and how decoded pieces become one: the output text,
+its target words, the word alignment and the word attention the Doc
+extensions hold. (Sources become pieces in `source_encoding.py`.)"""
 
 from dataclasses import dataclass, field, replace
 from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy
 import spacy
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from ..alignment import (
     HEAD_METHODS,
@@ -16,8 +17,10 @@ from ..alignment import (
     step_rows,
     word_links,
 )
+from ..alignment.attention_blocks import AttentionBlocks
 from ..models.types import Decoded
-from ..vocab import EOS_ID, PieceVocab
+from ..vocab import PieceVocab
+from .source_encoding import EncodedSource
 
 
 @dataclass
@@ -27,8 +30,9 @@ class Seq2SeqPrediction:
     text (str): The output text.
     tokens (List[str]): Target words.
     alignment (List[Tuple[int, int]]): (source_token_i, target_word_j) links.
-    attention (Optional[List[List[float]]]): Word-level attention
-        (len(tokens) x len(doc)), None when not stored or without attention.
+    attention (Optional[AttentionBlocks]): Word-level attention
+        (len(tokens) x len(doc)), held as one block per decoded part (it
+        reads as the dense rows); None when not stored or without attention.
     score (float): Log-probability of the output pieces (divided by the
         length penalty when there is one).
     nbest (List[Seq2SeqPrediction]): The n-best outputs, best first; empty
@@ -42,7 +46,7 @@ class Seq2SeqPrediction:
     text: str
     tokens: List[str]
     alignment: List[Tuple[int, int]]
-    attention: Optional[List[List[float]]]
+    attention: Optional[AttentionBlocks]
     score: float
     nbest: List["Seq2SeqPrediction"] = field(default_factory=list)
     decoded: bool = True
@@ -59,52 +63,8 @@ class Seq2SeqPrediction:
     @classmethod
     def empty(cls, store_attention: bool) -> "Seq2SeqPrediction":
         """What an empty or whitespace-only Doc gets."""
-        return cls("", [], [], [] if store_attention else None, 0.0, decoded=False)
-
-
-@dataclass
-class EncodedSource:
-    """A Doc as source pieces.
-
-    ids (numpy.ndarray): Piece ids, EOS last.
-    owners (List[int]): The token index of each piece, -1 for EOS.
-    """
-
-    ids: numpy.ndarray
-    owners: List[int]
-
-
-def source_text(token: Token, line_break: Optional[str] = None) -> Optional[str]:
-    """What a source token is encoded as: its own text, or for a whitespace
-    token nothing, except `line_break` for one that breaks a line when a
-    line-break string is set (turns of a dialogue stay apart)."""
-    if not token.is_space:
-        return token.text
-    if line_break and ("\n" in token.text or "\r" in token.text):
-        return line_break
-    return None
-
-
-def encode_source(doc: Doc, pieces: PieceVocab, line_break: Optional[str] = None) -> Optional[EncodedSource]:
-    """Each non-space token on its own, so every piece belongs to one token.
-
-    line_break (Optional[str]): See `source_text`.
-    RETURNS (Optional[EncodedSource]): None when the Doc yields no piece.
-    """
-    ids: List[int] = []
-    owners: List[int] = []
-    for token in doc:
-        text = source_text(token, line_break)
-        if text is None:
-            continue
-        token_ids = pieces.encode_token(text)
-        ids.extend(token_ids)
-        owners.extend([token.i] * len(token_ids))
-    if not ids:
-        return None
-    ids.append(EOS_ID)
-    owners.append(-1)
-    return EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners)
+        attention = AttentionBlocks.zeros(0, 0) if store_attention else None
+        return cls("", [], [], attention, 0.0, decoded=False)
 
 
 class TargetWords:
@@ -147,39 +107,49 @@ def word_alignment(
     pieces_per_word: Sequence[Sequence[int]],
     alignment: AlignmentSettings,
     head: Optional[numpy.ndarray] = None,
-) -> Tuple[List[Tuple[int, int]], numpy.ndarray]:
+) -> Tuple[List[Tuple[int, int]], AttentionBlocks]:
     """Piece attention (one row per decoder step, EOS step last) -> word
     links by the configured method, and the word-level attention of the
     steps that output each word (what the Doc stores and shows).
+
+    Both are computed over the source's own tokens (`source.token_span`),
+    not the whole Doc: a part of a long Doc costs what its own size costs.
+    The attention is one block at the part's columns of a len(doc)-wide
+    matrix; the links carry Doc token indices.
 
     head (Optional[numpy.ndarray]): The alignment head's weights, same shape
         as `piece_attention`; the head methods read them.
     """
     linked, word_attention = linking_weights(
-        len(doc), source, piece_attention, pieces_per_word, alignment.method, head
+        source, piece_attention, pieces_per_word, alignment.method, head
     )
-    return word_links(linked, alignment.method, alignment.threshold), word_attention
+    start = source.token_span[0]
+    links = [(i + start, j) for i, j in word_links(linked, alignment.method, alignment.threshold)]
+    return links, AttentionBlocks.single(word_attention, len(doc), start)
 
 
 def linking_weights(
-    n_tokens: int,
     source: EncodedSource,
     piece_attention: numpy.ndarray,
     pieces_per_word: Sequence[Sequence[int]],
     method: str,
     head: Optional[numpy.ndarray] = None,
 ) -> Tuple[numpy.ndarray, numpy.ndarray]:
-    """The word-level weights `method` links from (target words x source
-    tokens), and the word-level attention of the steps that output each
-    word. The two are the same matrix for "argmax" and "threshold"."""
+    """The word-level weights `method` links from (target words x the
+    source's tokens, `source.token_span`: column 0 is its first token), and
+    the word-level attention of the steps that output each word. The two
+    are the same matrix for "argmax" and "threshold"."""
+    start, end = source.token_span
+    # Owners relative to the span; EOS stays -1 (no token).
+    owners = [owner - start if owner >= 0 else -1 for owner in source.owners]
     n_pieces = piece_attention.shape[0] - 1
-    word_attention = pool_attention(piece_attention[:n_pieces], source.owners, n_tokens, pieces_per_word)
+    word_attention = pool_attention(piece_attention[:n_pieces], owners, end - start, pieces_per_word)
     if method in ("argmax", "threshold"):
         return word_attention, word_attention
     if method in HEAD_METHODS and head is None:
         raise ValueError(f"alignment_method {method!r} needs the alignment head's weights.")
     rows = step_rows(head if method in HEAD_METHODS else piece_attention, method)
-    return pool_attention(rows, source.owners, n_tokens, pieces_per_word), word_attention
+    return pool_attention(rows, owners, end - start, pieces_per_word), word_attention
 
 
 def to_prediction(
@@ -225,7 +195,7 @@ def _to_candidate(
     links, word_attention = word_alignment(
         doc, source, output.attention, pieces_per_word, alignment, head=output.alignment
     )
-    attention = word_attention.tolist() if store_attention else None
+    attention = word_attention if store_attention else None
     copied = None
     if output.copy_share is not None:
         copied = copied_from(

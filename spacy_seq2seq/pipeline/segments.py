@@ -22,10 +22,12 @@ import numpy
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
+from ..alignment.attention_blocks import AttentionBlocks
 from ..errors import Warnings
 from ..vocab import EOS_ID, PieceVocab
-from .predictions import EncodedSource, Seq2SeqPrediction, encode_source, source_text
+from .predictions import Seq2SeqPrediction
 from .settings import TRUNCATING
+from .source_encoding import EncodedSource, encode_source, source_text
 
 _SENTENCIZER = Sentencizer()
 
@@ -40,7 +42,7 @@ def encode_parts(
     pieces (PieceVocab): The source vocabulary.
     max_src_length (int): Most source pieces per part.
     line_break (Optional[str]): What line breaks are encoded as (see
-        `predictions.source_text`); None drops them like other whitespace.
+        `source_encoding.source_text`); None drops them like other whitespace.
     RETURNS (List[EncodedSource]): The parts, in document order.
     """
     texts = [source_text(token, line_break) for token in doc]
@@ -104,6 +106,7 @@ def truncated(source: EncodedSource, max_src_length: int, keep: str = "first") -
     return EncodedSource(
         ids=numpy.concatenate([source.ids[body], [EOS_ID]]).astype(numpy.int64),
         owners=[*source.owners[body], -1],
+        token_span=source.token_span,
     )
 
 
@@ -129,7 +132,7 @@ def _encode_range(
         return None
     ids.append(EOS_ID)
     owners.append(-1)
-    return EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners)
+    return EncodedSource(ids=numpy.asarray(ids, dtype=numpy.int64), owners=owners, token_span=(start, end))
 
 
 def _windows(
@@ -137,7 +140,7 @@ def _windows(
 ) -> List[EncodedSource]:
     """Cut a too-long sentence into consecutive token windows."""
     budget = max_src_length - 1  # room for EOS
-    token_ids = list(token_ids)  # tokens cut below stay whole elsewhere
+    copied = False  # tokens cut below stay whole in the caller's list
     windows: List[EncodedSource] = []
     start, used = sentence.start, 0
     for i in range(sentence.start, sentence.end):
@@ -146,6 +149,8 @@ def _windows(
             warnings.warn(Warnings.W003.format(
                 token=doc[i].text[:40], i=i, n_pieces=n, limit=max_src_length, kept=budget,
             ))
+            if not copied:  # copy only when a token is cut: a copy per sentence is quadratic
+                token_ids, copied = list(token_ids), True
             token_ids[i] = token_ids[i][:budget]  # type: ignore[index]
             n = budget
         if used + n > budget and used > 0:
@@ -168,22 +173,24 @@ def stitch(parts: Sequence[Seq2SeqPrediction], store_attention: bool) -> Seq2Seq
     """One prediction from the predictions of a Doc's parts, in order.
 
     Texts are joined with a space; target word indices are shifted by the
-    words before them; attention rows (already over all Doc tokens) are
-    stacked; scores (log-probabilities) add up. N-best lists of the parts
-    are not combined: the stitched output is the only entry.
+    words before them; the parts' attention blocks are stacked (each part's
+    words attend to its own tokens only, so nothing is stored between
+    parts: see alignment/attention_blocks.py); scores (log-probabilities)
+    add up. N-best lists of the parts are not combined: the stitched output
+    is the only entry.
     """
     if len(parts) == 1:
         return parts[0]
     text = " ".join(part.text for part in parts if part.text)
     tokens: List[str] = []
     alignment = []
-    attention: Optional[List[List[float]]] = [] if store_attention else None
     for part in parts:
         offset = len(tokens)
         alignment.extend((i, j + offset) for i, j in part.alignment)
         tokens.extend(part.tokens)
-        if attention is not None and part.attention is not None:
-            attention.extend(part.attention)
+    attention = None
+    if store_attention:
+        attention = AttentionBlocks.stack([part.attention for part in parts if part.attention is not None])
     score = sum(part.score for part in parts)
     copied = None
     if all(part.copied is not None for part in parts):

@@ -57,10 +57,8 @@ from .extensions import extension_names, install_extensions
 from .forced import forced_predictions
 from .predictions import (
     AlignmentSettings,
-    EncodedSource,
     Seq2SeqPrediction,
     TargetWords,
-    source_text,
     to_prediction,
 )
 from .saved_parts import SavedParts
@@ -73,6 +71,7 @@ from .settings import (
     Seq2SeqSettings,
     check_alignment,
 )
+from .source_encoding import EncodedSource, source_text
 from .targets import Target
 from .train_batch import gold_target, make_train_batch
 

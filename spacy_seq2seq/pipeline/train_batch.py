@@ -11,8 +11,9 @@ from ..errors import Errors, Warnings
 from ..models.types import TrainBatch
 from ..vocab import PieceVocab
 from .extensions import extension_names
-from .predictions import TargetWords, encode_source
+from .predictions import TargetWords
 from .segments import truncated
+from .source_encoding import encode_source
 from .targets import forced_target, guide_matrix
 
 

@@ -15,7 +15,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc, DocBin
 from thinc.api import Adam
-from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs, overridden
+from toy_data import TOY_PAIRS, copy_of, make_examples, outputs, overridden
 
 from spacy_seq2seq.models.quantization import int8_copy
 from spacy_seq2seq.pipeline.segments import encode_parts
@@ -29,15 +29,6 @@ TEXTS = [
     )
 ]
 TEXTS = [" ".join(text.split()) for text in TEXTS]
-
-
-def copy_of(nlp, **settings):
-    """A separate pipeline with the same weights and changed decoding settings
-    (the shared fixture must not be modified)."""
-    copy = spacy.blank("fr")
-    copy.add_pipe("seq2seq_attn", config={**TOY_CONFIG, **settings})
-    copy.get_pipe("seq2seq_attn").from_bytes(nlp.get_pipe("seq2seq_attn").to_bytes())
-    return copy
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import pytest
 import spacy
 from toy_data import TOY_CONFIG, make_examples, overridden
 
-from spacy_seq2seq.pipeline.predictions import encode_source
 from spacy_seq2seq.pipeline.segments import encode_parts, truncated
+from spacy_seq2seq.pipeline.source_encoding import encode_source
 from spacy_seq2seq.vocab import UNK_ID
 
 DIALOGUES = [
