@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from spacy_seq2seq import displacy
+from spacy_seq2seq.displacy.markup import weight_label
+from spacy_seq2seq.displacy.view import PAGE_WEIGHT_DIGITS
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and no background connections: this machine has no network and
@@ -92,8 +94,12 @@ def _check_shading(words, expected_weights, linked):
     assert len(words) == len(expected_weights)
     for k, (word, expected) in enumerate(zip(words, expected_weights)):
         assert float(word["weight"]) == pytest.approx(expected, abs=1e-4)
-        assert ("s2s-active" in word["classes"]) == (expected >= VISIBLE)
-        assert word["label"] == (f"{expected:.2f}" if expected >= VISIBLE else "")
+        # The script sees the weight rounded for the page and labels it with
+        # JS toFixed(2); weight_label is checked against the browser's own
+        # toFixed below (a weight of 0.01502 is labelled "0.01", not "0.02").
+        shown = round(expected, PAGE_WEIGHT_DIGITS)
+        assert ("s2s-active" in word["classes"]) == (shown >= VISIBLE)
+        assert word["label"] == weight_label(expected)
         assert ("s2s-linked" in word["classes"]) == (k in linked)
         if expected >= 0.5:  # strongly attended words are visibly shaded
             assert word["shade"] not in ("rgba(0, 0, 0, 0)", "transparent")
@@ -124,6 +130,28 @@ def test_hovering_a_source_word_shades_the_target_words(page, docs):
     _check_shading(_words(page, 1, "target"), column, {j for source_i, j in alignment if source_i == i})
     # Figures are independent: the first one is untouched.
     assert all(word["weight"] is None for word in _words(page, 0, "source"))
+
+
+def test_labels_round_like_the_browser(page):
+    # Doubles just below, at and above two-decimal ties, and exact ties
+    # (0.125, 0.375: toFixed rounds those up, Python's format to even).
+    weights = [0.015, 0.0150, 0.01502, 0.0149, 0.125, 0.375, 0.045, 0.995, 0.0100, 0.5, 1.0]
+    in_browser = page.evaluate("ws => ws.map(w => w.toFixed(2))", [round(w, PAGE_WEIGHT_DIGITS) for w in weights])
+    assert [weight_label(w) for w in weights] == in_browser
+    assert weight_label(0.125) == "0.13" and weight_label(0.015) == "0.01"  # not Python's "0.12" / "0.02"
+    assert weight_label(0.0099) == ""  # below the page's threshold: no label
+
+
+def test_a_matrix_cell_reads_like_the_hovered_word(page, docs):
+    doc = docs[0]
+    j = 0
+    page.hover(f'figure[data-doc="0"] .s2s-tok[data-side="target"][data-index="{j}"]')
+    labels = [word["label"] for word in _words(page, 0, "source")]
+    cells = page.eval_on_selector_all(
+        f'figure[data-doc="0"] .s2s-cell[data-target="{j}"]', "els => els.map(el => el.textContent)",
+    )
+    assert cells == labels
+    assert any(labels) and len(labels) == len(doc)
 
 
 def test_keyboard_focus_works_like_hover(page, docs):
