@@ -212,6 +212,13 @@ class Errors(metaclass=_ErrorsWithCodes):
         "multiprocessing's \"spawn\" start method), each loading the pipeline itself."
     )
 
+    # Progress on long runs and the `serve` demo page: E090-E099.
+    E090 = (
+        "{env}={value!r} is not understood: set it to 1 to always show the "
+        "progress bar, to 0 to never show it, or unset it to show the bar "
+        "only when stderr is a terminal (--quiet also turns it off)."
+    )
+
 
 class Warnings:
     W001 = (
