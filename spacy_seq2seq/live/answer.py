@@ -4,13 +4,15 @@ without a socket).
 
 A request body is a JSON object `{"text": "..."}`; the answer is the output,
 its words, the n-best list, the word alignment, and the figure that
-`render` would draw for it (its markup; the page brings the script).
+`render` would draw for it (its markup; the page brings the script), and
+the warnings the component gave while decoding it.
 Anything wrong with the input is a `RequestError`: an HTTP status and a
 coded message the page shows as it is.
 """
 
 import json
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any, Dict, List
 
@@ -96,7 +98,12 @@ class LiveAnswerer:
     def answer(self, text: str) -> Dict[str, Any]:
         """The JSON answer for one checked text."""
         with self._lock:
-            doc = self.nlp(text)
+            # What the component warns about (e.g. W004, an output cut at the
+            # length limit) belongs with the answer it concerns. Recording
+            # warnings changes process-wide state: it happens under the lock.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                doc = self.nlp(text)
         names = self.names
         tokens: List[str] = list(doc._.get(names.tokens) or [])
         alignment = [(int(i), int(j)) for i, j in doc._.get(names.alignment) or []]
@@ -111,4 +118,5 @@ class LiveAnswerer:
             ],
             "nbest": [{"text": str(output), "score": float(score)} for output, score in doc._.get(names.nbest) or []],
             "html": render_view(view_from_doc(doc, self.field), 0),
+            "warnings": [str(warning.message) for warning in caught],
         }

@@ -38,6 +38,7 @@ def render_live_page(title: str, field: str, limits: LiveLimits) -> str:
         '<span id="s2s-status" role="status" aria-live="polite"></span></div></form>'
         '<div id="s2s-error" class="s2s-error" role="alert" hidden></div>'
         '<section id="s2s-answer" hidden>'
+        '<div id="s2s-warnings" class="s2s-warning" role="status" hidden></div>'
         '<h2>Output</h2><p id="s2s-output" class="s2s-output"></p>'
         '<div class="s2s-columns">'
         '<div><h2>N-best</h2><ol id="s2s-nbest"></ol></div>'

@@ -1,5 +1,5 @@
 """The attention page in a real headless Chromium (Debian's /usr/bin/chromium,
-driven by Playwright; no browser download). Hovering and focusing words must
+driven by Playwright, launched by tests/browser_helpers.py). Hovering and focusing words must
 shade exactly the words, with exactly the weights, the Doc's attention holds.
 
 A screenshot goes to $S2S_TEST_ARTIFACTS (default: test-artifacts/ at the
@@ -7,50 +7,20 @@ repository root). Where Chromium or Playwright is missing the tests skip with
 the reason (`make test` installs both; pytest prints skip reasons with -rs).
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
+from browser_helpers import ARTIFACTS, chromium
 
 from spacy_seq2seq import displacy
 from spacy_seq2seq.displacy.markup import weight_label
 from spacy_seq2seq.displacy.view import PAGE_WEIGHT_DIGITS
 
-CHROMIUM = "/usr/bin/chromium"
-# Headless, and no background connections: this machine has no network and
-# Chromium would otherwise keep trying (see the env notes).
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 VISIBLE = 0.01  # the page's threshold for shading a word and labelling it
-ARTIFACTS = Path(os.environ.get("S2S_TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
-
-
-def _missing_browser() -> str:
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} not found (Debian: apt-get install chromium; `make test` does it)"
-    if shutil.which("chromium") is None and not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} is not executable"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[dev]')"
-    return ""
 
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = _missing_browser()
-    if reason:
-        pytest.skip(f"browser test skipped: {reason}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

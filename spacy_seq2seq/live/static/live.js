@@ -42,6 +42,9 @@
       item(links, link.source_word + " \u2192 " + link.target_word, link.source + "-" + link.target);
     });
     if (!answer.alignment.length) item(links, "(no links)");
+    var warnings = document.getElementById("s2s-warnings");
+    warnings.textContent = answer.warnings.join("\n");
+    warnings.hidden = !answer.warnings.length;
     figureBox.querySelectorAll(".s2s-doc").forEach(function (old) { old.remove(); });
     var holder = document.createElement("div");
     holder.innerHTML = answer.html; // server-rendered, escaped markup
