@@ -2,6 +2,7 @@
 align, evaluate and render over a file, never on stdout and never with
 --quiet; inputs streamed, not read whole."""
 
+import io
 import json
 import os
 import queue
@@ -17,7 +18,12 @@ from typer.testing import CliRunner
 import spacy_seq2seq.pipeline.bidirectional as bidirectional
 from spacy_seq2seq.cli import app
 from spacy_seq2seq.cli.inputs import stream_texts
-from spacy_seq2seq.cli.progress import PROGRESS_ENV, count_lines, progress_wanted
+from spacy_seq2seq.cli.progress import (
+    PROGRESS_ENV,
+    Progress,
+    count_lines,
+    progress_wanted,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -169,3 +175,28 @@ def test_translate_answers_each_line_of_stdin_before_the_next_arrives(toy_model)
         finally:
             process.kill()
             reader.join(timeout=10)
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize("stdout_is_a_terminal", [True, False])
+def test_output_lines_and_the_bar_share_a_terminal(monkeypatch, stdout_is_a_terminal):
+    """On the terminal the bar is on, a printed line clears the bar first
+    and the bar is drawn again after it; to a file, lines go out plainly.
+    Either way stdout gets exactly the lines."""
+    out, err = _Stream(stdout_is_a_terminal), _Stream(True)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    with Progress(quiet=False, total=2, what="texts") as progress:
+        for text in progress.track(["a", "b"]):
+            progress.echo(f"-> {text}")
+    assert out.getvalue() == "-> a\n-> b\n"
+    assert "2/2" in err.getvalue() and "texts/s" in err.getvalue()
