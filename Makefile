@@ -1,7 +1,10 @@
 # The two set-up commands of the README:
 #   make demo   train the default fr->en model on the shipped Tatoeba subset,
-#               then translate the demo sentence with its word alignment
+#               translate the demo sentence with its word alignment and write
+#               its attention page (training/demo.html)
 #   make test   run the test suite
+# and, after make demo, the live demo page of the model on 127.0.0.1:
+#   make serve  (MODEL=path/to/model-best PORT=8000 to choose)
 # Both create .venv and install everything on a fresh machine first.
 #
 # torch is installed first, pinned, so pip never resolves a CUDA build on its
@@ -14,12 +17,14 @@ PYTHON ?= python3
 VENV ?= .venv
 TORCH_SPEC ?= torch==2.13.0
 CUPY_SPEC ?=
+MODEL ?= training/tatoeba_fr_en/model-best
+PORT ?= 8000
 BIN := $(VENV)/bin
 # Two passive OpenMP threads: the setting the peer timings were taken with,
 # and much faster than spinning threads when another process is busy.
 RUN_ENV := OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
 
-.PHONY: install browser test test-slow demo clean
+.PHONY: install browser test test-slow demo serve clean
 
 install: $(VENV)/.installed
 
@@ -45,6 +50,9 @@ test-slow: install browser
 
 demo: install
 	$(RUN_ENV) $(BIN)/python -m spacy project run all .
+
+serve: install
+	$(RUN_ENV) $(BIN)/python -m spacy_seq2seq serve $(MODEL) --port $(PORT)
 
 clean:
 	rm -rf $(VENV) training corpus metrics packages project.lock

@@ -226,6 +226,52 @@ class Errors(metaclass=_ErrorsWithCodes):
         "Stack only the parts of the same Doc."
     )
 
+    # Progress on long runs and the `serve` demo page: E090-E099.
+    E090 = (
+        "{env}={value!r} is not understood: set it to 1 to always show the "
+        "progress bar, to 0 to never show it, or unset it to show the bar "
+        "only when stderr is a terminal (--quiet also turns it off)."
+    )
+    E091 = (
+        "The request body is not valid UTF-8 (first bad byte at offset "
+        "{position}). Send the text as UTF-8 JSON, e.g. "
+        "`{{\"text\": \"Le chat dort.\"}}`."
+    )
+    E092 = (
+        "The request body is not the JSON the demo expects ({problem}). Send "
+        "an object with the text to decode, e.g. `{{\"text\": \"Le chat dort.\"}}`."
+    )
+    E093 = "The text is empty. Type a sentence to decode."
+    E094 = (
+        "The text has {n_chars} characters; this demo decodes at most "
+        "{max_chars} at a time. Shorten it, split it into sentences, or start "
+        "the server with a larger --max-chars (for whole files, use "
+        "`python -m spacy_seq2seq translate --input FILE`)."
+    )
+    E095 = (
+        "The request body {problem}; this demo reads at most {max_bytes} "
+        "bytes. Send `{{\"text\": ...}}` with a Content-Length header and at "
+        "most the server's --max-chars characters of text."
+    )
+    E096 = (
+        "Nothing here at {path!r}. The demo serves its page at / and decodes "
+        "with POST /api/translate."
+    )
+    E097 = (
+        "{method} is not allowed on {path!r}. Use {allowed} (the page at / is "
+        "GET; decoding is POST /api/translate with a JSON body)."
+    )
+    E098 = (
+        "The request's Content-Type is {content_type!r}; send the body as "
+        "application/json (a check that keeps other web sites from posting "
+        "to the demo behind your back)."
+    )
+    E099 = (
+        "Decoding this text failed ({error}). The server is still running; "
+        "its log has the traceback. Try another text, and report the one "
+        "that failed if it is ordinary text."
+    )
+
 
 class Warnings:
     W001 = (

@@ -13,9 +13,10 @@ them through the config when loading (`spacy.load(path, config=...)`).
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .pipeline.components import seq2seq_component_name
 from .pipeline.rouge import ROUGE_TYPES
@@ -89,6 +90,7 @@ def evaluate_corpus(
     tgt_key: str = "tgt",
     on_malformed: str = "error",
     batch_size: int = 1000,
+    track: Optional[Callable[[Iterable[Doc], int], Iterable[Doc]]] = None,
 ) -> CorpusEvaluation:
     """Decode the sources of a held-out corpus and score the outputs against
     its references with the component's metrics.
@@ -102,6 +104,8 @@ def evaluate_corpus(
     src_key, tgt_key (str): JSON/JSONL keys of the source and the reference.
     on_malformed (str): "error" (raise) or "skip" (count in `skipped`).
     batch_size (int): Docs per `nlp.pipe` batch.
+    track (Optional[Callable]): Called with the decoded Docs as they come
+        and their number; returns them, e.g. through a progress bar.
     RETURNS (CorpusEvaluation): Outputs, scores and the report.
     """
     name = seq2seq_component_name(nlp.config, component)
@@ -110,10 +114,16 @@ def evaluate_corpus(
     reader = ParallelCorpus(
         data, tgt_path=tgt_path, field=field, on_malformed=on_malformed, src_key=src_key, tgt_key=tgt_key
     )
-    examples = list(reader(nlp))
-    sources = [eg.reference.text for eg in examples]
-    references = [eg.reference._.get(field) for eg in examples]
-    hypotheses = [doc._.get(field) for doc in nlp.pipe(sources, batch_size=batch_size)]
+    # The metrics need every text, but not the reader's Docs: keep the texts.
+    sources: List[str] = []
+    references: List[str] = []
+    for example in reader(nlp):
+        sources.append(example.reference.text)
+        references.append(example.reference._.get(field))
+    docs: Iterable[Doc] = nlp.pipe(sources, batch_size=batch_size)
+    if track is not None:
+        docs = track(docs, len(sources))
+    hypotheses = [doc._.get(field) for doc in docs]
     metrics = pipe.cfg["metrics"]
     scores, signatures = corpus_metrics(hypotheses, references, metrics)
     stats = reader.stats

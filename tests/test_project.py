@@ -1,6 +1,9 @@
-"""The project's `smoke` workflow: spacy train with our reader, evaluate, demo."""
+"""The project's `smoke` workflow: spacy train with our reader, evaluate, demo
+(and the demo command of `make demo` is the smoke one with the real model)."""
 
+import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+import srsly
 from sacrebleu.metrics import BLEU, CHRF
 from spacy.tokens import DocBin
 
@@ -29,6 +33,15 @@ def test_smoke_workflow_trains_evaluates_and_translates(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Le chat noir est sur le tapis." in result.stdout
     assert "alignment:" in result.stdout
+    # The demo ends with the attention page of the sentence it translated,
+    # and says where it is and how to start the live demo.
+    output = re.search(r"^-> (.*)$", result.stdout, re.MULTILINE)[1]
+    page = (tmp_path / "training" / "tiny-demo.html").read_text(encoding="utf8")
+    assert f"<figcaption>{html.escape(output)}</figcaption>" in page
+    assert page.count('class="s2s-doc"') == 1 and "spacySeq2seqViz" in page
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line.startswith("Attention page: training/tiny-demo.html")
+    assert "python -m spacy_seq2seq serve training/tiny/model-best" in last_line
     scores = json.loads((tmp_path / "metrics" / "tiny.json").read_text())
     nlp = spacy.load(tmp_path / "training" / "tiny" / "model-best")
     assert nlp.pipe_names == ["seq2seq_attn"]
@@ -46,3 +59,26 @@ def test_smoke_workflow_trains_evaluates_and_translates(tmp_path):
     assert len(references) == 1_000 and all(references)
     assert scores["translation_bleu"] == pytest.approx(BLEU().corpus_score(hypotheses, [references]).score / 100)
     assert scores["translation_chrf"] == pytest.approx(CHRF().corpus_score(hypotheses, [references]).score / 100)
+
+
+def test_make_demo_ends_with_the_page_like_the_smoke_demo():
+    """`make demo` runs the workflow `all`, whose last command is `demo`:
+    it must do what the tested `demo-smoke` does, with the real model and
+    training/demo.html."""
+    project = srsly.read_yaml(ROOT / "project.yml")
+    assert project["workflows"]["all"][-1] == "demo"
+    commands = {command["name"]: command for command in project["commands"]}
+    demo, smoke = commands["demo"], commands["demo-smoke"]
+    as_demo = [
+        line.replace("training/tiny/model-best", "training/${vars.config}/model-best")
+        .replace("training/tiny-demo.html", "training/demo.html")
+        for line in smoke["script"]
+    ]
+    assert demo["script"] == as_demo
+    assert demo["outputs"] == ["training/demo.html"]
+    assert "render" in demo["script"][-2] and demo["script"][-1].startswith("echo ")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf8")
+    assert "python -m spacy project run all ." in makefile
+    assert re.search(r"^serve: .*\n\t.*-m spacy_seq2seq serve \$\(MODEL\)", makefile, re.MULTILINE)
+    assert "MODEL ?= training/tatoeba_fr_en/model-best" in makefile  # the model `all` trains (vars.config)
+    assert project["vars"]["config"] == "tatoeba_fr_en"

@@ -3,14 +3,16 @@ alignment, no decoding), in pharaoh format (the work is
 `pipeline.bidirectional.align_word_pairs`)."""
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional, TextIO
 
 import typer
 
-from .inputs import read_word_lists
+from .inputs import chunks, stream_word_lists
 from .loading import load_pipeline
-from .options import COMPONENT
+from .options import COMPONENT, QUIET
+from .progress import Progress, count_lines
 
 
 def align(
@@ -25,20 +27,22 @@ def align(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     component: str = COMPONENT,
     batch_size: int = typer.Option(256, "--batch-size", help="Pairs per forced pass."),
+    quiet: bool = QUIET,
 ) -> None:
     """Word-align given sentence pairs (forced alignment, no decoding).
 
     Prints one line per pair in 0-based pharaoh format (`i-j`: source word
     i, target word j; words are the whitespace tokens of each line).
+    The files are read, aligned and written a batch at a time.
     """
     from ..alignment import SYMMETRIZATIONS, format_pharaoh
     from ..pipeline.bidirectional import SYMMETRIZE_OPTIONS, align_word_pairs
 
-    sources, targets = read_word_lists(src_file), read_word_lists(tgt_file)
     # Both checks come before loading a model, so a typo fails at once.
-    if len(sources) != len(targets):
+    n_sources, n_targets = count_lines(src_file), count_lines(tgt_file)
+    if n_sources != n_targets:
         raise typer.BadParameter(
-            f"{src_file} has {len(sources)} lines but {tgt_file} has {len(targets)}: "
+            f"{src_file} has {n_sources} lines but {tgt_file} has {n_targets}: "
             "the files must be line-aligned (one sentence pair per line)."
         )
     if symmetrize_how not in SYMMETRIZE_OPTIONS:
@@ -50,13 +54,29 @@ def align(
     if reverse_model is not None:
         reverse_nlp, reverse_name = load_pipeline(reverse_model, "")
         reverse_pipe = reverse_nlp.get_pipe(reverse_name)
-    links = align_word_pairs(
-        nlp.get_pipe(name), sources, targets, reverse_pipe=reverse_pipe, symmetrize=symmetrize_how,
-        min_product=min_product, method=method, threshold=threshold, batch_size=batch_size,
+    options = dict(
+        reverse_pipe=reverse_pipe, symmetrize=symmetrize_how, min_product=min_product,
+        method=method, threshold=threshold, batch_size=batch_size,
     )
-    text = "".join(format_pharaoh(pair_links) + "\n" for pair_links in links)
-    if output is None:
-        sys.stdout.write(text)
-    else:
+    pairs = zip(stream_word_lists(src_file), stream_word_lists(tgt_file))
+    if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf8")
+    # One batch of pairs at a time: each pair's links depend on that pair
+    # alone, and align_word_pairs makes batches of the same size, so the
+    # output is what aligning all pairs at once gives.
+    with open_output(output) as out, Progress(quiet, total=n_sources, what="pairs") as progress:
+        for batch in chunks(pairs, batch_size):
+            sources, targets = [source for source, _ in batch], [target for _, target in batch]
+            links = align_word_pairs(nlp.get_pipe(name), sources, targets, **options)
+            out.write("".join(format_pharaoh(pair_links) + "\n" for pair_links in links))
+            progress.advance(len(batch))
+
+
+@contextmanager
+def open_output(path: Optional[Path]) -> Iterator[TextIO]:
+    """The file at `path` to write, or stdout (left open) when None."""
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf8") as stream:
+        yield stream

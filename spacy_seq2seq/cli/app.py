@@ -8,6 +8,7 @@ from .convert import convert
 from .evaluate import evaluate
 from .evaluate_alignment import evaluate_alignment
 from .render import render
+from .serve import serve
 from .translate import translate
 
 app = typer.Typer(add_completion=False, help="spacy-seq2seq command line tools.")
@@ -24,3 +25,4 @@ app.command()(convert)
 app.command()(align)
 app.command("evaluate-alignment")(evaluate_alignment)
 app.command()(render)
+app.command()(serve)

@@ -16,7 +16,9 @@ from .options import (
     MIN_OUTPUT_LENGTH,
     MIN_OUTPUT_RATIO,
     QUANTIZE,
+    QUIET,
 )
+from .progress import Progress
 
 # How sacreBLEU's metrics are named in the printed lines.
 LABELS = {"bleu": "BLEU", "chrf": "chrF"}
@@ -38,6 +40,7 @@ def evaluate(
     quantize: Optional[str] = QUANTIZE,
     batch_size: int = BATCH_SIZE,
     hypotheses_file: Optional[Path] = typer.Option(None, "--hypotheses", help="Also write the outputs here, one per line."),
+    quiet: bool = QUIET,
 ) -> None:
     """The component's metrics on held-out pairs: sacreBLEU BLEU and chrF
     (cased, detokenised) and/or ROUGE F1, as its `metrics` setting says."""
@@ -48,10 +51,11 @@ def evaluate(
         model, component, beam_size=beam_size, length_alpha=length_alpha,
         min_output_length=min_output_length, min_output_ratio=min_output_ratio, quantize=quantize,
     )
-    result = evaluate_corpus(
-        nlp, data, component=pipe_name, tgt_path=tgt, src_key=src_key, tgt_key=tgt_key,
-        on_malformed=on_malformed, batch_size=batch_size,
-    )
+    with Progress(quiet, what="segments") as progress:
+        result = evaluate_corpus(
+            nlp, data, component=pipe_name, tgt_path=tgt, src_key=src_key, tgt_key=tgt_key,
+            on_malformed=on_malformed, batch_size=batch_size, track=progress.track_total,
+        )
     if hypotheses_file is not None:
         hypotheses_file.write_text("".join(h.replace("\n", " ") + "\n" for h in result.hypotheses), encoding="utf8")
     skipped = result.n_skipped

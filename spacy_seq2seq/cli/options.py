@@ -16,3 +16,6 @@ QUANTIZE = typer.Option(None, "--quantize", help="none | int8 (CPU).")
 BATCH_SIZE = typer.Option(1000, "--batch-size", help="Docs per nlp.pipe batch.")
 
 COMPONENT = typer.Option("", help="Component name (default: the first seq2seq_attn).")
+
+# Long runs over a file show a progress bar on a terminal (cli/progress.py).
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar (it shows only when stderr is a terminal; SPACY_SEQ2SEQ_PROGRESS=1 forces it).")

@@ -7,9 +7,10 @@ from typing import List, Optional
 
 import typer
 
-from .inputs import read_texts
+from .inputs import stream_texts
 from .loading import load_pipeline
-from .options import BATCH_SIZE, BEAM_SIZE, COMPONENT
+from .options import BATCH_SIZE, BEAM_SIZE, COMPONENT, QUIET
+from .progress import Progress, input_total
 
 
 def render(
@@ -20,20 +21,26 @@ def render(
     component: str = COMPONENT,
     beam_size: Optional[int] = BEAM_SIZE,
     batch_size: int = BATCH_SIZE,
+    quiet: bool = QUIET,
 ) -> None:
     """Translate texts and write an interactive attention page (one HTML file,
     nothing loaded from the network): hover a word to see what it attended to."""
-    from .. import displacy
+    from ..displacy.markup import render_page
+    from ..displacy.view import view_from_doc
 
     nlp, pipe_name = load_pipeline(model, component, beam_size=beam_size)
     pipe = nlp.get_pipe(pipe_name)
     if not pipe.cfg["store_attention"]:
         typer.echo("Note: this model stores no attention (store_attention = false); the page shows its alignment links only.", err=True)
-    docs = list(nlp.pipe(read_texts(texts, input_file), batch_size=batch_size))
-    html = displacy.render(docs, field=pipe.field, jupyter=False, page=True)
+    # Each Doc becomes its view as it is decoded: the page needs the views
+    # of all texts, not the Docs.
+    with Progress(quiet, total=input_total(texts, input_file), what="texts") as progress:
+        docs = progress.track(nlp.pipe(stream_texts(texts, input_file), batch_size=batch_size))
+        views = [view_from_doc(doc, pipe.field) for doc in docs]
+    html = render_page(views)
     if output is None:
         sys.stdout.write(html)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf8")
-    typer.echo(f"Wrote {len(docs)} {'doc' if len(docs) == 1 else 'docs'} to {output}", err=True)
+    typer.echo(f"Wrote {len(views)} {'doc' if len(views) == 1 else 'docs'} to {output}", err=True)

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..names import FieldNames
-from .inputs import read_texts
+from .inputs import stream_texts
 from .loading import load_pipeline
 from .options import (
     BATCH_SIZE,
@@ -18,7 +18,9 @@ from .options import (
     MIN_OUTPUT_LENGTH,
     MIN_OUTPUT_RATIO,
     QUANTIZE,
+    QUIET,
 )
+from .progress import Progress, input_total
 
 
 def translate(
@@ -34,29 +36,40 @@ def translate(
     min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
     quantize: Optional[str] = QUANTIZE,
     batch_size: int = BATCH_SIZE,
+    quiet: bool = QUIET,
 ) -> None:
-    """Translate texts and show each output with its word alignment."""
+    """Translate texts and show each output with its word alignment.
+
+    Texts are read and decoded as a stream; over a file, a progress bar
+    (outputs/s, ETA) shows on a terminal."""
     nlp, pipe_name = load_pipeline(
         model, component, beam_size=beam_size, n_best=n_best,
         length_alpha=length_alpha, min_output_length=min_output_length,
         min_output_ratio=min_output_ratio, quantize=quantize,
     )
     names = FieldNames(nlp.get_pipe(pipe_name).field)
-    for doc in nlp.pipe(read_texts(texts, input_file), batch_size=batch_size):
-        output = doc._.get(names.text)
-        tokens = doc._.get(names.tokens)
-        alignment = doc._.get(names.alignment)
-        nbest = doc._.get(names.nbest)
-        if as_json:
-            # The record keys predate FieldNames (`tokens`, not
-            # `translation_tokens`); they stay as they are for existing users.
-            typer.echo(json.dumps({
-                "source": doc.text, names.text: output, "tokens": tokens,
-                "alignment": alignment, "nbest": nbest,
-            }, ensure_ascii=False))
-            continue
-        typer.echo(f"{doc.text}\n-> {output}")
-        links = ", ".join(f"{doc[i].text}->{tokens[j]}" for i, j in alignment)
-        typer.echo(f"   alignment: {links}")
-        for rank, (text, score) in enumerate(nbest[1:], start=2):
-            typer.echo(f"   {rank}. {text}  ({score:.3f})")
+    total = input_total(texts, input_file)
+    with Progress(quiet, total=total, what="texts") as progress:
+        for doc in progress.track(nlp.pipe(stream_texts(texts, input_file), batch_size=batch_size)):
+            _show(progress, doc, names, as_json)
+
+
+def _show(progress: Progress, doc, names: FieldNames, as_json: bool) -> None:
+    """Print one decoded text: a JSON record, or the output, its alignment and n-best list."""
+    output = doc._.get(names.text)
+    tokens = doc._.get(names.tokens)
+    alignment = doc._.get(names.alignment)
+    nbest = doc._.get(names.nbest)
+    if as_json:
+        # The record keys predate FieldNames (`tokens`, not
+        # `translation_tokens`); they stay as they are for existing users.
+        progress.echo(json.dumps({
+            "source": doc.text, names.text: output, "tokens": tokens,
+            "alignment": alignment, "nbest": nbest,
+        }, ensure_ascii=False))
+        return
+    progress.echo(f"{doc.text}\n-> {output}")
+    links = ", ".join(f"{doc[i].text}->{tokens[j]}" for i, j in alignment)
+    progress.echo(f"   alignment: {links}")
+    for rank, (text, score) in enumerate(nbest[1:], start=2):
+        progress.echo(f"   {rank}. {text}  ({score:.3f})")

@@ -7,16 +7,31 @@ source sentence can end the script early.
 """
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from html import escape
 from importlib import resources
 from typing import Iterable, List
 
-from .view import AttentionView, view_payload
+from .view import PAGE_WEIGHT_DIGITS, AttentionView, view_payload
 
 # Cells below this weight stay blank in the matrix: it keeps long matrices
 # readable, and the exact value is still in the cell's tooltip.
 MIN_SHOWN_WEIGHT = 0.01
+
+
+def weight_label(weight: float) -> str:
+    """A weight's two-decimal label, exactly as the page's script writes it
+    when a word is hovered, so the matrix and the words never disagree: the
+    script sees the weight rounded to PAGE_WEIGHT_DIGITS places and calls
+    `toFixed(2)`, which rounds the double's exact value half up (Python's
+    format rounds half to even, and 0.01502 would read "0.02" here but
+    "0.01" there, as 0.015 is stored just below 0.015). Blank below
+    MIN_SHOWN_WEIGHT, as in the script."""
+    shown = round(weight, PAGE_WEIGHT_DIGITS)
+    if shown < MIN_SHOWN_WEIGHT:
+        return ""
+    return str(Decimal(shown).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 @lru_cache(maxsize=None)
@@ -62,7 +77,7 @@ def _matrix(view: AttentionView) -> str:
         cells = []
         for i, weight in enumerate(weights):
             classes = "s2s-cell s2s-link" if (i, j) in links else "s2s-cell"
-            shown = f"{weight:.2f}" if weight >= MIN_SHOWN_WEIGHT else ""
+            shown = weight_label(weight)
             tip = f"{view.source[i]} \u2192 {word}: {weight:.4f}" + (" (aligned)" if (i, j) in links else "")
             cells.append(
                 f'<td class="{classes}" style="--s2s-w:{weight:.4f}" data-source="{i}"'

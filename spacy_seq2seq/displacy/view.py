@@ -133,9 +133,13 @@ def views_from(docs: Any, field: str, manual: bool) -> List[AttentionView]:
     return [view_from_doc(doc, field) for doc in items]
 
 
+# Decimal places of the weights the page's script receives (a small page).
+PAGE_WEIGHT_DIGITS = 4
+
+
 def view_payload(view: AttentionView) -> Dict[str, Any]:
     """The JSON the page's script reads: weights rounded for a small page."""
     return {
-        "weights": [[round(w, 4) for w in row] for row in view.weights],
+        "weights": [[round(w, PAGE_WEIGHT_DIGITS) for w in row] for row in view.weights],
         "links": [list(link) for link in view.alignment],
     }

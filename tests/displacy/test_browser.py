@@ -1,5 +1,5 @@
 """The attention page in a real headless Chromium (Debian's /usr/bin/chromium,
-driven by Playwright; no browser download). Hovering and focusing words must
+driven by Playwright, launched by tests/browser_helpers.py). Hovering and focusing words must
 shade exactly the words, with exactly the weights, the Doc's attention holds.
 
 A screenshot goes to $S2S_TEST_ARTIFACTS (default: test-artifacts/ at the
@@ -7,49 +7,20 @@ repository root). Where Chromium or Playwright is missing the tests skip with
 the reason (`make test` installs both; pytest prints skip reasons with -rs).
 """
 
-import os
-import shutil
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
-
 import pytest
+from browser_helpers import ARTIFACTS, chromium
 
 from spacy_seq2seq import displacy
+from spacy_seq2seq.displacy.markup import weight_label
+from spacy_seq2seq.displacy.view import PAGE_WEIGHT_DIGITS
 
-CHROMIUM = "/usr/bin/chromium"
-# Headless, and no background connections: this machine has no network and
-# Chromium would otherwise keep trying (see the env notes).
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 VISIBLE = 0.01  # the page's threshold for shading a word and labelling it
-ARTIFACTS = Path(os.environ.get("S2S_TEST_ARTIFACTS", Path(__file__).parents[2] / "test-artifacts"))
-
-
-def _missing_browser() -> str:
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} not found (Debian: apt-get install chromium; `make test` does it)"
-    if shutil.which("chromium") is None and not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} is not executable"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[dev]')"
-    return ""
 
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = _missing_browser()
-    if reason:
-        pytest.skip(f"browser test skipped: {reason}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
@@ -89,22 +60,16 @@ def _words(page, figure: int, side: str):
     )
 
 
-def _to_fixed_2(weight: float) -> str:
-    """JavaScript's `weight.toFixed(2)`: the exact binary value rounded to
-    2 decimals, ties up (Python's format rounds ties to even)."""
-    return str(Decimal(weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
 def _check_shading(words, expected_weights, linked):
     assert len(words) == len(expected_weights)
     for k, (word, expected) in enumerate(zip(words, expected_weights)):
-        # The page holds the weight to 4 decimals and labels what it holds:
-        # labelling the full-precision weight instead differs near a
-        # rounding edge (0.01502 is shown as 0.0150, labelled 0.01).
-        shown = float(word["weight"])
-        assert shown == pytest.approx(expected, abs=1e-4)
+        assert float(word["weight"]) == pytest.approx(expected, abs=1e-4)
+        # The script sees the weight rounded for the page and labels it with
+        # JS toFixed(2); weight_label is checked against the browser's own
+        # toFixed below (a weight of 0.01502 is labelled "0.01", not "0.02").
+        shown = round(expected, PAGE_WEIGHT_DIGITS)
         assert ("s2s-active" in word["classes"]) == (shown >= VISIBLE)
-        assert word["label"] == (_to_fixed_2(shown) if shown >= VISIBLE else "")
+        assert word["label"] == weight_label(expected)
         assert ("s2s-linked" in word["classes"]) == (k in linked)
         if expected >= 0.5:  # strongly attended words are visibly shaded
             assert word["shade"] not in ("rgba(0, 0, 0, 0)", "transparent")
@@ -135,6 +100,28 @@ def test_hovering_a_source_word_shades_the_target_words(page, docs):
     _check_shading(_words(page, 1, "target"), column, {j for source_i, j in alignment if source_i == i})
     # Figures are independent: the first one is untouched.
     assert all(word["weight"] is None for word in _words(page, 0, "source"))
+
+
+def test_labels_round_like_the_browser(page):
+    # Doubles just below, at and above two-decimal ties, and exact ties
+    # (0.125, 0.375: toFixed rounds those up, Python's format to even).
+    weights = [0.015, 0.0150, 0.01502, 0.0149, 0.125, 0.375, 0.045, 0.995, 0.0100, 0.5, 1.0]
+    in_browser = page.evaluate("ws => ws.map(w => w.toFixed(2))", [round(w, PAGE_WEIGHT_DIGITS) for w in weights])
+    assert [weight_label(w) for w in weights] == in_browser
+    assert weight_label(0.125) == "0.13" and weight_label(0.015) == "0.01"  # not Python's "0.12" / "0.02"
+    assert weight_label(0.0099) == ""  # below the page's threshold: no label
+
+
+def test_a_matrix_cell_reads_like_the_hovered_word(page, docs):
+    doc = docs[0]
+    j = 0
+    page.hover(f'figure[data-doc="0"] .s2s-tok[data-side="target"][data-index="{j}"]')
+    labels = [word["label"] for word in _words(page, 0, "source")]
+    cells = page.eval_on_selector_all(
+        f'figure[data-doc="0"] .s2s-cell[data-target="{j}"]', "els => els.map(el => el.textContent)",
+    )
+    assert cells == labels
+    assert any(labels) and len(labels) == len(doc)
 
 
 def test_keyboard_focus_works_like_hover(page, docs):

@@ -12,8 +12,8 @@ from toy_data import TOY_CONFIG, TOY_PAIRS, make_examples, outputs, overridden
 
 from spacy_seq2seq.models import TeacherForced
 from spacy_seq2seq.pipeline import Seq2SeqPrediction
-from spacy_seq2seq.pipeline.predictions import encode_source
 from spacy_seq2seq.pipeline.rouge import rouge_scores
+from spacy_seq2seq.pipeline.source_encoding import encode_source
 from spacy_seq2seq.vocab import UNK_ID
 
 

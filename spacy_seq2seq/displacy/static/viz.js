@@ -1,7 +1,9 @@
 /* spacy-seq2seq attention view: hover or focus a word to see what it
    attended to. Target word j shades each source token i by weights[j][i];
    a source token i shades each target word by the same column, weights[.][i].
-   Safe to include many times: each figure is set up once. */
+   Safe to include many times: each figure is set up once. A page that adds
+   figures later (the live demo of `serve`) calls
+   window.spacySeq2seqViz.setUp(element) on what it added. */
 (function () {
   "use strict";
   var VISIBLE = 0.01; // weights below this shade nothing and get no label
@@ -76,5 +78,10 @@
     });
   }
 
-  document.querySelectorAll(".s2s-viz .s2s-doc").forEach(setUp);
+  function setUpAll(root) {
+    (root || document).querySelectorAll(".s2s-viz .s2s-doc").forEach(setUp);
+  }
+
+  window.spacySeq2seqViz = { setUp: setUpAll };
+  setUpAll(document);
 })();

@@ -1,0 +1,122 @@
+"""What the live demo answers for one request body: the checks on the
+input, then the decoded output as JSON (no HTTP here, so it is tested
+without a socket).
+
+A request body is a JSON object `{"text": "..."}`; the answer is the output,
+its words, the n-best list, the word alignment, and the figure that
+`render` would draw for it (its markup; the page brings the script), and
+the warnings the component gave while decoding it.
+Anything wrong with the input is a `RequestError`: an HTTP status and a
+coded message the page shows as it is.
+"""
+
+import json
+import threading
+import warnings
+from dataclasses import dataclass
+from typing import Any, Dict, List
+
+from spacy.language import Language
+
+from ..displacy.markup import render_view
+from ..displacy.view import view_from_doc
+from ..errors import Errors
+from ..names import FieldNames
+
+# Longest text a request may ask for by default: a few sentences. Decoding
+# time and the page's matrix grow with it, and this is a demo, not a batch
+# service (for files, use `translate`).
+DEFAULT_MAX_CHARS = 1000
+
+
+class RequestError(Exception):
+    """A request the demo will not decode: the status to answer with and
+    the message to show."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LiveLimits:
+    """How much one request may ask for.
+
+    max_chars (int): Characters of input text.
+    """
+
+    max_chars: int = DEFAULT_MAX_CHARS
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest request body worth reading: the text at its longest,
+        every character JSON-escaped (`\\uXXXX`, 6 bytes), plus room for
+        the object around it. Anything larger is refused unread."""
+        return 6 * self.max_chars + 1024
+
+
+def text_of(body: bytes, limits: LiveLimits) -> str:
+    """The text a request body asks to decode, or a RequestError saying
+    what is wrong with it (bad UTF-8, bad JSON, no "text", empty, too long)."""
+    try:
+        decoded = body.decode("utf8")
+    except UnicodeDecodeError as error:
+        raise RequestError(400, Errors.E091.format(position=error.start)) from None
+    try:
+        data = json.loads(decoded)
+    except json.JSONDecodeError as error:
+        raise RequestError(400, Errors.E092.format(problem=f"{error.msg} at line {error.lineno}, column {error.colno}")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        got = type(data.get("text")).__name__ if isinstance(data, dict) else type(data).__name__
+        raise RequestError(400, Errors.E092.format(problem=f'expected an object with a string "text", got {got}'))
+    text = data["text"].strip()
+    if not text:
+        raise RequestError(400, Errors.E093)
+    if len(text) > limits.max_chars:
+        raise RequestError(413, Errors.E094.format(n_chars=len(text), max_chars=limits.max_chars))
+    return text
+
+
+class LiveAnswerer:
+    """Decodes one text at a time with a loaded pipeline and describes the
+    result for the page.
+
+    nlp (Language): The pipeline.
+    component (str): The name of its seq2seq_attn component.
+    """
+
+    def __init__(self, nlp: Language, component: str) -> None:
+        self.nlp = nlp
+        self.field = nlp.get_pipe(component).field
+        self.names = FieldNames(self.field)
+        # The server answers requests in threads; the network is decoded by
+        # one at a time (its modules are not meant for concurrent calls, and
+        # two decodes would only share the same cores).
+        self._lock = threading.Lock()
+
+    def answer(self, text: str) -> Dict[str, Any]:
+        """The JSON answer for one checked text."""
+        with self._lock:
+            # What the component warns about (e.g. W004, an output cut at the
+            # length limit) belongs with the answer it concerns. Recording
+            # warnings changes process-wide state: it happens under the lock.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                doc = self.nlp(text)
+        names = self.names
+        tokens: List[str] = list(doc._.get(names.tokens) or [])
+        alignment = [(int(i), int(j)) for i, j in doc._.get(names.alignment) or []]
+        return {
+            "source": doc.text,
+            "output": doc._.get(names.text) or "",
+            "source_tokens": [token.text for token in doc],
+            "tokens": tokens,
+            "alignment": [
+                {"source": i, "target": j, "source_word": doc[i].text, "target_word": tokens[j]}
+                for i, j in alignment
+            ],
+            "nbest": [{"text": str(output), "score": float(score)} for output, score in doc._.get(names.nbest) or []],
+            "html": render_view(view_from_doc(doc, self.field), 0),
+            "warnings": [str(warning.message) for warning in caught],
+        }
