@@ -2,7 +2,8 @@
 #   make demo   train the default fr->en model on the shipped Tatoeba subset,
 #               then translate the demo sentence with its word alignment
 #   make test   run the test suite
-# Both create .venv and install everything on a fresh machine first.
+# Both create .venv and install everything on a fresh machine first (the
+# optional Ray extra too, so the distributed tests run).
 #
 # torch is installed first, pinned, so pip never resolves a CUDA build on its
 # own. GPU users name a CUDA build of torch and the CuPy wheel for the same
@@ -28,7 +29,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
 	$(if $(CUPY_SPEC),$(BIN)/python -m pip install --quiet $(CUPY_SPEC))
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ray]"
 	touch $@
 
 # Debian's Chromium for the browser tests (they skip, saying why, without it).

@@ -9,6 +9,7 @@ from .evaluate import evaluate
 from .evaluate_alignment import evaluate_alignment
 from .render import render
 from .translate import translate
+from .translate_corpus import translate_corpus
 
 app = typer.Typer(add_completion=False, help="spacy-seq2seq command line tools.")
 
@@ -24,3 +25,4 @@ app.command()(convert)
 app.command()(align)
 app.command("evaluate-alignment")(evaluate_alignment)
 app.command()(render)
+app.command("translate-corpus")(translate_corpus)
