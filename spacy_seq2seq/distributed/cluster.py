@@ -69,3 +69,21 @@ def cluster_resources() -> dict:
     ray = import_ray()
     resources = ray.cluster_resources()
     return {"CPU": resources.get("CPU", 0.0), "GPU": resources.get("GPU", 0.0)}
+
+
+def bounded_retries(max_retries: int) -> dict:
+    """The actor options for `map_batches`: a crashed actor is restarted and
+    its task retried, at most `max_retries` times (Ray Data's default is
+    forever, so a record that always kills its worker, e.g. out of memory,
+    would never end the job)."""
+    return {"max_restarts": max_retries, "max_task_retries": max_retries}
+
+
+@contextmanager
+def retries_warning_silenced() -> Iterator[None]:
+    """Ray 2.60 has no named parameter for the options above and warns that
+    passing them as keyword arguments goes away in Ray 2.64 (the `ray`
+    extra pins 2.60.x); the warning is for us, not for the user."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield

@@ -1,10 +1,9 @@
 """`decode_dataset`: a `ray.data.Dataset` in, a Dataset of records out, for
 pipelines already built on Ray Data (their own readers, filters, writers)."""
 
-from functools import partial
 from typing import Any, Dict, Optional
 
-from .cluster import import_ray
+from .cluster import bounded_retries, import_ray, retries_warning_silenced
 from .worker import RecordDecoder
 
 
@@ -37,19 +36,18 @@ def decode_dataset(
     RETURNS (ray.data.Dataset): The records, one per input row.
     """
     ray = import_ray()
-    return dataset.map_batches(
-        RecordDecoder,
-        batch_size=batch_size,
-        batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=workers),
-        fn_constructor_kwargs=dict(
-            model=str(model), component=component, overrides=decoding or {}, attention=attention,
-            align=align_column is not None, threads=threads_per_worker, gpus=gpus_per_worker,
-            batch_size=batch_size, text_column=text_column, target_column=align_column or "target",
-        ),
-        num_cpus=threads_per_worker,
-        num_gpus=gpus_per_worker or None,
-        # Bounded (Ray Data's default is forever): a record that always
-        # kills its worker (e.g. out of memory) must end the job, not loop.
-        ray_remote_args_fn=partial(dict, max_restarts=max_retries, max_task_retries=max_retries),
-    )
+    with retries_warning_silenced():
+        return dataset.map_batches(
+            RecordDecoder,
+            batch_size=batch_size,
+            batch_format="pyarrow",
+            compute=ray.data.ActorPoolStrategy(size=workers),
+            fn_constructor_kwargs=dict(
+                model=str(model), component=component, overrides=decoding or {}, attention=attention,
+                align=align_column is not None, threads=threads_per_worker, gpus=gpus_per_worker,
+                batch_size=batch_size, text_column=text_column, target_column=align_column or "target",
+            ),
+            num_cpus=threads_per_worker,
+            num_gpus=gpus_per_worker or None,
+            **bounded_retries(max_retries),
+        )

@@ -16,17 +16,18 @@ import json
 import sys
 import time
 import warnings
-from functools import partial
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from ..errors import Errors, Warnings
 from .cluster import (
+    bounded_retries,
     cluster_resources,
     import_ray,
     machine_cores,
     quiet_data_context,
     ray_connection,
+    retries_warning_silenced,
 )
 from .formats import SKIP_REASONS
 from .inputs import check_input
@@ -208,17 +209,16 @@ def _run(plan, pending, output_path, output_format, decoder, placement, max_retr
     ray = import_ray()
     quiet_data_context()
     partitions = ray.data.from_items([{"partition": p.index} for p in pending], override_num_blocks=len(pending))
-    shards = partitions.map_batches(
-        worker_class,
-        batch_size=1,  # one partition per call: one shard per task, retried whole
-        compute=ray.data.ActorPoolStrategy(size=placement["workers"]),
-        fn_constructor_kwargs=dict(plan=plan, output_dir=str(output_path), output_format=output_format, **decoder),
-        num_cpus=placement["threads_per_worker"],
-        num_gpus=placement["gpus_per_worker"] or None,
-        # Bounded (Ray Data's default is forever): a record that always
-        # kills its worker (e.g. out of memory) must end the job, not loop.
-        ray_remote_args_fn=partial(dict, max_restarts=max_retries, max_task_retries=max_retries),
-    )
+    with retries_warning_silenced():
+        shards = partitions.map_batches(
+            worker_class,
+            batch_size=1,  # one partition per call: one shard per task, retried whole
+            compute=ray.data.ActorPoolStrategy(size=placement["workers"]),
+            fn_constructor_kwargs=dict(plan=plan, output_dir=str(output_path), output_format=output_format, **decoder),
+            num_cpus=placement["threads_per_worker"],
+            num_gpus=placement["gpus_per_worker"] or None,
+            **bounded_retries(max_retries),
+        )
     progress = Progress(sum(p.count for p in pending), stream=sys.stderr if show_progress else None)
     for row in shards.iter_rows():
         progress.add(int(row["read"]))
