@@ -230,6 +230,7 @@ def _summary(plan: Plan, output_path: Path, output_format: str, n_computed: int)
     skipped = {reason: 0 for reason in SKIP_REASONS}
     examples: List[List[Any]] = []
     written = 0
+    peak_rss: Dict[int, float] = {}  # per worker process (reused shards included)
     for partition in plan.partitions:
         report: Optional[ShardReport] = read_report(output_path, partition.name, output_format)
         if report is None or report.read != partition.count or report.first_id != partition.first_id:
@@ -239,6 +240,7 @@ def _summary(plan: Plan, output_path: Path, output_format: str, n_computed: int)
                 shard=partition.name, n_read=report.read, n_written=report.written, n_skipped=len(report.skipped)
             ))
         written += report.written
+        peak_rss[report.pid] = max(peak_rss.get(report.pid, 0.0), report.peak_rss_mib)
         for skip in report.skipped:
             skipped[skip[1]] = skipped.get(skip[1], 0) + 1
             if len(examples) < SKIP_EXAMPLES:
@@ -249,6 +251,7 @@ def _summary(plan: Plan, output_path: Path, output_format: str, n_computed: int)
         "skipped": skipped,
         "skipped_examples": examples,
         "shards": {"total": len(plan.partitions), "computed": n_computed, "reused": len(plan.partitions) - n_computed},
+        "worker_peak_rss_mib": sorted(peak_rss.values(), reverse=True),
         "output_dir": str(output_path.resolve()),
         "output_format": output_format,
     }

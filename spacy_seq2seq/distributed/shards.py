@@ -40,6 +40,8 @@ class ShardReport:
     skipped: List[List[Any]] = field(default_factory=list)
     seconds: float = 0.0
     pid: int = 0
+    # The worker process's peak resident memory when the shard was done.
+    peak_rss_mib: float = 0.0
 
 
 def write_atomically(path: Path, write) -> None:

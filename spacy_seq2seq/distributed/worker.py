@@ -11,6 +11,7 @@ on its workers.
 """
 
 import os
+import resource
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -158,6 +159,7 @@ class ShardDecoder(RecordDecoder):
             partition=partition.index, first_id=partition.first_id, read=partition.count,
             written=len(records), skipped=sorted((s.to_list() for s in skips), key=lambda s: s[0]),
             seconds=round(time.perf_counter() - start, 3), pid=os.getpid(),
+            peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         )
         write_shard(Path(self.output_dir), partition.name, records, self.output_format, report)
         return report
