@@ -17,7 +17,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Set, Union
 
 from ..errors import Errors, Warnings
 from .cluster import (
@@ -124,7 +124,7 @@ def translate_corpus(
                 threads=placement["threads_per_worker"], gpus=gpus_per_worker, batch_size=batch_size,
             )
             _run(plan, pending, output_path, output_format, decoder, placement, max_retries, progress, _worker_class)
-    summary = _summary(plan, output_path, output_format, n_computed=len(pending))
+    summary = _summary(plan, output_path, output_format, computed={p.index for p in pending})
     seconds = time.perf_counter() - started
     computed_records = sum(p.count for p in pending)
     summary.update({
@@ -224,13 +224,14 @@ def _run(plan, pending, output_path, output_format, decoder, placement, max_retr
         progress.add(int(row["read"]))
 
 
-def _summary(plan: Plan, output_path: Path, output_format: str, n_computed: int) -> Dict[str, Any]:
+def _summary(plan: Plan, output_path: Path, output_format: str, computed: Set[int]) -> Dict[str, Any]:
     """Counts over every shard's report (reused or new), checked: each
     record read is written or skipped, and every partition has its shard."""
     skipped = {reason: 0 for reason in SKIP_REASONS}
     examples: List[List[Any]] = []
     written = 0
     peak_rss: Dict[int, float] = {}  # per worker process (reused shards included)
+    window: List[float] = []  # first start and last finish of this run's shards
     for partition in plan.partitions:
         report: Optional[ShardReport] = read_report(output_path, partition.name, output_format)
         if report is None or report.read != partition.count or report.first_id != partition.first_id:
@@ -241,6 +242,8 @@ def _summary(plan: Plan, output_path: Path, output_format: str, n_computed: int)
             ))
         written += report.written
         peak_rss[report.pid] = max(peak_rss.get(report.pid, 0.0), report.peak_rss_mib)
+        if partition.index in computed:
+            window = [min(window[0], report.started), max(window[1], report.finished)] if window else [report.started, report.finished]
         for skip in report.skipped:
             skipped[skip[1]] = skipped.get(skip[1], 0) + 1
             if len(examples) < SKIP_EXAMPLES:
@@ -250,7 +253,10 @@ def _summary(plan: Plan, output_path: Path, output_format: str, n_computed: int)
         "written": written,
         "skipped": skipped,
         "skipped_examples": examples,
-        "shards": {"total": len(plan.partitions), "computed": n_computed, "reused": len(plan.partitions) - n_computed},
+        "shards": {"total": len(plan.partitions), "computed": len(computed), "reused": len(plan.partitions) - len(computed)},
+        # From the first shard started to the last one finished in this run:
+        # decoding, without Ray's start-up and the workers' model loading.
+        "decode_seconds": round(window[1] - window[0], 3) if window else None,
         "worker_peak_rss_mib": sorted(peak_rss.values(), reverse=True),
         "output_dir": str(output_path.resolve()),
         "output_format": output_format,

@@ -42,6 +42,10 @@ class ShardReport:
     pid: int = 0
     # The worker process's peak resident memory when the shard was done.
     peak_rss_mib: float = 0.0
+    # When the worker started and finished the shard (seconds since the
+    # epoch): the decoding window of a job, its start-up left out.
+    started: float = 0.0
+    finished: float = 0.0
 
 
 def write_atomically(path: Path, write) -> None:

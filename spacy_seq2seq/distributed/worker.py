@@ -153,13 +153,14 @@ class ShardDecoder(RecordDecoder):
         }
 
     def decode_partition(self, partition: Partition) -> ShardReport:
-        start = time.perf_counter()
+        start, started = time.perf_counter(), time.time()
         records, skips = self.decode(list(read_partition(self.plan, partition)))
         report = ShardReport(
             partition=partition.index, first_id=partition.first_id, read=partition.count,
             written=len(records), skipped=sorted((s.to_list() for s in skips), key=lambda s: s[0]),
             seconds=round(time.perf_counter() - start, 3), pid=os.getpid(),
             peak_rss_mib=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            started=started, finished=time.time(),
         )
         write_shard(Path(self.output_dir), partition.name, records, self.output_format, report)
         return report
