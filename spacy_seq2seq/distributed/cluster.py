@@ -41,6 +41,9 @@ def ray_connection(address: Optional[str] = None) -> Iterator[bool]:
     if address:
         ray.init(address=address, logging_level=logging.WARNING)
     else:
+        # Ray says on every start that token authentication is on (its
+        # secure default, kept); for a private local cluster that is noise.
+        logging.getLogger("ray._private.authentication.authentication_token_setup").setLevel(logging.ERROR)
         ray.init(num_cpus=machine_cores(), include_dashboard=False, logging_level=logging.WARNING)
     try:
         yield not address
