@@ -73,6 +73,7 @@ def test_records_equal_one_process_nlp_pipe_bit_for_bit(first_job, trained_toy):
     assert summary["skipped"] == {"empty": 2, "malformed": 0, "undecodable": 0}
     assert summary["shards"] == {"total": 4, "computed": 4, "reused": 0}
     assert summary["workers"] == 2 and summary["threads_per_worker"] == 1
+    assert 0 < summary["decode_seconds"] <= summary["seconds"] and summary["worker_peak_rss_mib"]
     assert json.loads((out / "_SUMMARY.json").read_text()) == summary
 
 
