@@ -16,6 +16,7 @@ import json
 import sys
 import time
 import warnings
+import zlib
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Union
 
@@ -181,8 +182,23 @@ def _manifest(model: Path, plan: Plan, settings: Dict[str, Any]) -> Dict[str, An
             "files": [[f.path, f.size, f.records, f.checksum] for f in corpus.files],
         }
 
-    manifest = {"model": str(model), "input": described(plan.source), "align": described(plan.target), **settings}
+    manifest = {
+        "model": str(model), "model_checksum": _folder_checksum(model),
+        "input": described(plan.source), "align": described(plan.target), **settings,
+    }
     return json.loads(json.dumps(manifest))  # as it reads back from the file
+
+
+def _folder_checksum(folder: Path) -> int:
+    """CRC-32 of every file's relative path and bytes: a model retrained into
+    the same folder is another job (its shards would differ)."""
+    checksum = 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        checksum = zlib.crc32(str(path.relative_to(folder)).encode("utf8"), checksum)
+        with open(path, "rb") as stream:
+            while chunk := stream.read(8 * 1024 * 1024):
+                checksum = zlib.crc32(chunk, checksum)
+    return checksum
 
 
 def _placement(workers, threads, gpus, local: bool, n_pending: int) -> Dict[str, Any]:
