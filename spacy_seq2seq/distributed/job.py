@@ -117,8 +117,9 @@ def translate_corpus(
     placement: Dict[str, Any] = {"workers": 0, "threads_per_worker": 0, "gpus_per_worker": gpus_per_worker}
     ray_seconds = 0.0
     if pending:
+        connecting = time.perf_counter()
         with ray_connection(address) as local:
-            ray_seconds = time.perf_counter() - started
+            ray_seconds = time.perf_counter() - connecting
             placement = _placement(workers, threads_per_worker, gpus_per_worker, local, len(pending))
             decoder = dict(
                 model=str(model_path), component=component, overrides=decoding or {}, attention=attention,
