@@ -11,7 +11,7 @@ import pytest
 
 ray = pytest.importorskip("ray", reason="the optional [ray] extra is not installed")
 
-from corpus_files import TEXTS, read_jsonl_shards, write_jsonl, write_lines  # noqa: E402
+from distributed_inputs import TEXTS, read_jsonl_shards, write_jsonl, write_lines  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from spacy_seq2seq.cli import app  # noqa: E402

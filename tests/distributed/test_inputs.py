@@ -4,7 +4,7 @@ partitions, skip reasons, and the argument checks that run before Ray."""
 import json
 
 import pytest
-from corpus_files import write_jsonl, write_lines, write_parquet, write_tsv
+from distributed_inputs import write_jsonl, write_lines, write_parquet, write_tsv
 
 from spacy_seq2seq.distributed.formats import EMPTY, MALFORMED
 from spacy_seq2seq.distributed.inputs import check_input
