@@ -272,6 +272,52 @@ class Errors(metaclass=_ErrorsWithCodes):
         "that failed if it is ordinary text."
     )
 
+    # Corpus-scale decoding on Ray (spacy_seq2seq.distributed): E070-E079.
+    E070 = (
+        "Corpus-scale decoding needs Ray Data, which is not installed here "
+        "({error}). Install the optional extra: pip install \"spacy-seq2seq[ray]\"."
+    )
+    E071 = (
+        "MODEL {model} {problem}. Give the folder a trained pipeline was saved "
+        "to (nlp.to_disk, or `spacy train`'s model-best), holding a config.cfg "
+        "with a seq2seq_attn component."
+    )
+    E072 = (
+        "INPUT {path}: {problem}. Give an existing, readable file, or a glob "
+        "(quoted, e.g. 'corpus/*.txt') matching at least one file."
+    )
+    E073 = (
+        "{problem}. Formats: lines (one text per line), tsv (--column: a "
+        "0-based column number), jsonl (--column: the key holding the text) and "
+        "parquet (--column: the column name); --format auto picks one from the "
+        "first file's extension (.tsv, .jsonl/.json, .parquet; else lines)."
+    )
+    E074 = (
+        "OUTPUT_DIR {path} holds {what}, so writing this job there could mix "
+        "its shards with another job's. Re-run with the arguments that wrote "
+        "them to resume that job, choose another (empty) output folder, or "
+        "delete {path} to start over."
+    )
+    E075 = (
+        "--align: the target input has {n_targets} records but the source "
+        "input has {n_sources}. Give one target per source record, in the "
+        "same order (the same record numbers on both sides)."
+    )
+    E076 = (
+        "{setting} must be {constraint}; got {value!r}."
+    )
+    E077 = (
+        "The Ray cluster has {available:g} {resource} but {workers} workers x "
+        "{per_worker:g} per worker need {needed:g}, so some workers could never "
+        "start. Ask for fewer workers (--workers) or fewer {resource} per "
+        "worker, or add nodes to the cluster."
+    )
+    E078 = (
+        "Shard {shard}: {n_read} records were read but {n_written} were "
+        "written and {n_skipped} skipped. Nothing may be lost: this is a bug; "
+        "please report it with the input format and the summary."
+    )
+
 
 class Warnings:
     W001 = (
@@ -311,6 +357,13 @@ class Warnings:
         "their {which} pieces (long_src = \"{setting}\"), as decoding will read "
         "them. Later cuts are counted in `nlp.get_pipe('{name}')."
         "n_truncated_in_training`, not reported again."
+    )
+
+    # Corpus-scale decoding on Ray: W010-W014.
+    W010 = (
+        "[W010] {workers} workers x {threads} threads each = {total} threads on "
+        "{cores} cores: the workers will slow each other down. Lower --workers "
+        "or --threads-per-worker so that their product is at most {cores}."
     )
 
 

@@ -10,6 +10,7 @@ from .evaluate_alignment import evaluate_alignment
 from .render import render
 from .serve import serve
 from .translate import translate
+from .translate_corpus import translate_corpus
 
 app = typer.Typer(add_completion=False, help="spacy-seq2seq command line tools.")
 
@@ -26,3 +27,4 @@ app.command()(align)
 app.command("evaluate-alignment")(evaluate_alignment)
 app.command()(render)
 app.command()(serve)
+app.command("translate-corpus")(translate_corpus)

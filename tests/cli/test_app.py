@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from spacy_seq2seq.__main__ import app as main_app
 from spacy_seq2seq.cli import app
 
-COMMANDS = ["translate", "evaluate", "convert", "align", "evaluate-alignment", "render"]
+COMMANDS = ["translate", "evaluate", "convert", "align", "evaluate-alignment", "render", "translate-corpus"]
 
 
 def test_python_dash_m_lists_every_command():

@@ -30,7 +30,7 @@ def test_the_page_is_current():
 def test_every_command_has_a_section_with_its_options_and_an_example():
     text = DOCS.read_text(encoding="utf8")
     commands = reference.commands()
-    assert list(commands) == ["translate", "evaluate", "convert", "align", "evaluate-alignment", "render", "serve"]
+    assert list(commands) == ["translate", "evaluate", "convert", "align", "evaluate-alignment", "render", "serve", "translate-corpus"]
     for name, command in commands.items():
         body = section(text, name)
         for param in command.params:

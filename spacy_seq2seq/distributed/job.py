@@ -1,0 +1,280 @@
+"""`translate_corpus`: a whole corpus job, from checked arguments to the
+`_SUMMARY.json` of its output folder.
+
+1. Check every argument before Ray starts (model, inputs, output folder,
+   worker sizes), so a typo costs nothing.
+2. Index the input and cut it into partitions (partitions.py); claim the
+   output folder with the job's manifest, or resume the job it holds.
+3. Decode the partitions without a finished shard on an actor pool
+   (`map_batches` over partition numbers; see worker.py), with Ray's actor
+   restarts and task retries on.
+4. Sum the shard reports into the summary, checking that every record read
+   was written or skipped.
+"""
+
+import json
+import sys
+import time
+import warnings
+import zlib
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Set, Union
+
+from ..errors import Errors, Warnings
+from .cluster import (
+    bounded_retries,
+    cluster_resources,
+    import_ray,
+    machine_cores,
+    quiet_data_context,
+    ray_connection,
+    retries_warning_silenced,
+)
+from .formats import SKIP_REASONS
+from .inputs import check_input
+from .partitions import Plan, make_plan
+from .progress import Progress
+from .shards import (
+    OUTPUT_FORMATS,
+    SUMMARY,
+    ShardReport,
+    check_output_dir,
+    claim_output_dir,
+    read_report,
+    write_text_atomically,
+)
+from .worker import ShardDecoder
+
+PathLike = Union[str, Path]
+# How many skipped records the summary quotes (all are in _done/*.json).
+SKIP_EXAMPLES = 20
+
+
+def translate_corpus(
+    model: PathLike,
+    input: str,
+    output_dir: PathLike,
+    *,
+    workers: Optional[int] = None,
+    address: Optional[str] = None,
+    threads_per_worker: Optional[int] = None,
+    gpus_per_worker: float = 0,
+    input_format: str = "auto",
+    column: Optional[str] = None,
+    align: Optional[str] = None,
+    attention: bool = False,
+    output_format: str = "jsonl",
+    shard_size: int = 10_000,
+    batch_size: int = 256,
+    component: str = "",
+    decoding: Optional[Dict[str, Any]] = None,
+    max_retries: int = 3,
+    progress: bool = True,
+    _worker_class: type = ShardDecoder,
+) -> Dict[str, Any]:
+    """Decode (or, with `align`, force-align) every record of `input` on
+    Ray and write the output shards and `_SUMMARY.json` to `output_dir`.
+
+    model: A saved pipeline's folder (readable on every node).
+    input: A file, a folder or a glob (quoted) of files in one format.
+    output_dir: Where the shards go; a re-run resumes the job there.
+    workers: Actors decoding at once (default: the cluster's CPUs, or GPUs,
+        divided by what one worker asks).
+    address: A running cluster's address ("auto": the one this node belongs
+        to); None starts a local Ray for the job and shuts it down after.
+    threads_per_worker: CPU threads per actor (default: the cores shared
+        out among the workers; 1 when neither is given).
+    gpus_per_worker: GPUs per actor; > 0 decodes on CUDA.
+    input_format, column: See formats.py ("auto": from the extension).
+    align: Targets (file or glob, same format options as `input` detected
+        from their own extension) to force-align with the sources instead
+        of decoding; one target per source record.
+    attention: Keep `<field>_attention` in the records.
+    output_format: "jsonl" or "parquet".
+    shard_size: Records per shard (and per unit of retried work).
+    batch_size: Texts per `nlp.pipe` batch in a worker.
+    component: The seq2seq_attn component ("" for the first).
+    decoding: Decoding settings to override, e.g. {"beam_size": 1}.
+    max_retries: Restarts of a crashed actor and retries of its task.
+    progress: Print records done, records/s and ETA to stderr.
+    RETURNS (Dict[str, Any]): The summary, as written to _SUMMARY.json.
+    """
+    started = time.perf_counter()
+    import_ray()  # fails at once, naming the install, where Ray is missing
+    model_path = _check_model(Path(model), component)
+    _check_counts(workers, threads_per_worker, gpus_per_worker, shard_size, batch_size, max_retries, output_format)
+    output_path = Path(output_dir)
+    check_output_dir(output_path)
+    files, source_format, source_column = check_input(input, input_format, column)
+    target = check_input(align) if align is not None else None
+    plan = make_plan(files, source_format, source_column, shard_size, target=target)
+    settings = {
+        "component": component, "decoding": dict(sorted((decoding or {}).items())), "attention": attention,
+        "align": align is not None, "output_format": output_format, "shard_size": shard_size,
+    }
+    reused = claim_output_dir(output_path, _manifest(model_path, plan, settings))
+    pending = [p for p in plan.partitions if not reused or read_report(output_path, p.name, output_format) is None]
+    placement: Dict[str, Any] = {"workers": 0, "threads_per_worker": 0, "gpus_per_worker": gpus_per_worker}
+    ray_seconds = 0.0
+    if pending:
+        connecting = time.perf_counter()
+        with ray_connection(address) as local:
+            ray_seconds = time.perf_counter() - connecting
+            placement = _placement(workers, threads_per_worker, gpus_per_worker, local, len(pending))
+            decoder = dict(
+                model=str(model_path), component=component, overrides=decoding or {}, attention=attention,
+                threads=placement["threads_per_worker"], gpus=gpus_per_worker, batch_size=batch_size,
+            )
+            _run(plan, pending, output_path, output_format, decoder, placement, max_retries, progress, _worker_class)
+    summary = _summary(plan, output_path, output_format, computed={p.index for p in pending})
+    seconds = time.perf_counter() - started
+    computed_records = sum(p.count for p in pending)
+    summary.update({
+        "seconds": round(seconds, 3),
+        "startup_seconds": round(ray_seconds, 3),
+        "records_per_second": round(computed_records / seconds, 3) if pending else None,
+        **placement,
+        "model": str(model_path),
+        "input": [f.path for f in plan.source.files],
+        "input_format": plan.source.format,
+        "align": [f.path for f in plan.target.files] if plan.target is not None else None,
+        "settings": {**settings, "batch_size": batch_size, "max_retries": max_retries},
+    })
+    write_text_atomically(output_path / SUMMARY, json.dumps(summary, indent=1, ensure_ascii=False))
+    return summary
+
+
+def _check_model(model: Path, component: str) -> Path:
+    from spacy.util import load_config
+
+    from ..pipeline.components import seq2seq_component_name
+
+    if not model.is_dir():
+        raise ValueError(Errors.E071.format(model=model, problem="is not a folder" if model.exists() else "does not exist"))
+    if not (model / "config.cfg").is_file():
+        raise ValueError(Errors.E071.format(model=model, problem="has no config.cfg"))
+    seq2seq_component_name(load_config(model / "config.cfg"), component)  # E040/E041
+    return model.resolve()
+
+
+def _check_counts(workers, threads, gpus, shard_size, batch_size, max_retries, output_format) -> None:
+    checks = [
+        ("--workers", workers, workers is None or workers >= 1, "at least 1"),
+        ("--threads-per-worker", threads, threads is None or threads >= 1, "at least 1"),
+        ("--gpus-per-worker", gpus, gpus >= 0, "0 or more"),
+        ("--shard-size", shard_size, shard_size >= 1, "at least 1"),
+        ("--batch-size", batch_size, batch_size >= 1, "at least 1"),
+        ("--max-retries", max_retries, max_retries >= 0, "0 or more"),
+        ("--output-format", output_format, output_format in OUTPUT_FORMATS, " or ".join(OUTPUT_FORMATS)),
+    ]
+    for setting, value, valid, constraint in checks:
+        if not valid:
+            raise ValueError(Errors.E076.format(setting=setting, constraint=constraint, value=value))
+
+
+def _manifest(model: Path, plan: Plan, settings: Dict[str, Any]) -> Dict[str, Any]:
+    """What made the shards: a re-run resumes only if all of it is equal.
+    Worker counts and batch sizes are not in it: they never change an
+    output (the component is batch-invariant)."""
+
+    def described(corpus):
+        return None if corpus is None else {
+            "format": corpus.format, "column": corpus.column,
+            "files": [[f.path, f.size, f.records, f.checksum] for f in corpus.files],
+        }
+
+    manifest = {
+        "model": str(model), "model_checksum": _folder_checksum(model),
+        "input": described(plan.source), "align": described(plan.target), **settings,
+    }
+    return json.loads(json.dumps(manifest))  # as it reads back from the file
+
+
+def _folder_checksum(folder: Path) -> int:
+    """CRC-32 of every file's relative path and bytes: a model retrained into
+    the same folder is another job (its shards would differ)."""
+    checksum = 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        checksum = zlib.crc32(str(path.relative_to(folder)).encode("utf8"), checksum)
+        with open(path, "rb") as stream:
+            while chunk := stream.read(8 * 1024 * 1024):
+                checksum = zlib.crc32(chunk, checksum)
+    return checksum
+
+
+def _placement(workers, threads, gpus, local: bool, n_pending: int) -> Dict[str, Any]:
+    """Workers and threads per worker, checked against the cluster."""
+    resources = cluster_resources()
+    cpus = int(resources["CPU"])
+    if threads is None:
+        threads = max(1, cpus // workers) if workers else 1
+    if workers is None:
+        workers = int(resources["GPU"] // gpus) if gpus else cpus // threads
+        workers = max(1, min(workers, n_pending))
+    for resource, per_worker in (("CPU", threads), ("GPU", gpus)):
+        if per_worker and workers * per_worker > resources[resource]:
+            raise ValueError(Errors.E077.format(
+                available=resources[resource], resource=resource + "s", workers=workers,
+                per_worker=per_worker, needed=workers * per_worker,
+            ))
+    if local and workers * threads > machine_cores():
+        warnings.warn(Warnings.W010.format(workers=workers, threads=threads, total=workers * threads, cores=machine_cores()))
+    return {"workers": workers, "threads_per_worker": threads, "gpus_per_worker": gpus}
+
+
+def _run(plan, pending, output_path, output_format, decoder, placement, max_retries, show_progress, worker_class) -> None:
+    ray = import_ray()
+    quiet_data_context()
+    partitions = ray.data.from_items([{"partition": p.index} for p in pending], override_num_blocks=len(pending))
+    with retries_warning_silenced():
+        shards = partitions.map_batches(
+            worker_class,
+            batch_size=1,  # one partition per call: one shard per task, retried whole
+            compute=ray.data.ActorPoolStrategy(size=placement["workers"]),
+            fn_constructor_kwargs=dict(plan=plan, output_dir=str(output_path), output_format=output_format, **decoder),
+            num_cpus=placement["threads_per_worker"],
+            num_gpus=placement["gpus_per_worker"] or None,
+            **bounded_retries(max_retries),
+        )
+    progress = Progress(sum(p.count for p in pending), stream=sys.stderr if show_progress else None)
+    for row in shards.iter_rows():
+        progress.add(int(row["read"]))
+
+
+def _summary(plan: Plan, output_path: Path, output_format: str, computed: Set[int]) -> Dict[str, Any]:
+    """Counts over every shard's report (reused or new), checked: each
+    record read is written or skipped, and every partition has its shard."""
+    skipped = {reason: 0 for reason in SKIP_REASONS}
+    examples: List[List[Any]] = []
+    written = 0
+    peak_rss: Dict[int, float] = {}  # per worker process (reused shards included)
+    window: List[float] = []  # first start and last finish of this run's shards
+    for partition in plan.partitions:
+        report: Optional[ShardReport] = read_report(output_path, partition.name, output_format)
+        if report is None or report.read != partition.count or report.first_id != partition.first_id:
+            raise RuntimeError(f"Shard {partition.name} is missing or does not match its partition after the job ran.")
+        if report.read != report.written + len(report.skipped):
+            raise RuntimeError(Errors.E078.format(
+                shard=partition.name, n_read=report.read, n_written=report.written, n_skipped=len(report.skipped)
+            ))
+        written += report.written
+        peak_rss[report.pid] = max(peak_rss.get(report.pid, 0.0), report.peak_rss_mib)
+        if partition.index in computed:
+            window = [min(window[0], report.started), max(window[1], report.finished)] if window else [report.started, report.finished]
+        for skip in report.skipped:
+            skipped[skip[1]] = skipped.get(skip[1], 0) + 1
+            if len(examples) < SKIP_EXAMPLES:
+                examples.append(skip)
+    return {
+        "read": plan.records,
+        "written": written,
+        "skipped": skipped,
+        "skipped_examples": examples,
+        "shards": {"total": len(plan.partitions), "computed": len(computed), "reused": len(plan.partitions) - len(computed)},
+        # From the first shard started to the last one finished in this run:
+        # decoding, without Ray's start-up and the workers' model loading.
+        "decode_seconds": round(window[1] - window[0], 3) if window else None,
+        "worker_peak_rss_mib": sorted(peak_rss.values(), reverse=True),
+        "output_dir": str(output_path.resolve()),
+        "output_format": output_format,
+    }
