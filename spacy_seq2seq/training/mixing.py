@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 import spacy
 from spacy.language import Language
 from spacy.training import Example
+from spacy.util import logger
 
 from ..errors import Errors
 from .readers import ParallelCorpus
@@ -83,6 +84,10 @@ class MixedCorpus:
         self.n_passes += 1
         yield from interleave(new_examples, old_examples)
         self.last_counts = (len(new_examples), len(old_examples))
+        logger.info(
+            "Mixed corpus, pass %d: %d new and %d old examples (old_share %.3f)",
+            self.n_passes, len(new_examples), len(old_examples), self.old_share,
+        )
 
     def n_old_for(self, n_new: int) -> int:
         """Old examples that make up `old_share` of a pass with n_new new ones."""
