@@ -318,6 +318,29 @@ class Errors(metaclass=_ErrorsWithCodes):
         "please report it with the input format and the summary."
     )
 
+    # finetune (E085-E089): fine-tuning a trained pipeline (docs/finetune.md)
+    E085 = (
+        "old_share must be a number in [0, 1) (the share of each training pass "
+        "drawn from the old corpus), not {value!r}. Use e.g. 0.2 for one old "
+        "example in five, or 0 to train on the new corpus only."
+    )
+    E086 = (
+        "old_share = {share} mixes old data into the training corpus, but no "
+        "old corpus is set: give its file as old_path (and old_tgt_path for "
+        "plain-text pairs), e.g. `--paths.old_train assets/tatoeba-fr-en/train.tsv`, "
+        "or set old_share = 0."
+    )
+    E087 = (
+        "Component '{name}' is not initialised: it has no vocabularies to "
+        "measure a corpus against. Load a trained pipeline (or source its "
+        "component in the config) before measuring vocabulary coverage."
+    )
+    E088 = (
+        "The vocabulary coverage report names component '{name}', which is not "
+        "in the pipeline (components: {names}). Set its `component` to the "
+        "name of the seq2seq_attn component."
+    )
+
 
 class Warnings:
     W001 = (
@@ -364,6 +387,15 @@ class Warnings:
         "[W010] {workers} workers x {threads} threads each = {total} threads on "
         "{cores} cores: the workers will slow each other down. Lower --workers "
         "or --threads-per-worker so that their product is at most {cores}."
+    )
+
+    # finetune (W017-W018)
+    W017 = (
+        "[W017] The vocabularies of component '{name}' map part of the new "
+        "corpus to the unknown piece: the model can neither read nor write "
+        "those characters, and fine-tuning keeps the vocabularies. {summary} "
+        "If these words matter, train a new pipeline whose vocabularies include "
+        "them (spacy train with both corpora) instead of fine-tuning."
     )
 
 

@@ -6,7 +6,11 @@ from pathlib import Path
 import pytest
 from spacy import util
 
-CONFIGS = sorted((Path(__file__).parents[1] / "configs").glob("*.cfg"))
+ALL_CONFIGS = sorted((Path(__file__).parents[1] / "configs").glob("*.cfg"))
+# A config that sources a component (finetune.cfg) needs a trained base
+# model to load: tests/training/test_finetune.py checks it with one.
+SOURCING = {path for path in ALL_CONFIGS if "\nsource = " in path.read_text(encoding="utf8")}
+CONFIGS = [path for path in ALL_CONFIGS if path not in SOURCING]
 
 
 def _differences(written, filled, prefix=""):
@@ -33,3 +37,4 @@ def test_config_is_complete(path):
 def test_every_documented_config_exists():
     names = {path.stem for path in CONFIGS}
     assert {"tatoeba_fr_en", "multi30k_de_en", "multi30k_en_de", "multi30k_en_fr", "tiny", "samsum"} <= names
+    assert {path.stem for path in SOURCING} == {"finetune"}

@@ -9,6 +9,8 @@ REGISTERED = [
     ("factories", "seq2seq_attn"),
     ("architectures", "spacy-seq2seq.RNNAttnSeq2Seq.v1"),
     ("readers", "spacy-seq2seq.ParallelCorpus.v1"),
+    ("readers", "spacy-seq2seq.MixedCorpus.v1"),
+    ("callbacks", "spacy-seq2seq.vocab_coverage_report.v1"),
     ("misc", "spacy-seq2seq.pair_length.v1"),
 ]
 

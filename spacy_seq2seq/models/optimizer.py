@@ -14,6 +14,15 @@ every parameter under the same keys. thinc's `PyTorchShim.use_params` looks
 for string keys ("pytorch_<id>_<name>") that its own optimizer never writes,
 so it silently keeps the raw weights; `averaged_weights` below swaps the
 averages in by the optimizer's real keys.
+
+thinc starts each average at zero, and its first update keeps 9/11 of the
+new weights: the first evaluation of a run (spaCy's step 0) and any early
+checkpoint would use shrunken weights. For a fine-tuning run that starts
+from a trained model, that is a damaged model at step 0. `apply_optimizer`
+starts each average at the weights the run starts from instead, so the
+average is one of trained weights from the first step (the difference
+fades within ~20 steps: the start's share after t steps is
+prod((1 + s) / (10 + s)) for s = 1..t).
 """
 
 import contextlib
@@ -28,12 +37,17 @@ from thinc.util import torch2xp, xp2torch
 def apply_optimizer(shim: PyTorchShim, optimizer: Optimizer) -> None:
     """One optimizer step on every parameter with a gradient, then zero the
     gradients. Uses thinc's keys ((shim.id, name)), so the optimizer's state
-    is the same as with `shim.finish_update`."""
+    is the same as with `shim.finish_update`, except that the averages start
+    at the starting weights, not at zero."""
+    averages = optimizer.averages
     for name, param in shim._model.named_parameters():
         if param.grad is None:
             continue
         weights = torch2xp(param.data)
-        updated, _ = optimizer((shim.id, name), weights, torch2xp(param.grad))
+        key = (shim.id, name)
+        if averages is not None and key not in averages:
+            averages[key] = weights.copy()  # see the module docstring
+        updated, _ = optimizer(key, weights, torch2xp(param.grad))
         if not _same_memory(updated, weights):
             param.data.copy_(xp2torch(updated, device=param.device))
         param.grad.zero_()

@@ -91,3 +91,17 @@ def test_averages_of_another_model_are_refused_by_shape():
     with pytest.raises(ValueError, match="another model"):
         with averaged_weights(shim, wrong):
             pass
+
+
+def test_averages_start_at_the_starting_weights_not_at_zero():
+    # A fine-tuning run starts from trained weights: with a learning rate of
+    # 0 its average must be those weights (thinc's own start at zero would
+    # give 9/11 of them after the first step).
+    shim = make_shim()
+    start = {name: p.detach().clone() for name, p in shim._model.named_parameters()}
+    optimizer = Adam(0.0, use_averages=True)
+    backward(shim._model)
+    apply_optimizer(shim, optimizer)
+    for name, value in start.items():
+        average = torch.from_numpy(optimizer.averages[(shim.id, name)])
+        torch.testing.assert_close(average, value, rtol=0, atol=1e-7, msg=name)
