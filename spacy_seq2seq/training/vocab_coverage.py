@@ -25,7 +25,7 @@ from spacy.training import Example
 from spacy.util import logger, registry, resolve_dot_names
 
 from ..errors import Errors, Warnings
-from ..pipeline.predictions import source_text
+from ..pipeline.source_encoding import source_text
 from ..pipeline.train_batch import gold_target
 from ..vocab import UNK_ID, PieceVocab
 
