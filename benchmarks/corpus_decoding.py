@@ -37,7 +37,7 @@ from typing import Any, Dict, List, Optional
 
 import typer
 
-from benchmarks.harness import BenchmarkRun
+from benchmarks.harness import BenchmarkRun, run_main_or_worker
 
 DEFAULT_MODEL = Path("training/tatoeba_fr_en/model-best")
 DATA = Path(__file__).resolve().parent.parent / "assets" / "tatoeba-fr-en" / "test.tsv"
@@ -182,8 +182,4 @@ def main(
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "worker":
-        app()
-    else:
-        sys.argv.insert(1, "main")
-        app()
+    run_main_or_worker(app)

@@ -32,7 +32,7 @@ from typing import Dict, List
 
 import typer
 
-from benchmarks.harness import RESULTS_DIR, BenchmarkRun
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun, run_main_or_worker
 
 # name -> our component settings (beam 5 uses the model's own length_alpha).
 MODES = {
@@ -191,8 +191,4 @@ def report(results: Dict, model: Path, src: Path, repeats: int) -> str:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "worker":
-        app()
-    else:
-        sys.argv.insert(1, "main")
-        app()
+    run_main_or_worker(app)

@@ -152,3 +152,12 @@ def markdown_report(title: str, body: str, run: Mapping[str, Any]) -> str:
         f"- Peak RSS: {rss['self']:.0f} MiB (this process), {rss['largest_child']:.0f} MiB (largest child process)",
     ]
     return "\n".join(lines) + "\n"
+
+
+def run_main_or_worker(app: Any) -> None:
+    """Run a benchmark's typer app whose commands are `main` (what a user
+    runs, the default) and `worker` (one system, started by `main` in a
+    fresh process so that its peak RSS is its own)."""
+    if not (len(sys.argv) > 1 and sys.argv[1] == "worker"):
+        sys.argv.insert(1, "main")
+    app()

@@ -29,7 +29,7 @@ from typing import Dict, List
 
 import typer
 
-from benchmarks.harness import RESULTS_DIR, BenchmarkRun
+from benchmarks.harness import RESULTS_DIR, BenchmarkRun, run_main_or_worker
 
 app = typer.Typer(add_completion=False)
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,8 +145,4 @@ def main(
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "worker":
-        app()
-    else:
-        sys.argv.insert(1, "main")
-        app()
+    run_main_or_worker(app)
