@@ -111,3 +111,16 @@ def teacher_forced_check(model, src_row: List[int], ids: List[int]):
     with torch.no_grad():
         logits, weights, *_ = model(src_ids, src_lengths, tgt_in)
     return logits[0], None if weights is None else weights[0]
+
+
+def assert_attention_of(hypothesis, weights, src_row: List[int], attention: str) -> None:
+    """A search's attention is one row per decoder step (the EOS step last)
+    over this row's source only, as the teacher-forced pass (`weights`, from
+    `teacher_forced_check`) over the hypothesis' ids + EOS gives it; None
+    without attention."""
+    if attention == "none":
+        assert hypothesis.attention is None
+        return
+    n_steps = len(hypothesis.ids) + 1
+    assert hypothesis.attention.shape == (n_steps, len(src_row))
+    torch.testing.assert_close(hypothesis.attention, weights[:n_steps], atol=1e-5, rtol=1e-5)

@@ -13,6 +13,7 @@ from builders import (
     PAD,
     SEARCH_LIMITS,
     SEARCH_SOURCES,
+    assert_attention_of,
     biased_model,
     make_model,
     pad_rows,
@@ -109,14 +110,7 @@ def test_every_nbest_hypothesis_agrees_with_teacher_forcing(cell, attention):
             expected = teacher_forced_score(model, src_row, hypothesis.ids, 0.5)
             assert hypothesis.score == pytest.approx(expected, abs=1e-4)
             _, weights = teacher_forced_check(model, src_row, hypothesis.ids)
-            if attention == "none":
-                assert hypothesis.attention is None
-            else:
-                # One row per step, the EOS step included.
-                assert hypothesis.attention.shape == (len(hypothesis.ids) + 1, len(src_row))
-                torch.testing.assert_close(
-                    hypothesis.attention, weights[: len(hypothesis.ids) + 1], atol=1e-5, rtol=1e-5
-                )
+            assert_attention_of(hypothesis, weights, src_row, attention)
             n_checked += 1
         scores = [h.score for h in nbest]
         assert scores == sorted(scores, reverse=True)

@@ -13,6 +13,7 @@ from builders import (
     SEARCH_LIMITS,
     SEARCH_SOURCES,
     TGT_VOCAB,
+    assert_attention_of,
     biased_model,
     make_config,
     make_model,
@@ -210,15 +211,8 @@ def test_greedy_search(cell, attention, input_feeding):
         expected = torch.log_softmax(logits, -1).gather(1, gold.unsqueeze(1)).sum()
         assert hyp.score == pytest.approx(float(expected), abs=1e-4)
         assert hyp.score < 0.0
-        # (e) attention: one row per decoder step (EOS step last), over this
-        # row's source only, as a teacher-forced pass over ids + EOS gives it.
-        if attention == "none":
-            assert hyp.attention is None
-        else:
-            assert hyp.attention.shape == (len(hyp.ids) + 1, len(src_row))
-            torch.testing.assert_close(
-                hyp.attention, weights[: len(hyp.ids) + 1], atol=1e-5, rtol=1e-5
-            )
+        # (e) attention: as a teacher-forced pass over ids + EOS gives it.
+        assert_attention_of(hyp, weights, src_row, attention)
     # The setup exercises both ways of ending, so (a) and (b) are not vacuous.
     assert 0 < ended_by_eos
     assert any(len(h.ids) == limit > 0 for h, limit in zip(hypotheses, SEARCH_LIMITS))
