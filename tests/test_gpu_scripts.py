@@ -88,3 +88,21 @@ def test_a_step_refuses_to_run_without_the_carried_packages(tmp_path):
                          text=True, cwd=repo, env=env, timeout=60)
     assert "all 3 carried distributions are in .gpu-site" in run.stdout
     assert run.returncode == 1  # PYTHON=false: the benchmark itself "fails", after the check passed
+
+
+def test_a_step_stopped_at_its_limit_says_so_in_its_report(tmp_path):
+    """Each step stops itself before its device call's limit and keeps what
+    it wrote: the report ends with why it stopped."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SCRIPTS, repo / "scripts" / "gpu")
+    slow_python = tmp_path / "slow_python"
+    slow_python.write_text("#!/bin/sh\necho 'step 100/300'\nexec sleep 30\n")
+    slow_python.chmod(0o755)
+    env = {**dry_run_env(tmp_path), "PYTHON": str(slow_python), "BENCH_LIMIT": "1"}
+    run = subprocess.run(["bash", str(repo / "scripts" / "gpu" / "run_checks.sh"), "bench"], capture_output=True,
+                         text=True, cwd=repo, env=env, timeout=60)
+    assert run.returncode == 124, run.stdout + run.stderr
+    report = (tmp_path / "out" / "benchmark.log").read_text()
+    assert report.splitlines()[-2:] == [
+        "step 100/300", "STOPPED: the step ran past its limit (BENCH_LIMIT=1 s); what it printed so far is above"
+    ]

@@ -55,6 +55,14 @@ check_site() {
     echo "all $(wc -l < "$expected") carried distributions are in .gpu-site"
 }
 
+finish() {
+    # Exit with the step's status; say so in its report when `timeout` stopped it.
+    if [ "$1" = 124 ]; then
+        echo "STOPPED: the step ran past its limit ($2 s); what it printed so far is above" | tee -a "$3"
+    fi
+    exit "$1"
+}
+
 case "$step" in
 setup)
     {
@@ -70,7 +78,7 @@ setup)
     } 2>&1 | tee "$OUT/environment.txt"
     [ "${PIPESTATUS[0]}" = 0 ] || exit 2
     timeout "${SETUP_LIMIT:-150}" $PYTHON -W error scripts/gpu/smoke_check.py 2>&1 | tee "$OUT/smoke.txt"
-    exit "${PIPESTATUS[0]}"
+    finish "${PIPESTATUS[0]}" "SETUP_LIMIT=${SETUP_LIMIT:-150}" "$OUT/smoke.txt"
     ;;
 tests)
     check_site 2>&1 | tee "$OUT/tests_site.txt"
@@ -83,7 +91,7 @@ tests)
     [ "$DRY_RUN" = 1 ] && gpu_flag=""
     timeout "${TESTS_LIMIT:-280}" $PYTHON -m pytest -v -rA --durations=10 $gpu_flag -m gpu -p no:cacheprovider \
         --junitxml="$OUT/gpu_tests.xml" $files 2>&1 | tee "$OUT/gpu_tests.txt"
-    exit "${PIPESTATUS[0]}"
+    finish "${PIPESTATUS[0]}" "TESTS_LIMIT=${TESTS_LIMIT:-280}" "$OUT/gpu_tests.txt"
     ;;
 bench)
     check_site 2>&1 | tee "$OUT/bench_site.txt"
@@ -92,7 +100,7 @@ bench)
     [ "$DRY_RUN" = 1 ] && data=${MULTI30K_DIR:-../shared/data/multi30k}
     timeout "${BENCH_LIMIT:-280}" $PYTHON -m benchmarks.device_training --data-dir "$data" --gpu-id "$GPU_ID" \
         --steps "${STEPS:-300}" --results-dir "$OUT" 2>&1 | tee "$OUT/benchmark.log"
-    exit "${PIPESTATUS[0]}"
+    finish "${PIPESTATUS[0]}" "BENCH_LIMIT=${BENCH_LIMIT:-280}" "$OUT/benchmark.log"
     ;;
 *)
     echo "unknown step '$step': setup, tests or bench" >&2

@@ -30,6 +30,7 @@ import sys
 import time
 import traceback
 import warnings
+from pathlib import Path
 
 for module in ("weasel", "click", "ray"):  # as pyproject.toml's filterwarnings
     warnings.filterwarnings("ignore", category=DeprecationWarning, module=rf"{module}(\.|$)")
@@ -37,9 +38,11 @@ for module in ("weasel", "click", "ray"):  # as pyproject.toml's filterwarnings
 import numpy  # noqa: E402
 import torch  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+from toy_network import build, sources  # noqa: E402  (the device tests' small network)
+
 DRY_RUN = os.environ.get("SPACY_SEQ2SEQ_GPU_DRY_RUN") == "1"
 GPU = torch.device("cpu") if DRY_RUN else torch.device("cuda", 0)
-PAD, BOS, EOS = 0, 2, 3
 
 
 def check_versions() -> str:
@@ -83,27 +86,8 @@ def check_round_trip() -> str:
     return f"torch {GPU} <-> {expected_module}: the same memory both ways"
 
 
-def small_network(seed: int = 0):
-    """A small initialised thinc model of the registered architecture."""
-    from spacy.util import registry
-
-    model = registry.architectures.get("spacy-seq2seq.RNNAttnSeq2Seq.v1")(
-        embed_width=8, hidden_width=12, dropout_prob=0.0
-    )
-    model.set_dim("src_vocab_size", 14)
-    model.set_dim("tgt_vocab_size", 14)
-    model.attrs["special_ids"] = {"pad_id": PAD, "bos_id": BOS, "eos_id": EOS}
-    torch.manual_seed(seed)
-    model.initialize()
-    with torch.no_grad():
-        for parameter in model.shims[0]._model.parameters():
-            parameter.uniform_(-1.0, 1.0)  # large weights: rows differ, mix-ups show
-    return model
-
-
-def sources():
-    rng = numpy.random.default_rng(1)
-    return [numpy.append(rng.integers(4, 14, n), EOS).astype(numpy.int64) for n in (5, 2, 9, 3, 7)]
+def toy_sources():
+    return sources([5, 2, 9, 3, 7])
 
 
 def check_adam_step() -> str:
@@ -111,12 +95,12 @@ def check_adam_step() -> str:
 
     from spacy_seq2seq.models.optimizer import apply_optimizer, averaged_weights
 
-    shim = small_network().shims[0]
+    shim = build().shims[0]
     shim._model.to(GPU)
     network = shim._model
     before = {name: p.detach().clone() for name, p in network.named_parameters()}
     places = {name: p.data_ptr() for name, p in network.named_parameters()}
-    src = torch.as_tensor(numpy.stack([s[:3] for s in sources()]), device=GPU)
+    src = torch.as_tensor(numpy.stack([s[:3] for s in toy_sources()]), device=GPU)
     tgt = torch.as_tensor(numpy.full((5, 4), 5), device=GPU)
     network(src, torch.full((5,), 3), tgt).logits.logsumexp(-1).sum().backward()
     optimizer = Adam(0.01, use_averages=True)
@@ -142,9 +126,9 @@ def check_decoding() -> str:
     reports = []
     for beam_size in (1, 3):
         search = SearchSettings(beam_size=beam_size, n_best=1, max_output_length=8)
-        batch = DecodeBatch(src=sources(), search=search, max_batch_items=4096)
-        on_cpu = decode(small_network().shims[0], batch)
-        model = small_network()
+        batch = DecodeBatch(src=toy_sources(), search=search, max_batch_items=4096)
+        on_cpu = decode(build().shims[0], batch)
+        model = build()
         model.shims[0]._model.to(GPU)
         assert model.shims[0].device.type == GPU.type
         on_gpu = decode(model.shims[0], batch)
