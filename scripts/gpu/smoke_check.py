@@ -21,8 +21,8 @@ except the import-time deprecations that the test configuration ignores
 too (pyproject.toml, filterwarnings): they are not this project's.
 
 With SPACY_SEQ2SEQ_GPU_DRY_RUN=1 the "GPU" is the CPU and NumPy stands in
-for CuPy: how CI runs this script (tests/test_gpu_scripts.py), proving that
-it runs, not that the GPU path works.
+for CuPy: how CI runs this script (tests/scripts/test_gpu_scripts.py),
+proving that it runs, not that the GPU path works.
 """
 
 import os
