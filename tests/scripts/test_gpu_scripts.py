@@ -106,3 +106,43 @@ def test_a_step_stopped_at_its_limit_says_so_in_its_report(tmp_path):
     assert report.splitlines()[-2:] == [
         "step 100/300", "STOPPED: the step ran past its limit (BENCH_LIMIT=1 s); what it printed so far is above"
     ]
+
+
+def toy_wheel(folder: Path) -> Path:
+    """A minimal pure-Python wheel: toy_pkg 1.0."""
+    import zipfile
+
+    folder.mkdir(parents=True)
+    path = folder / "toy_pkg-1.0-py3-none-any.whl"
+    files = {
+        "toy_pkg/__init__.py": "VALUE = 42\n",
+        "toy_pkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: toy-pkg\nVersion: 1.0\n",
+        "toy_pkg-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{name},,\n" for name in files) + "toy_pkg-1.0.dist-info/RECORD,,\n"
+    with zipfile.ZipFile(path, "w") as wheel:
+        for name, text in {**files, "toy_pkg-1.0.dist-info/RECORD": record}.items():
+            wheel.writestr(name, text)
+    return path
+
+
+@pytest.mark.parametrize("with_pip", [True, False], ids=["pip", "no pip"])
+def test_install_part_installs_the_carried_wheels_with_or_without_pip(tmp_path, with_pip):
+    """The GPU machine's Python may have no pip: the wheels are then unpacked."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SCRIPTS, repo / "scripts" / "gpu")
+    toy_wheel(repo / ".gpu-wheels" / "a")
+    python = sys.executable
+    if not with_pip:
+        python = tmp_path / "python_without_pip"
+        python.write_text(f'#!/bin/sh\n[ "$1" = "-m" ] && exit 1\nexec {sys.executable} "$@"\n')
+        python.chmod(0o755)
+    run = subprocess.run(["bash", str(repo / "scripts" / "gpu" / "install_part.sh"), "a"], capture_output=True,
+                         text=True, cwd=repo, env={**os.environ, "PYTHON": str(python)}, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "installed part a: 1 wheels" in run.stdout
+    assert ("no pip" in run.stdout) is not with_pip
+    imported = subprocess.run([sys.executable, "-c", "import toy_pkg; print(toy_pkg.VALUE)"], capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": str(repo / ".gpu-site")})
+    assert imported.stdout.strip() == "42", imported.stderr
+    assert (repo / ".gpu-site" / "toy_pkg-1.0.dist-info" / "METADATA").is_file()
