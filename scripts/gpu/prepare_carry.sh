@@ -18,7 +18,8 @@
 # pipeline/rouge.py needs, is published as a source package only, so a
 # wheels-only download finds 0.0.4 (E141). Its wheel is built here instead
 # (pure Python, ~25 kB), and its dependencies named: absl-py and six travel
-# too (tiny; the GPU machine's list does not promise them).
+# too, and nltk's regex and joblib (1 MB together; the GPU machine's list
+# does not promise them, and a copy here only shadows the machine's own).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-.venv/bin/python}
@@ -36,14 +37,14 @@ thinc_version=$($PYTHON -c "import thinc; print(thinc.__version__)")
 rouge_version=$($PYTHON -c "from importlib.metadata import version; print(version('rouge-score'))")
 $PYTHON -m pip download --quiet --only-binary=:all: --python-version 3.12 --implementation cp \
     --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64 \
-    -d .gpu-wheels/all "spacy==$spacy_version" "thinc==$thinc_version" nltk absl-py six
+    -d .gpu-wheels/all "spacy==$spacy_version" "thinc==$thinc_version" nltk absl-py six regex joblib
 $PYTHON -m pip wheel --quiet --no-deps --wheel-dir .gpu-wheels/all "rouge-score==$rouge_version"
 $PYTHON -m pip wheel --quiet --no-deps --wheel-dir .gpu-wheels/b .
 
 # Keep what the GPU machine lacks (the list checked in env-facts section 10).
 lacking="spacy blis thinc pydantic_core nltk srsly preshed cymem murmurhash catalogue confection wasabi
 weasel cloudpathlib smart_open pydantic annotated_types typing_inspection spacy_legacy spacy_loggers rouge_score
-absl_py six"
+absl_py six regex joblib"
 total=0
 for wheel in $(ls -S .gpu-wheels/all/*.whl); do
     name=$(basename "$wheel" | cut -d- -f1 | tr 'A-Z-' 'a-z_')
