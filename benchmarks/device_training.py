@@ -6,14 +6,17 @@ Written for the Multi30k de->en config on a lent GPU (docs/gpu.md says how
 the run is prepared: scripts/gpu/); it runs the same way on the CPU with a
 few steps, which is how it is checked before GPU minutes are spent.
 
-    python -m benchmarks.device_training --data-dir corpus/multi30k --gpu-id 0 --steps 3000
+    python -m benchmarks.device_training --data-dir corpus/multi30k --gpu-id 0 --steps 300
 
 Training is spaCy's own loop (`nlp.update` on the config's batches and
 optimizer, as `spacy train`, without its evaluations); pieces are counted
 with the end marker, after `--warmup-steps` steps, the device synchronised
-before the clock is read.
+before the clock is read. Each phase prints its figures when it ends (and
+training every 100 steps), so a run killed by a time limit still shows how
+far it got.
 """
 
+import json
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +36,10 @@ def synchronize(gpu_id: int) -> None:
         import torch
 
         torch.cuda.synchronize()
+
+
+def progress(phase: str, **figures: Any) -> None:
+    print(json.dumps({"phase": phase, **figures}), flush=True)
 
 
 def device_name(gpu_id: int) -> str:
@@ -60,6 +67,8 @@ def train(nlp, steps: int, warmup_steps: int, gpu_id: int) -> Dict[str, Any]:
             synchronize(gpu_id)
             timed_from = time.perf_counter()
         nlp.update(batch, sgd=optimizer)
+        if (step + 1) % 100 == 0:
+            progress(f"step {step + 1}/{steps}", seconds=round(time.perf_counter() - start, 1))
         if timed_from is not None:
             n_sentences += len(batch)
             n_pieces += sum(len(pieces.encode_text(eg.reference._.get(field))) + 1 for eg in batch)
@@ -99,7 +108,7 @@ def main(
     data_dir: Path = typer.Option(..., help="Plain Multi30k files: train/val/test_2016_flickr.{de,en}."),
     config: Path = typer.Option(ROOT / "configs" / "multi30k_de_en.cfg"),
     gpu_id: int = typer.Option(0, help="GPU to train and decode on; -1 for the CPU."),
-    steps: int = typer.Option(3000, help="Training steps (fixed: no time budget)."),
+    steps: int = typer.Option(300, help="Training steps (fixed: no time budget)."),
     warmup_steps: int = typer.Option(20, help="Steps before the training clock starts."),
     test_split: str = typer.Option("test_2016_flickr"),
     seed: int = typer.Option(0),
@@ -119,9 +128,14 @@ def main(
     started = time.perf_counter()
     nlp = init_nlp(cfg)
     initialize_s = time.perf_counter() - started
+    progress("initialized", seconds=round(initialize_s, 1))
     training = train(nlp, steps, warmup_steps, gpu_id)
+    progress("trained", **training)
     test_src, test_tgt = data_dir / f"{test_split}.{src}", data_dir / f"{test_split}.{tgt}"
-    decoding = [decode_test(nlp, test_src, test_tgt, beam, gpu_id) for beam in (5, 1)]
+    decoding = []
+    for beam in (5, 1):
+        decoding.append(decode_test(nlp, test_src, test_tgt, beam, gpu_id))
+        progress("decoded", **decoding[-1])
     device = device_name(gpu_id)
     memory = {}
     if gpu_id >= 0:

@@ -211,6 +211,21 @@ class Errors(metaclass=_ErrorsWithCodes):
         "several GPUs, start one fresh process per GPU (not forked: e.g. "
         "multiprocessing's \"spawn\" start method), each loading the pipeline itself."
     )
+    # The GPU path, second part: E140-E149.
+    E140 = (
+        "The network's parameters are on {device}: seq2seq_attn trains on the "
+        "CPU or a CUDA GPU (the optimizer updates them as NumPy or CuPy arrays). "
+        "Move the network there, e.g. train with `--gpu-id 0` for CUDA or "
+        "`--gpu-id -1` for the CPU."
+    )
+    E141 = (
+        "rouge-score {version} is installed, but ROUGE here needs rouge-score "
+        ">= 0.1.2 (its RougeScorer takes the `tokenizer` argument that makes "
+        "ROUGE work for every script, see pipeline/rouge.py). Install it with "
+        "`pip install \"rouge-score>=0.1.2\"`; it is published as a source "
+        "package only, so an install from wheels alone (`--only-binary`) finds "
+        "0.0.4: build its wheel with `pip wheel --no-deps \"rouge-score==0.1.2\"`."
+    )
 
     # Long documents, attention stored per part (task longdocs): E080-E084.
     E080 = (

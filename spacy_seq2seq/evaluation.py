@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .pipeline.components import seq2seq_component_name
-from .pipeline.rouge import ROUGE_TYPES
+from .pipeline.rouge import ROUGE_TYPES, rouge_scorer_class
 from .pipeline.scoring import corpus_metrics
 from .training import ParallelCorpus
 
@@ -111,6 +111,8 @@ def evaluate_corpus(
     name = seq2seq_component_name(nlp.config, component)
     pipe = nlp.get_pipe(name)
     field = pipe.field
+    if "rouge" in pipe.cfg["metrics"]:
+        rouge_scorer_class()  # E141 before decoding, if rouge-score is too old
     reader = ParallelCorpus(
         data, tgt_path=tgt_path, field=field, on_malformed=on_malformed, src_key=src_key, tgt_key=tgt_key
     )

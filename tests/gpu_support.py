@@ -20,6 +20,23 @@ GPU = torch.device("cpu") if DRY_RUN else torch.device("cuda", 0)
 # same piece ids, and scores and weights to this absolute tolerance (float32
 # sums in another order; decoding runs without TF32, see invariance.py).
 CPU_TOLERANCE = 1e-4
+# The same for training compared with the CPU under `ieee_float32` (no TF32),
+# relative to the largest value compared: float32 rounding is ~6e-8, sums in
+# another order over a toy model's few hundred terms stay far below this.
+# (With TF32, 10 bits of mantissa, it would take ~1e-2.)
+TRAINING_TOLERANCE = 1e-4
+
+
+@contextmanager
+def ieee_float32() -> Iterator[None]:
+    """Inside the block, cuDNN's RNNs and CUDA's matrix products compute in
+    IEEE float32, deterministically (training defaults to TF32 on recent
+    cards), so a GPU result can be compared closely with the CPU's; torch's
+    settings are restored afterwards. No effect on the CPU."""
+    from spacy_seq2seq.models.pytorch.invariance import ieee_cuda_kernels
+
+    with ieee_cuda_kernels():
+        yield
 
 
 @contextmanager

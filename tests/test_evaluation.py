@@ -73,6 +73,22 @@ def test_rouge_metrics_come_from_the_component_setting(toy_nlp, tmp_path):
     assert list(result.report())[3:] == [f"translation_{name}" for name in ROUGE_TYPES]
 
 
+def test_a_too_old_rouge_score_is_refused_before_decoding(toy_nlp, tmp_path, monkeypatch):
+    from rouge_score import rouge_scorer
+
+    class RougeScorerOfVersion004:  # no `tokenizer` argument (see pipeline/rouge.py)
+        def __init__(self, rouge_types, use_stemmer=False):
+            pass
+
+    (tmp_path / "val.jsonl").write_text(json.dumps({"src": "le chat", "tgt": "the cat"}) + "\n", encoding="utf8")
+    toy_nlp.to_disk(tmp_path / "model")
+    nlp = spacy.load(tmp_path / "model", config={"components": {"seq2seq_attn": {"metrics": ["rouge"]}}})
+    monkeypatch.setattr(rouge_scorer, "RougeScorer", RougeScorerOfVersion004)
+    monkeypatch.setattr(nlp, "pipe", lambda *args, **kwargs: pytest.fail("decoded before the check"))
+    with pytest.raises(ImportError, match=r"\[E141\]"):
+        evaluate_corpus(nlp, tmp_path / "val.jsonl")
+
+
 def test_a_pipeline_without_the_component_is_a_coded_error(tmp_path):
     with pytest.raises(ValueError, match=r"\[E040\].*no seq2seq_attn component"):
         evaluate_corpus(spacy.blank("fr"), tmp_path / "never-read.tsv")

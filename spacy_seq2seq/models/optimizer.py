@@ -23,6 +23,12 @@ starts each average at the weights the run starts from instead, so the
 average is one of trained weights from the first step (the difference
 fades within ~20 steps: the start's share after t steps is
 prod((1 + s) / (10 + s)) for s = 1..t).
+
+The hand-off between torch and the optimizer's arrays goes through DLPack on
+the objects themselves (`cupy.from_dlpack(tensor)`, `numpy.from_dlpack`,
+`torch.from_dlpack(array)`), not thinc's `torch2xp`/`xp2torch`: those pass
+CuPy a raw capsule and call CuPy's `toDlpack()`, deprecated since CuPy 13.4
+and warned on every call (every evaluation with averages).
 """
 
 import contextlib
@@ -31,7 +37,8 @@ from typing import Any, Dict, Iterator, Tuple
 import numpy
 import torch
 from thinc.api import Optimizer, PyTorchShim
-from thinc.util import torch2xp, xp2torch
+
+from ..errors import Errors
 
 
 def apply_optimizer(shim: PyTorchShim, optimizer: Optimizer) -> None:
@@ -43,13 +50,13 @@ def apply_optimizer(shim: PyTorchShim, optimizer: Optimizer) -> None:
     for name, param in shim._model.named_parameters():
         if param.grad is None:
             continue
-        weights = torch2xp(param.data)
+        weights = tensor_as_array(param.data)
         key = (shim.id, name)
         if averages is not None and key not in averages:
             averages[key] = weights.copy()  # see the module docstring
-        updated, _ = optimizer(key, weights, torch2xp(param.grad))
+        updated, _ = optimizer(key, weights, tensor_as_array(param.grad))
         if not _same_memory(updated, weights):
-            param.data.copy_(xp2torch(updated, device=param.device))
+            param.data.copy_(torch.from_dlpack(updated))
         param.grad.zero_()
 
 
@@ -73,12 +80,29 @@ def averaged_weights(shim: PyTorchShim, params: Dict[Tuple[int, str], Any]) -> I
                         "another model."
                     )
                 swapped.append((param, param.detach().clone()))
-                param.copy_(xp2torch(average, device=param.device))
+                param.copy_(torch.from_dlpack(average))  # copy_ moves it across devices
         yield
     finally:
         with torch.no_grad():
             for param, trained in swapped:
                 param.copy_(trained)
+
+
+def tensor_as_array(tensor: torch.Tensor) -> Any:
+    """The tensor's memory as the array thinc's optimizer works on: a NumPy
+    array for a CPU tensor, a CuPy array for a CUDA tensor. No copy, so an
+    update of the array in place is an update of the tensor."""
+    data = tensor.detach()  # DLPack refuses tensors that require gradients
+    if data.device.type == "cuda":
+        import cupy
+
+        return cupy.from_dlpack(data)
+    if data.device.type != "cpu":
+        raise ValueError(Errors.E140.format(device=data.device))
+    array = numpy.from_dlpack(data)
+    # NumPy < 2.1 marks every array it takes through DLPack read-only; the
+    # optimizer must write into it, and `Tensor.numpy` shares the memory too.
+    return array if array.flags.writeable else data.numpy()
 
 
 def _same_memory(a: Any, b: Any) -> bool:

@@ -13,10 +13,17 @@ Two things `rouge-score` gets wrong by default, handled here:
   cannot be downloaded here. `sentence_lines` splits after ". ! ?" itself.
 
 Scores are corpus means of the per-summary F1, in [0, 1].
+
+`tokenizer` came with rouge-score 0.1.2, which is published as a source
+package only: an install from wheels alone resolves to 0.0.4, which lacks
+it. `rouge_scorer_class` checks that up front and names the fix (E141).
 """
 
+import inspect
 import re
 from typing import Dict, List, Sequence
+
+from ..errors import Errors
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
@@ -50,6 +57,22 @@ def sentence_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def rouge_scorer_class() -> type:
+    """rouge-score's RougeScorer, if it takes a `tokenizer` (>= 0.1.2);
+    else a coded error naming the installed version and the fix."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from rouge_score.rouge_scorer import RougeScorer
+
+    if "tokenizer" not in inspect.signature(RougeScorer.__init__).parameters:
+        try:
+            installed = version("rouge-score")
+        except PackageNotFoundError:  # imported from a path, not installed
+            installed = "(unknown version)"
+        raise ImportError(Errors.E141.format(version=installed))
+    return RougeScorer
+
+
 def rouge_scores(hypotheses: Sequence[str], references: Sequence[str], stem: bool = True) -> Dict[str, float]:
     """Mean ROUGE F1 over pairs.
 
@@ -58,8 +81,7 @@ def rouge_scores(hypotheses: Sequence[str], references: Sequence[str], stem: boo
     stem (bool): Porter stemming (the usual setting for English summaries).
     RETURNS (Dict[str, float]): "rouge1", "rouge2", "rougeL", "rougeLsum" in [0, 1].
     """
-    from rouge_score.rouge_scorer import RougeScorer
-
+    RougeScorer = rouge_scorer_class()
     if len(hypotheses) != len(references):
         raise ValueError(f"{len(hypotheses)} outputs but {len(references)} references: give one reference per output.")
     scorer = RougeScorer(list(ROUGE_TYPES), tokenizer=UnicodeTokenizer(stem=stem))

@@ -55,3 +55,20 @@ def test_sentence_lines_and_errors():
     assert sentence_lines("One. Two!  Three?\nFour") == "One.\nTwo!\nThree?\nFour"
     with pytest.raises(ValueError, match="one reference per output"):
         rouge_scores(["a", "b"], ["a"])
+
+
+class RougeScorerOfVersion004:
+    """rouge-score 0.0.4's RougeScorer: what an install from wheels alone
+    gets (0.1.2 is published as a source package only)."""
+
+    def __init__(self, rouge_types, use_stemmer=False):
+        raise AssertionError("must be refused before it is built")
+
+
+def test_a_rouge_score_without_the_tokenizer_argument_is_a_coded_error(monkeypatch):
+    from rouge_score import rouge_scorer
+
+    monkeypatch.setattr(rouge_scorer, "RougeScorer", RougeScorerOfVersion004)
+    monkeypatch.setattr("importlib.metadata.version", lambda name: {"rouge-score": "0.0.4"}[name])
+    with pytest.raises(ImportError, match=r"\[E141\] rouge-score 0\.0\.4 is installed.*>= 0\.1\.2.*pip wheel"):
+        rouge_scores(["the cat"], ["the cat"])

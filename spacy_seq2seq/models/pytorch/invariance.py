@@ -92,15 +92,17 @@ def invariant_kernels() -> Iterator[None]:
     was_enabled = torch._C._get_mkldnn_enabled()
     torch._C._set_mkldnn_enabled(False)
     try:
-        with _ieee_cuda_kernels():
+        with ieee_cuda_kernels():
             yield
     finally:
         torch._C._set_mkldnn_enabled(was_enabled)
 
 
 @contextmanager
-def _ieee_cuda_kernels() -> Iterator[None]:
-    """cuDNN deterministic, RNNs and matrix products in IEEE float32.
+def ieee_cuda_kernels() -> Iterator[None]:
+    """cuDNN deterministic, RNNs and matrix products in IEEE float32, for
+    the duration (decoding; and the GPU tests that compare training with the
+    CPU, since cuDNN's RNNs train in TF32 by default).
 
     Read and set through the `fp32_precision` settings (torch >= 2.9):
     mixing them with the older `allow_tf32` flags in one process raises.
