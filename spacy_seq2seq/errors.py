@@ -341,6 +341,26 @@ class Errors(metaclass=_ErrorsWithCodes):
         "name of the seq2seq_attn component."
     )
 
+    # Settings declared once (network, search, reader): E100-E139.
+    E100 = (
+        "copy_attention = true copies source piece ids into the output, so the "
+        "source and target vocabularies must be one; got sizes {src} and {tgt}. "
+        "On the component, set joint_vocab = true (equal src_vocab_size and "
+        "tgt_vocab_size)."
+    )
+    E101 = (
+        "The spacy-seq2seq.RNNAttnSeq2Seq.v1 model needs the dims "
+        "'src_vocab_size' and 'tgt_vocab_size' and the attr 'special_ids' "
+        "before initialize(). The seq2seq_attn component sets them from its "
+        "vocabularies: initialize the pipeline (`nlp.initialize(...)`) rather "
+        "than the model alone."
+    )
+    E102 = (
+        "The spacy-seq2seq.RNNAttnSeq2Seq.v1 model has not been initialized "
+        "yet, so it has no network. Initialize the pipeline "
+        "(`nlp.initialize(...)`) or load a trained one with `spacy.load`."
+    )
+
 
 class Warnings:
     W001 = (
