@@ -18,7 +18,7 @@ dropout` does not reach the torch network.
 """
 
 import warnings
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import (
     Any,
     Callable,
@@ -44,7 +44,6 @@ from ..forking import install_fork_guard
 from ..models import (
     DecodeBatch,
     ForcedBatch,
-    SearchSettings,
     TrainBatch,
     get_torch_module,
     is_initialized,
@@ -161,10 +160,13 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
 
     def _require_initialized(self) -> None:
         """Refuse to run before initialize(), or where the network's device
-        cannot be used (a forked worker on a GPU)."""
+        cannot be used (a forked worker on a GPU) or does not suit the
+        settings (int8 on a GPU)."""
         if not self.is_initialized:
             raise ValueError(Errors.E005.format(name=self.name))
-        check_usable_device(self.name, self.model.shims[0].device)
+        device = self.model.shims[0].device
+        check_usable_device(self.name, device)
+        check_quantize_device(self.name, self.settings.quantize, device)
 
     # -- applying ---------------------------------------------------------
 
@@ -203,8 +205,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         decoded = self.model.predict(
             DecodeBatch(
                 src=[part.ids for _, part in flat],
-                search=self._search_settings(),
+                search=self.settings,  # a SearchSettings: the model reads those
                 max_batch_items=self.settings.max_batch_items,
+                quantize=self.settings.quantize,
             )
         )
         self._warn_if_cut(docs, flat, decoded)
@@ -270,12 +273,6 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         return encode_truncated(
             docs, self.src_pieces, limit, line_break, name=self.name, long_src=self.settings.long_src
         )
-
-    def _search_settings(self) -> SearchSettings:
-        """The model's search settings: the component's settings of the same names."""
-        return SearchSettings(**{
-            spec.name: getattr(self.settings, spec.name) for spec in fields(SearchSettings)
-        })
 
     def _alignment_settings(
         self, method: Optional[str] = None, threshold: Optional[float] = None

@@ -9,8 +9,9 @@ from typing import List
 
 import srsly
 
+from ..declarations import type_name
 from .factory import DEFAULT_MODEL_CONFIG
-from .settings import Seq2SeqSettings, setting_default, setting_fields, type_name
+from .settings import Seq2SeqSettings, setting_default, setting_fields
 
 INTRO = """\
 # Configuration

@@ -118,7 +118,7 @@ def test_predict_on_train_batch_has_no_backprop():
 
 def test_decode_batch_cannot_be_trained_on():
     model = build()
-    batch = DecodeBatch(src=[ids(4, EOS)], search=SearchSettings(max_output_length=3), max_batch_items=10)
+    batch = DecodeBatch(src=[ids(4, EOS)], search=SearchSettings(max_output_length=3), max_batch_items=10, quantize="none")
     with pytest.raises(ValueError):
         model.begin_update(batch)
     with pytest.raises(TypeError):
@@ -157,7 +157,7 @@ def test_learns_a_reversal_task():
     assert losses[-1] < 0.25 * losses[0]
     decoded = [
         nbest[0] for nbest in model.predict(
-            DecodeBatch(src=batch.src, search=SearchSettings(max_output_length=20), max_batch_items=12)
+            DecodeBatch(src=batch.src, search=SearchSettings(beam_size=1, length_alpha=0.0, max_output_length=20), max_batch_items=12, quantize="none")
         )
     ]
     assert [d.ids for d in decoded] == [t for _, t in pairs]
