@@ -21,14 +21,13 @@ from spacy.tokens import Doc
 from .pipeline.components import seq2seq_component_name
 from .pipeline.rouge import ROUGE_TYPES
 from .pipeline.scoring import corpus_metrics
+from .pipeline.settings import setting_fields
 from .training import ParallelCorpus
 
-# The settings that decide what the decoder outputs, recorded beside the
-# scores so that a number in a report can be reproduced.
-REPORTED_DECODING_SETTINGS = (
-    "beam_size", "length_alpha", "min_output_length", "min_output_ratio",
-    "no_repeat_ngram_size", "quantize",
-)
+# The decoding settings, recorded beside the scores so that a number in a
+# report can be reproduced: every one, in config order (derived from their
+# declaration, so a new decoding setting is reported too).
+REPORTED_DECODING_SETTINGS = tuple(spec.name for spec in setting_fields() if spec.metadata["decoding"])
 
 
 @dataclass

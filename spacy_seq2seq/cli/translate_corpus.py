@@ -3,20 +3,14 @@ folder of shards and a `_SUMMARY.json` (the work is
 `distributed.translate_corpus`; see docs/distributed.md)."""
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Dict, Optional
 
 import typer
 
-from .options import (
-    BEAM_SIZE,
-    COMPONENT,
-    LENGTH_ALPHA,
-    MIN_OUTPUT_LENGTH,
-    MIN_OUTPUT_RATIO,
-    QUANTIZE,
-)
+from .options import COMPONENT, decoding_flags
 
 
+@decoding_flags
 def translate_corpus(
     model: Path = typer.Argument(..., help="A saved pipeline, readable at this path on every Ray node."),
     input: str = typer.Argument(..., help="A file, a folder or a quoted glob of files in one format."),
@@ -34,11 +28,7 @@ def translate_corpus(
     batch_size: int = typer.Option(256, "--batch-size", help="Texts per nlp.pipe batch in a worker."),
     max_retries: int = typer.Option(3, "--max-retries", help="Restarts of a crashed worker, and retries of its shard."),
     component: str = COMPONENT,
-    beam_size: Optional[int] = BEAM_SIZE,
-    length_alpha: Optional[float] = LENGTH_ALPHA,
-    min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
-    min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
-    quantize: Optional[str] = QUANTIZE,
+    decoding: Dict[str, Any] = {},  # noqa: B006 (replaced by the decoding flags: options.py)
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
 ) -> None:
     """Decode every record of INPUT on Ray, exactly once, into OUTPUT_DIR.
@@ -51,10 +41,6 @@ def translate_corpus(
     """
     from ..distributed import translate_corpus as run_job
 
-    decoding = {
-        "beam_size": beam_size, "length_alpha": length_alpha, "min_output_length": min_output_length,
-        "min_output_ratio": min_output_ratio, "quantize": quantize,
-    }
     try:
         summary = run_job(
             model, input, output_dir, workers=workers, address=address,
@@ -62,7 +48,7 @@ def translate_corpus(
             input_format=input_format, column=column, align=align, attention=attention,
             output_format=output_format, shard_size=shard_size, batch_size=batch_size,
             component=component, max_retries=max_retries, progress=not quiet,
-            decoding={key: value for key, value in decoding.items() if value is not None},
+            decoding=decoding,
         )
     except (ValueError, ImportError) as error:
         # The coded argument errors, raised before any worker started.
