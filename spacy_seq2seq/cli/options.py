@@ -1,19 +1,31 @@
 """Options that several commands share, declared once so that their flags
 and help read the same everywhere.
 
-The decoding flags are not written here either: `decoding_flags` gives a
-command one flag per decoding setting in `DECODING_FLAGS`, named, typed and
-documented from the setting's declaration (pipeline/settings.py). The
-commands that decode (translate, evaluate, render, serve, translate-corpus)
-take them."""
+Flags that stand for settings are not written here either: they are named,
+typed and documented from the settings' declarations. `decoding_flags`
+gives a command one flag per decoding setting in `DECODING_FLAGS` (the
+commands that decode take them: translate, evaluate, render, serve,
+translate-corpus); `settings_flags` one flag per setting of a settings
+object (translate-corpus: `JobSettings`)."""
 
 import functools
 import inspect
-from typing import Any, Callable, Dict, Literal, Optional, get_args, get_origin
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    Literal,
+    Optional,
+    Sequence,
+    Tuple,
+    get_args,
+    get_origin,
+)
 
 import typer
 
-from ..declarations import config_type, declared_fields
+from ..declarations import config_type, declared_fields, declared_types, default_of
 from ..models.types import SearchSettings
 from ..pipeline.settings import Seq2SeqSettings
 
@@ -51,32 +63,66 @@ def decoding_flags(command: Callable[..., None]) -> Callable[..., None]:
     parameter, and call it with `decoding`: the flags given, by setting name
     (for `load_pipeline`, which passes them to the component through the
     config, so they are checked as any config value is)."""
-    signature = inspect.signature(command)
     types = Seq2SeqSettings.types()
-    flags = [
-        inspect.Parameter(
-            name, inspect.Parameter.KEYWORD_ONLY, default=decoding_option(name),
-            annotation=Optional[config_type(types[name])],
+    flags = {name: (Optional[config_type(types[name])], decoding_option(name)) for name in DECODING_FLAGS}
+    return _flags_for("decoding", flags, keep_unset=False)(command)
+
+
+def settings_flags(
+    parameter: str, settings_class: type, *, names: Dict[str, Sequence[str]], exclude: Sequence[str] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command one flag per setting of `settings_class` (but
+    `exclude`), with its default and doc, in place of its `parameter`, and
+    call it with `parameter`: every setting's value, by name.
+
+    names (Dict[str, Sequence[str]]): Flag names for the settings whose flags
+        are not `flag_name(setting)` alone (a short form, an older name).
+    """
+    types = declared_types(settings_class)
+    flags = {
+        spec.name: (
+            config_type(types[spec.name]),
+            typer.Option(
+                default_of(spec), *names.get(spec.name, [flag_name(spec.name)]),
+                help=spec.metadata["doc"].replace("`", ""),
+            ),
         )
-        for name in DECODING_FLAGS
-    ]
-    parameters = []
-    for parameter in signature.parameters.values():
-        if parameter.name == "decoding":
-            parameters.extend(flags)
-        else:
-            parameters.append(parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY))
-    assert len(parameters) == len(signature.parameters) - 1 + len(flags), "the command takes no `decoding`"
-
-    @functools.wraps(command)
-    def with_flags(**arguments: Any) -> None:
-        given = {name: arguments.pop(name) for name in DECODING_FLAGS}
-        decoding: Dict[str, Any] = {name: value for name, value in given.items() if value is not None}
-        command(**arguments, decoding=decoding)
-
-    with_flags.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    with_flags.__annotations__ = {
-        **{parameter.name: parameter.annotation for parameter in parameters},
-        "return": signature.return_annotation,
+        for spec in declared_fields(settings_class) if spec.name not in exclude
     }
-    return with_flags
+    return _flags_for(parameter, flags, keep_unset=True)
+
+
+def _flags_for(
+    parameter: str, flags: Dict[str, Tuple[Any, Any]], *, keep_unset: bool
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Replace the command's `parameter` by the `flags` (name -> annotation,
+    typer option) and pass it their values as one dict (without those not
+    given, unless `keep_unset`)."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command)
+        assert parameter in signature.parameters, f"{command.__name__} takes no {parameter}"
+        new = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+            for name, (annotation, option) in flags.items()
+        ]
+        parameters: List[inspect.Parameter] = []
+        for old in signature.parameters.values():
+            # Keyword-only throughout: typer passes every value by name.
+            parameters.extend(new if old.name == parameter else [old.replace(kind=inspect.Parameter.KEYWORD_ONLY)])
+
+        @functools.wraps(command)
+        def with_flags(**arguments: Any) -> None:
+            given = {name: arguments.pop(name) for name in flags}
+            arguments[parameter] = {
+                name: value for name, value in given.items() if keep_unset or value is not None
+            }
+            command(**arguments)
+
+        with_flags.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        with_flags.__annotations__ = {
+            **{p.name: p.annotation for p in parameters}, "return": signature.return_annotation,
+        }
+        return with_flags
+
+    return decorate

@@ -18,7 +18,6 @@ dropout` does not reach the torch network.
 """
 
 import warnings
-from dataclasses import replace
 from typing import (
     Any,
     Callable,
@@ -88,9 +87,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         `Seq2SeqSettings` (pipeline/settings.py) and in
         docs/configuration.md. The component's settings are
         `pipe.settings`; `pipe.cfg` is a read-only view of them as flat
-        config values.
-    **overrides: Settings to change from `settings`, by name (e.g.
-        `beam_size=1`).
+        config values. To change some, pass a changed copy:
+        `settings=dataclasses.replace(Seq2SeqSettings(), beam_size=1)`.
 
     Decoding settings (`DECODING_SETTINGS`: beam_size to metrics) say how
     to apply the model, not what it learned: loading weights keeps the
@@ -107,12 +105,11 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         name: str = "seq2seq_attn",
         *,
         settings: Seq2SeqSettings = Seq2SeqSettings(),
-        **overrides: Any,
     ) -> None:
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.settings = replace(settings, **overrides) if overrides else settings
+        self.settings = settings
         self._cut_warnings_left = MAX_CUT_WARNINGS
         # Training sources cut to max_src_length (long_src "truncate" or
         # "truncate_left"), so far.

@@ -194,13 +194,15 @@ def test_cfg_is_a_read_only_view_that_names_the_way():
     assert dict(pipe.cfg) == EXPECTED_DEFAULTS
 
 
-def test_python_keywords_override_a_settings_object():
+def test_a_component_takes_its_settings_one_way():
     nlp = spacy.blank("fr")
     model = nlp.add_pipe("seq2seq_attn").model
-    pipe = Seq2SeqAttn(nlp.vocab, model, "other", settings=replace(Seq2SeqSettings(), beam_size=3), n_best=2)
+    pipe = Seq2SeqAttn(nlp.vocab, model, "other", settings=replace(Seq2SeqSettings(), beam_size=3, n_best=2))
     assert (pipe.settings.beam_size, pipe.settings.n_best) == (3, 2)
     with pytest.raises(ValueError, match=r"\[E013\] n_best"):
-        Seq2SeqAttn(nlp.vocab, model, "other", beam_size=1, n_best=2)
+        Seq2SeqAttn(nlp.vocab, model, "other", settings=replace(Seq2SeqSettings(), beam_size=1, n_best=2))
+    with pytest.raises(TypeError, match="beam_size"):  # a settings object, not keywords
+        Seq2SeqAttn(nlp.vocab, model, "other", beam_size=1)
 
 
 def test_copy_attention_needs_a_joint_vocabulary_whenever_settings_change():
