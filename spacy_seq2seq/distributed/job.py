@@ -220,7 +220,7 @@ def _summary(plan: Plan, output_path: Path, output_format: str, computed: Set[in
     for partition in plan.partitions:
         report: Optional[ShardReport] = read_report(output_path, partition.name, output_format)
         if report is None or report.read != partition.count or report.first_id != partition.first_id:
-            raise RuntimeError(f"Shard {partition.name} is missing or does not match its partition after the job ran.")
+            raise RuntimeError(Errors.E117.format(shard=partition.name))
         if report.read != report.written + len(report.skipped):
             raise RuntimeError(Errors.E078.format(
                 shard=partition.name, n_read=report.read, n_written=report.written, n_skipped=len(report.skipped)

@@ -128,17 +128,17 @@ def forward(model: Seq2SeqModelT, batch: Seq2SeqInT, is_train: bool) -> Tuple[An
         return _teacher_forced(model, batch, is_train)
     if isinstance(batch, DecodeBatch):
         if is_train:
-            raise ValueError("A DecodeBatch can only be predicted, not trained on.")
+            raise ValueError(Errors.E105.format(kind="DecodeBatch"))
         return decode(model.shims[0], batch), _no_backprop
     if isinstance(batch, ForcedBatch):
         if is_train:
-            raise ValueError("A ForcedBatch can only be predicted, not trained on.")
+            raise ValueError(Errors.E105.format(kind="ForcedBatch"))
         return force(model.shims[0], batch), _no_backprop
-    raise TypeError(f"Expected a TrainBatch, DecodeBatch or ForcedBatch, got {type(batch).__name__}.")
+    raise TypeError(Errors.E106.format(type=type(batch).__name__))
 
 
 def _no_backprop(d_output: Any) -> None:
-    raise ValueError("Decoding has no gradient.")
+    raise ValueError(Errors.E107.format(problem="decoding has no gradient"))
 
 
 def _teacher_forced(
@@ -164,7 +164,7 @@ def _teacher_forced(
 
     def backprop(d_output: LossGradient) -> TrainBatch:
         if torch_backprop is None:
-            raise ValueError("Backprop needs a pass with is_train=True.")
+            raise ValueError(Errors.E107.format(problem="this pass ran with is_train=False"))
         loss = d_output.loss
         torch_backprop(ArgsKwargs(args=(loss,), kwargs={"grad_tensors": torch.ones_like(loss)}))
         return batch

@@ -18,6 +18,8 @@ Scores are corpus means of the per-summary F1, in [0, 1].
 import re
 from typing import Dict, List, Sequence
 
+from ..errors import Errors
+
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
 _NOT_WORD = re.compile(r"[\W_]+")  # not a letter or digit, in any script
@@ -61,7 +63,7 @@ def rouge_scores(hypotheses: Sequence[str], references: Sequence[str], stem: boo
     from rouge_score.rouge_scorer import RougeScorer
 
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} outputs but {len(references)} references: give one reference per output.")
+        raise ValueError(Errors.E110.format(n_hypotheses=len(hypotheses), n_references=len(references)))
     scorer = RougeScorer(list(ROUGE_TYPES), tokenizer=UnicodeTokenizer(stem=stem))
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
     for hypothesis, reference in zip(hypotheses, references):
