@@ -17,7 +17,7 @@ it got. It is made of three parts, in config order:
 Everything else is derived from it: the factory's default config and
 signature (`factory.py`), the settings a saved pipeline restores
 (`DECODING_SETTINGS`, `saved_parts.py`), the command-line decoding flags
-(`cli/options.py`) and `docs/configuration.md` (`settings_doc.py`).
+(`cli/options.py`) and `docs/configuration.md` (`configuration_doc.py`).
 
 The network's own settings (`[components.<name>.model]`) are declared in
 `models/pytorch/config.py` (`NetworkSettings`).
