@@ -17,6 +17,7 @@ from .distributed.job_settings import JobSettings
 from .models import NetworkSettings, SearchSettings
 from .models.architectures import ARCHITECTURE
 from .pipeline.settings import LearnedSettings, Seq2SeqSettings
+from .training.mixing import MixingSettings
 from .training.reader_settings import ReaderSettings
 
 
@@ -37,6 +38,10 @@ NETWORK = SettingsObject(
 READER = SettingsObject(
     ReaderSettings, "spacy_seq2seq/training/reader_settings.py",
     '`[corpora.*]` with `@readers = "spacy-seq2seq.ParallelCorpus.v1"`',
+)
+MIXING = SettingsObject(
+    MixingSettings, "spacy_seq2seq/training/mixing.py",
+    '`[corpora.train]` with `@readers = "spacy-seq2seq.MixedCorpus.v1"`',
 )
 JOB = SettingsObject(
     JobSettings, "spacy_seq2seq/distributed/job_settings.py",
@@ -113,9 +118,13 @@ READER_INTRO = """\
 The corpus reader for `spacy train` (`[corpora.train]`, `[corpora.dev]`),
 also `ParallelCorpus(path, **settings)` in Python. Malformed lines and empty
 pairs are skipped, counted and reported (or raise, with
-`on_malformed = "error"`). The `spacy-seq2seq.MixedCorpus.v1` reader
-(docs/finetune.md) reads its old corpus with this reader; its own settings
-are documented on `create_mixed_corpus_reader`.
+`on_malformed = "error"`).
+"""
+
+MIXING_INTRO = """\
+The fine-tuning reader (docs/finetune.md): every example of its `new`
+reader (a nested `[corpora.train.new]` block) once per pass, with a share of
+an old corpus mixed in, read with the corpus reader above.
 """
 
 JOB_INTRO = """\
@@ -140,6 +149,7 @@ def configuration_markdown() -> str:
         PYTHON_SECTION,
         "## The network\n\n" + NETWORK_INTRO + "\n" + _table(NetworkSettings),
         "## The corpus reader\n\n" + READER_INTRO + "\n" + _table(ReaderSettings),
+        "## Mixing an old corpus in\n\n" + MIXING_INTRO + "\n" + _table(MixingSettings),
         "## Corpus jobs\n\n" + JOB_INTRO + "\n" + _table(JobSettings),
     ]
     return "\n".join(section.rstrip("\n") + "\n" for section in sections)
@@ -147,7 +157,7 @@ def configuration_markdown() -> str:
 
 def _where_table() -> str:
     rows = []
-    for settings in (COMPONENT, NETWORK, READER, JOB):
+    for settings in (COMPONENT, NETWORK, READER, MIXING, JOB):
         declared = f"`{settings.module}` (`{settings.cls.__name__}`)"
         if settings is COMPONENT:
             declared = "; ".join(f"`{module}` (`{part.__name__}`)" for part, module in PARTS.items())

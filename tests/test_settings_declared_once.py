@@ -25,10 +25,11 @@ from spacy_seq2seq.pipeline.settings import (
     LearnedSettings,
     Seq2SeqSettings,
 )
+from spacy_seq2seq.training.mixing import MixingSettings
 from spacy_seq2seq.training.reader_settings import ReaderSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-ALL_SETTINGS = (Seq2SeqSettings, NetworkSettings, ReaderSettings, JobSettings)
+ALL_SETTINGS = (Seq2SeqSettings, NetworkSettings, ReaderSettings, MixingSettings, JobSettings)
 DECODING_COMMANDS = ("translate", "evaluate", "render", "serve", "translate-corpus")
 
 
@@ -88,10 +89,14 @@ def test_the_evaluation_report_records_every_decoding_setting():
 # -- the reader ---------------------------------------------------------------------------
 
 
-def test_the_reader_takes_the_reader_settings_and_nothing_else():
-    reader = spacy.registry.readers.get("spacy-seq2seq.ParallelCorpus.v1")
-    assert parameters(reader) == defaults(ReaderSettings)
-    for spec in declared_fields(ReaderSettings):
+@pytest.mark.parametrize(
+    "name,settings,leading",
+    [("spacy-seq2seq.ParallelCorpus.v1", ReaderSettings, {}), ("spacy-seq2seq.MixedCorpus.v1", MixingSettings, {"new": inspect.Parameter.empty})],
+)
+def test_the_readers_take_their_settings_and_nothing_else(name, settings, leading):
+    reader = spacy.registry.readers.get(name)
+    assert parameters(reader) == {**leading, **defaults(settings)}
+    for spec in declared_fields(settings):
         assert f"{spec.name} (" in reader.__doc__
 
 
