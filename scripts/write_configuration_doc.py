@@ -1,5 +1,5 @@
-"""Write docs/configuration.md from the settings object (Seq2SeqSettings in
-spacy_seq2seq/pipeline/settings.py). Run it after changing a setting:
+"""Write docs/configuration.md from the settings objects (see
+spacy_seq2seq/configuration_doc.py). Run it after changing a setting:
 
     python scripts/write_configuration_doc.py
 
@@ -9,7 +9,7 @@ With --check it writes nothing and exits with 1 if the page is out of date.
 import sys
 from pathlib import Path
 
-from spacy_seq2seq.pipeline.settings_doc import configuration_markdown
+from spacy_seq2seq.configuration_doc import configuration_markdown
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
 

@@ -356,6 +356,94 @@ class Errors(metaclass=_ErrorsWithCodes):
         "name of the seq2seq_attn component."
     )
 
+    # Settings declared once (network, search, reader): E100-E139.
+    E100 = (
+        "copy_attention = true copies source piece ids into the output, so the "
+        "source and target vocabularies must be one; got sizes {src} and {tgt}. "
+        "On the component, set joint_vocab = true (equal src_vocab_size and "
+        "tgt_vocab_size)."
+    )
+    E101 = (
+        "The spacy-seq2seq.RNNAttnSeq2Seq.v1 model needs the dims "
+        "'src_vocab_size' and 'tgt_vocab_size' and the attr 'special_ids' "
+        "before initialize(). The seq2seq_attn component sets them from its "
+        "vocabularies: initialize the pipeline (`nlp.initialize(...)`) rather "
+        "than the model alone."
+    )
+    E102 = (
+        "The spacy-seq2seq.RNNAttnSeq2Seq.v1 model has not been initialized "
+        "yet, so it has no network. Initialize the pipeline "
+        "(`nlp.initialize(...)`) or load a trained one with `spacy.load`."
+    )
+    E103 = (
+        "guided_alignment_weight > 0 needs a model with attention or an "
+        "alignment head; this one has attention = \"none\". Set "
+        "guided_alignment_weight = 0.0, choose an attention type, or set "
+        "alignment_head = true."
+    )
+    E104 = (
+        "coverage_loss_weight > 0 needs a model with attention; this one has "
+        "attention = \"none\". Set coverage_loss_weight = 0.0 or choose an "
+        "attention type."
+    )
+    E105 = (
+        "A {kind} can only be predicted (`model.predict`), not trained on: "
+        "train with a TrainBatch (`model.begin_update`)."
+    )
+    E106 = (
+        "The spacy-seq2seq.RNNAttnSeq2Seq.v1 model takes a TrainBatch, "
+        "DecodeBatch or ForcedBatch (spacy_seq2seq.models), got {type}."
+    )
+    E107 = (
+        "No gradient to propagate: {problem}. Only a teacher-forced pass "
+        "started with `model.begin_update(train_batch)` has a backprop."
+    )
+    E108 = (
+        "Target word {index} ({word!r}) is empty or contains whitespace: a "
+        "list of target words must hold single words, as in a "
+        "whitespace-tokenised line. Pass a string to have it tokenised instead."
+    )
+    E109 = (
+        "This Doc extension (e.g. `doc._.translation`) holds a text: set it to "
+        "a str or None, not a {type}."
+    )
+    E110 = (
+        "ROUGE got {n_hypotheses} outputs but {n_references} references: give "
+        "one reference per output, in the same order."
+    )
+    E111 = (
+        "agreement needs the two directions over the same pair: the forward "
+        "weights are {forward} (target x source words), so the reverse ones "
+        "must be {expected} (source x target words), not {reverse}. Align the "
+        "reverse direction on the swapped pair."
+    )
+    E112 = (
+        "{where}{token!r} is not {what}. Fix the line (an empty line means no links)."
+    )
+    E113 = (
+        "{n_predicted} predicted alignments for {n_gold} gold ones: the files "
+        "must have one line per sentence pair, in the same order (an empty "
+        "line for no links)."
+    )
+    E114 = (
+        "{src_file} has {n_sources} lines but {tgt_file} has {n_targets}: the "
+        "files must be line-aligned (one sentence pair per line)."
+    )
+    E115 = (
+        "No seq2seq_attn component in {model}: give a pipeline trained with "
+        "spacy-seq2seq (its config.cfg names factory = \"seq2seq_attn\")."
+    )
+    E116 = (
+        "{path} ended before the records indexed at the start of the job: the "
+        "file changed while the job ran. Leave the input unchanged until the "
+        "job is done, and run it again (finished shards are kept)."
+    )
+    E117 = (
+        "Shard {shard} is missing or does not match its partition after the "
+        "job ran (a worker may have written to the folder of another job). "
+        "Run the job again into a new OUTPUT_DIR."
+    )
+
 
 class Warnings:
     W001 = (

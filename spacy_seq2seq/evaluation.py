@@ -21,14 +21,13 @@ from spacy.tokens import Doc
 from .pipeline.components import seq2seq_component_name
 from .pipeline.rouge import ROUGE_TYPES, rouge_scorer_class
 from .pipeline.scoring import corpus_metrics
+from .pipeline.settings import setting_fields
 from .training import ParallelCorpus
 
-# The settings that decide what the decoder outputs, recorded beside the
-# scores so that a number in a report can be reproduced.
-REPORTED_DECODING_SETTINGS = (
-    "beam_size", "length_alpha", "min_output_length", "min_output_ratio",
-    "no_repeat_ngram_size", "quantize",
-)
+# The decoding settings, recorded beside the scores so that a number in a
+# report can be reproduced: every one, in config order (derived from their
+# declaration, so a new decoding setting is reported too).
+REPORTED_DECODING_SETTINGS = tuple(spec.name for spec in setting_fields() if spec.metadata["decoding"])
 
 
 @dataclass
@@ -85,12 +84,9 @@ def evaluate_corpus(
     data: Union[str, Path],
     *,
     component: str = "",
-    tgt_path: Optional[Union[str, Path]] = None,
-    src_key: str = "src",
-    tgt_key: str = "tgt",
-    on_malformed: str = "error",
     batch_size: int = 1000,
     track: Optional[Callable[[Iterable[Doc], int], Iterable[Doc]]] = None,
+    **reader: Any,
 ) -> CorpusEvaluation:
     """Decode the sources of a held-out corpus and score the outputs against
     its references with the component's metrics.
@@ -99,13 +95,13 @@ def evaluate_corpus(
     data (Union[str, Path]): The corpus: .tsv, .jsonl, .json, or source lines
         with `tgt_path` (any format `ParallelCorpus` reads).
     component (str): The component's name; "" for the first seq2seq_attn.
-    tgt_path (Optional[Union[str, Path]]): Line-aligned references when
-        `data` holds sources only.
-    src_key, tgt_key (str): JSON/JSONL keys of the source and the reference.
-    on_malformed (str): "error" (raise) or "skip" (count in `skipped`).
     batch_size (int): Docs per `nlp.pipe` batch.
     track (Optional[Callable]): Called with the decoded Docs as they come
         and their number; returns them, e.g. through a progress bar.
+    **reader: How to read `data`: settings of the corpus reader
+        (`ReaderSettings`, e.g. `tgt_path`, `src_key`, `tgt_key`), except
+        that `on_malformed` is "error" unless given (a test set should not
+        lose pairs unnoticed) and `field` is the component's.
     RETURNS (CorpusEvaluation): Outputs, scores and the report.
     """
     name = seq2seq_component_name(nlp.config, component)
@@ -113,13 +109,11 @@ def evaluate_corpus(
     field = pipe.field
     if "rouge" in pipe.cfg["metrics"]:
         rouge_scorer_class()  # E141 before decoding, if rouge-score is too old
-    reader = ParallelCorpus(
-        data, tgt_path=tgt_path, field=field, on_malformed=on_malformed, src_key=src_key, tgt_key=tgt_key
-    )
+    corpus = ParallelCorpus(data, **{"on_malformed": "error", **reader, "field": field})
     # The metrics need every text, but not the reader's Docs: keep the texts.
     sources: List[str] = []
     references: List[str] = []
-    for example in reader(nlp):
+    for example in corpus(nlp):
         sources.append(example.reference.text)
         references.append(example.reference._.get(field))
     docs: Iterable[Doc] = nlp.pipe(sources, batch_size=batch_size)
@@ -128,7 +122,7 @@ def evaluate_corpus(
     hypotheses = [doc._.get(field) for doc in docs]
     metrics = pipe.cfg["metrics"]
     scores, signatures = corpus_metrics(hypotheses, references, metrics)
-    stats = reader.stats
+    stats = corpus.stats
     return CorpusEvaluation(
         field=field,
         metrics=metrics,

@@ -17,12 +17,19 @@ REGISTERED = [
 
 @pytest.mark.parametrize("registry_name, name", REGISTERED)
 def test_entry_point_resolves_in_a_fresh_interpreter(registry_name, name):
-    # A fresh interpreter, so nothing was imported by earlier tests.
+    # A fresh interpreter, so nothing was imported by earlier tests: the
+    # package is not loaded until the name is resolved, and then it is,
+    # through its entry point.
     if registry_name == "factories":
         # spaCy resolves factory entry points when a pipe is added.
-        check = f"import spacy; spacy.blank('fr').add_pipe({name!r})"
+        check = f"spacy.blank('fr').add_pipe({name!r})"
     else:
-        check = f"from spacy.util import registry; registry.{registry_name}.get({name!r})"
-    code = f"import sys\n{check}\nprint('spacy_seq2seq' in sys.modules)"
+        check = f"registry.{registry_name}.get({name!r})"
+    code = (
+        "import sys\nimport spacy\nfrom spacy.util import registry\n"
+        f"before = 'spacy_seq2seq' in sys.modules\n{check}\n"
+        "print(before, 'spacy_seq2seq' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["False", "True"]

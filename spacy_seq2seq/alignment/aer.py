@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Set, Tuple
 
+from ..errors import Errors
+
 Link = Tuple[int, int]
 _GOLD_LINK = re.compile(r"^(\d+)([-p])(\d+)$")
 _PREDICTED_LINK = re.compile(r"^(\d+)-(\d+)$")
@@ -52,10 +54,10 @@ def parse_gold_line(line: str, *, where: str = "") -> GoldAlignment:
     for token in line.split():
         match = _GOLD_LINK.match(token)
         if match is None or int(match.group(1)) < 1 or int(match.group(3)) < 1:
-            raise AlignmentFileError(
-                f"{_at(where)}{token!r} is not a gold link: expected 1-based 'i-j' (sure) or "
-                "'ipj' (possible), e.g. '3-4' or '3p4'."
-            )
+            raise AlignmentFileError(Errors.E112.format(
+                where=_at(where), token=token,
+                what="a gold link: expected 1-based 'i-j' (sure) or 'ipj' (possible), e.g. '3-4' or '3p4'",
+            ))
         link = (int(match.group(1)) - 1, int(match.group(3)) - 1)
         possible.add(link)
         if match.group(2) == "-":
@@ -69,9 +71,9 @@ def parse_pharaoh_line(line: str, *, where: str = "") -> Set[Link]:
     for token in line.split():
         match = _PREDICTED_LINK.match(token)
         if match is None:
-            raise AlignmentFileError(
-                f"{_at(where)}{token!r} is not a 0-based pharaoh link 'i-j' (e.g. '0-2')."
-            )
+            raise AlignmentFileError(Errors.E112.format(
+                where=_at(where), token=token, what="a 0-based pharaoh link 'i-j' (e.g. '0-2')",
+            ))
         links.add((int(match.group(1)), int(match.group(2))))
     return links
 
@@ -103,10 +105,7 @@ def score_alignments(predicted: List[Set[Link]], gold: List[GoldAlignment]) -> A
     RETURNS (AlignmentScores): Scores in [0, 1].
     """
     if len(predicted) != len(gold):
-        raise AlignmentFileError(
-            f"{len(predicted)} predicted alignments for {len(gold)} gold ones: the files must "
-            "have one line per sentence pair, in the same order (an empty line for no links)."
-        )
+        raise AlignmentFileError(Errors.E113.format(n_predicted=len(predicted), n_gold=len(gold)))
     n_predicted = n_sure = hit_sure = hit_possible = 0
     for links, reference in zip(predicted, gold):
         links = set(links)

@@ -25,7 +25,7 @@ from typing import Callable, Dict, Iterable, List, Set, Tuple
 
 import numpy
 
-from ..errors import check_choice
+from ..errors import Errors, check_choice
 
 Link = Tuple[int, int]
 NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
@@ -117,12 +117,10 @@ def agreement(forward: numpy.ndarray, reverse: numpy.ndarray, min_product: float
     RETURNS (List[Tuple[int, int]]): Sorted (source_i, target_j) links.
     """
     if forward.shape != reverse.T.shape:
-        raise ValueError(
-            f"agreement needs the two directions over the same pair: the forward weights are "
-            f"{forward.shape} (target x source words), so the reverse ones must be "
-            f"{forward.shape[::-1]} (source x target words), not {reverse.shape}."
-        )
+        raise ValueError(Errors.E111.format(
+            forward=forward.shape, expected=forward.shape[::-1], reverse=reverse.shape,
+        ))
     if not 0.0 < min_product <= 1.0:
-        raise ValueError(f"min_product must be in (0, 1]; got {min_product}.")
+        raise ValueError(Errors.E013.format(setting="min_product", constraint="in (0, 1]", value=min_product))
     targets, sources = numpy.nonzero(forward * reverse.T >= min_product)
     return sorted((int(i), int(j)) for j, i in zip(targets.tolist(), sources.tolist()))

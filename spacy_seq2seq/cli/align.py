@@ -9,6 +9,7 @@ from typing import Iterator, Optional, TextIO
 
 import typer
 
+from ..errors import Errors
 from .inputs import chunks, stream_word_lists
 from .loading import load_pipeline
 from .options import COMPONENT, QUIET
@@ -35,20 +36,19 @@ def align(
     i, target word j; words are the whitespace tokens of each line).
     The files are read, aligned and written a batch at a time.
     """
-    from ..alignment import SYMMETRIZATIONS, format_pharaoh
+    from ..alignment import format_pharaoh
     from ..pipeline.bidirectional import SYMMETRIZE_OPTIONS, align_word_pairs
 
     # Both checks come before loading a model, so a typo fails at once.
     n_sources, n_targets = count_lines(src_file), count_lines(tgt_file)
     if n_sources != n_targets:
-        raise typer.BadParameter(
-            f"{src_file} has {n_sources} lines but {tgt_file} has {n_targets}: "
-            "the files must be line-aligned (one sentence pair per line)."
-        )
+        raise typer.BadParameter(Errors.E114.format(
+            src_file=src_file, n_sources=n_sources, tgt_file=tgt_file, n_targets=n_targets,
+        ))
     if symmetrize_how not in SYMMETRIZE_OPTIONS:
-        raise typer.BadParameter(
-            f"--symmetrize must be one of {', '.join(SYMMETRIZATIONS)}, agreement; got {symmetrize_how!r}."
-        )
+        raise typer.BadParameter(Errors.E003.format(
+            setting="--symmetrize", value=symmetrize_how, options=", ".join(SYMMETRIZE_OPTIONS),
+        ))
     nlp, name = load_pipeline(model, component)
     reverse_pipe = None
     if reverse_model is not None:

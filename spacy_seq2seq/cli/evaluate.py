@@ -3,27 +3,19 @@ optionally written as JSON (the work is `evaluation.evaluate_corpus`)."""
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Dict, Optional
 
 import typer
 
 from .loading import load_pipeline
-from .options import (
-    BATCH_SIZE,
-    BEAM_SIZE,
-    COMPONENT,
-    LENGTH_ALPHA,
-    MIN_OUTPUT_LENGTH,
-    MIN_OUTPUT_RATIO,
-    QUANTIZE,
-    QUIET,
-)
+from .options import BATCH_SIZE, COMPONENT, QUIET, decoding_flags
 from .progress import Progress
 
 # How sacreBLEU's metrics are named in the printed lines.
 LABELS = {"bleu": "BLEU", "chrf": "chrF"}
 
 
+@decoding_flags
 def evaluate(
     model: Path = typer.Argument(..., help="A saved pipeline."),
     data: Path = typer.Argument(..., help="Held-out parallel corpus (.tsv, .jsonl, .json)."),
@@ -33,11 +25,7 @@ def evaluate(
     tgt_key: str = typer.Option("tgt", "--tgt-key", help="JSON/JSONL key of the reference (e.g. summary)."),
     on_malformed: str = typer.Option("error", "--on-malformed", help="error | skip (skipped pairs are counted in the report)."),
     component: str = COMPONENT,
-    beam_size: Optional[int] = BEAM_SIZE,
-    length_alpha: Optional[float] = LENGTH_ALPHA,
-    min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
-    min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
-    quantize: Optional[str] = QUANTIZE,
+    decoding: Dict[str, Any] = {},  # noqa: B006 (replaced by the decoding flags: options.py)
     batch_size: int = BATCH_SIZE,
     hypotheses_file: Optional[Path] = typer.Option(None, "--hypotheses", help="Also write the outputs here, one per line."),
     quiet: bool = QUIET,
@@ -47,10 +35,7 @@ def evaluate(
     from ..evaluation import evaluate_corpus
     from ..pipeline.rouge import ROUGE_TYPES
 
-    nlp, pipe_name = load_pipeline(
-        model, component, beam_size=beam_size, length_alpha=length_alpha,
-        min_output_length=min_output_length, min_output_ratio=min_output_ratio, quantize=quantize,
-    )
+    nlp, pipe_name = load_pipeline(model, component, **decoding)
     with Progress(quiet, what="segments") as progress:
         result = evaluate_corpus(
             nlp, data, component=pipe_name, tgt_path=tgt, src_key=src_key, tgt_key=tgt_key,

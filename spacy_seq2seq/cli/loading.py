@@ -6,6 +6,8 @@ from typing import Any, Tuple
 
 import typer
 
+from ..errors import Errors
+
 
 def load_pipeline(model: Path, component: str, **overrides: Any) -> Tuple[Any, str]:
     """The pipeline at `model` and the name of its seq2seq_attn component
@@ -22,7 +24,7 @@ def load_pipeline(model: Path, component: str, **overrides: Any) -> Tuple[Any, s
 
     names = seq2seq_component_names(load_config(model / "config.cfg"))
     if not names:
-        raise typer.BadParameter(f"No seq2seq_attn component in {model}.")
+        raise typer.BadParameter(Errors.E115.format(model=model))
     name = component or names[0]
     settings = {key: value for key, value in overrides.items() if value is not None}
     nlp = spacy.load(model, config={"components": {name: settings}} if settings else {})

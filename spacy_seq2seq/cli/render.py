@@ -3,23 +3,24 @@ work is `displacy.render`)."""
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 import typer
 
 from .inputs import stream_texts
 from .loading import load_pipeline
-from .options import BATCH_SIZE, BEAM_SIZE, COMPONENT, QUIET
+from .options import BATCH_SIZE, COMPONENT, QUIET, decoding_flags
 from .progress import Progress, input_total
 
 
+@decoding_flags
 def render(
     model: Path = typer.Argument(..., help="A saved pipeline (nlp.to_disk / spacy train output)."),
     texts: Optional[List[str]] = typer.Argument(None, help="Texts; read from --input or stdin if none."),
     input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="File with one text per line."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the page here instead of stdout."),
     component: str = COMPONENT,
-    beam_size: Optional[int] = BEAM_SIZE,
+    decoding: Dict[str, Any] = {},  # noqa: B006 (replaced by the decoding flags: options.py)
     batch_size: int = BATCH_SIZE,
     quiet: bool = QUIET,
 ) -> None:
@@ -28,7 +29,7 @@ def render(
     from ..displacy.markup import render_page
     from ..displacy.view import view_from_doc
 
-    nlp, pipe_name = load_pipeline(model, component, beam_size=beam_size)
+    nlp, pipe_name = load_pipeline(model, component, **decoding)
     pipe = nlp.get_pipe(pipe_name)
     if not pipe.cfg["store_attention"]:
         typer.echo("Note: this model stores no attention (store_attention = false); the page shows its alignment links only.", err=True)

@@ -3,21 +3,21 @@ text, see the output, the n-best list, the alignment and the attention
 view of `render` (the work is `live.make_live_server`)."""
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Dict
 
 import typer
 
 from .loading import load_pipeline
-from .options import BEAM_SIZE, COMPONENT
+from .options import COMPONENT, decoding_flags
 
 
+@decoding_flags
 def serve(
     model: Path = typer.Argument(..., help="A saved pipeline (nlp.to_disk / spacy train output)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on; 127.0.0.1 keeps the page on this machine (0.0.0.0 shares it on the network)."),
     port: int = typer.Option(8000, "--port", "-p", help="Port (0 picks a free one)."),
     component: str = COMPONENT,
-    beam_size: Optional[int] = BEAM_SIZE,
-    n_best: Optional[int] = typer.Option(None, "--n-best", help="Outputs in the n-best list (<= beam size; default: the model's)."),
+    decoding: Dict[str, Any] = {},  # noqa: B006 (replaced by the decoding flags: options.py)
     max_chars: int = typer.Option(1000, "--max-chars", min=1, help="Longest text one request may decode."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No line per request on stderr."),
 ) -> None:
@@ -25,7 +25,7 @@ def serve(
     view (hover a word), n-best list and alignment. Ctrl+C stops it."""
     from ..live import LiveLimits, make_live_server
 
-    nlp, name = load_pipeline(model, component, beam_size=beam_size, n_best=n_best)
+    nlp, name = load_pipeline(model, component, **decoding)
     server = make_live_server(
         nlp, name, host=host, port=port, limits=LiveLimits(max_chars=max_chars), log=not quiet, title=str(model),
     )

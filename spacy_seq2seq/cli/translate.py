@@ -3,38 +3,25 @@ with its word alignment (or one JSON record per text)."""
 
 import json
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 import typer
 
 from ..names import FieldNames
 from .inputs import stream_texts
 from .loading import load_pipeline
-from .options import (
-    BATCH_SIZE,
-    BEAM_SIZE,
-    COMPONENT,
-    LENGTH_ALPHA,
-    MIN_OUTPUT_LENGTH,
-    MIN_OUTPUT_RATIO,
-    QUANTIZE,
-    QUIET,
-)
+from .options import BATCH_SIZE, COMPONENT, QUIET, decoding_flags
 from .progress import Progress, input_total
 
 
+@decoding_flags
 def translate(
     model: Path = typer.Argument(..., help="A saved pipeline (nlp.to_disk / spacy train output)."),
     texts: Optional[List[str]] = typer.Argument(None, help="Texts; read from --input or stdin if none."),
     input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="File with one text per line."),
     component: str = COMPONENT,
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
-    beam_size: Optional[int] = BEAM_SIZE,
-    n_best: Optional[int] = typer.Option(None, "--n-best", help="Outputs per text (<= beam size)."),
-    length_alpha: Optional[float] = LENGTH_ALPHA,
-    min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
-    min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
-    quantize: Optional[str] = QUANTIZE,
+    decoding: Dict[str, Any] = {},  # noqa: B006 (replaced by the decoding flags: options.py)
     batch_size: int = BATCH_SIZE,
     quiet: bool = QUIET,
 ) -> None:
@@ -42,11 +29,7 @@ def translate(
 
     Texts are read and decoded as a stream; over a file, a progress bar
     (outputs/s, ETA) shows on a terminal."""
-    nlp, pipe_name = load_pipeline(
-        model, component, beam_size=beam_size, n_best=n_best,
-        length_alpha=length_alpha, min_output_length=min_output_length,
-        min_output_ratio=min_output_ratio, quantize=quantize,
-    )
+    nlp, pipe_name = load_pipeline(model, component, **decoding)
     names = FieldNames(nlp.get_pipe(pipe_name).field)
     total = input_total(texts, input_file)
     with Progress(quiet, total=total, what="texts") as progress:

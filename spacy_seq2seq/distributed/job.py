@@ -18,7 +18,7 @@ import time
 import warnings
 import zlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Union
+from typing import Any, Dict, List, Mapping, Optional, Set, Union
 
 from ..errors import Errors, Warnings
 from .cluster import (
@@ -32,10 +32,10 @@ from .cluster import (
 )
 from .formats import SKIP_REASONS
 from .inputs import check_input
+from .job_settings import JobSettings
 from .partitions import Plan, make_plan
 from .progress import Progress
 from .shards import (
-    OUTPUT_FORMATS,
     SUMMARY,
     ShardReport,
     check_output_dir,
@@ -50,27 +50,17 @@ PathLike = Union[str, Path]
 SKIP_EXAMPLES = 20
 
 
+# The actor class that decodes a shard (tests put a crashing one here).
+WORKER_CLASS: type = ShardDecoder
+
+
 def translate_corpus(
     model: PathLike,
     input: str,
     output_dir: PathLike,
     *,
-    workers: Optional[int] = None,
-    address: Optional[str] = None,
-    threads_per_worker: Optional[int] = None,
-    gpus_per_worker: float = 0,
-    input_format: str = "auto",
-    column: Optional[str] = None,
-    align: Optional[str] = None,
-    attention: bool = False,
-    output_format: str = "jsonl",
-    shard_size: int = 10_000,
-    batch_size: int = 256,
-    component: str = "",
-    decoding: Optional[Dict[str, Any]] = None,
-    max_retries: int = 3,
-    progress: bool = True,
-    _worker_class: type = ShardDecoder,
+    decoding: Optional[Mapping[str, Any]] = None,
+    **settings: Any,
 ) -> Dict[str, Any]:
     """Decode (or, with `align`, force-align) every record of `input` on
     Ray and write the output shards and `_SUMMARY.json` to `output_dir`.
@@ -78,55 +68,40 @@ def translate_corpus(
     model: A saved pipeline's folder (readable on every node).
     input: A file, a folder or a glob (quoted) of files in one format.
     output_dir: Where the shards go; a re-run resumes the job there.
-    workers: Actors decoding at once (default: the cluster's CPUs, or GPUs,
-        divided by what one worker asks).
-    address: A running cluster's address ("auto": the one this node belongs
-        to); None starts a local Ray for the job and shuts it down after.
-    threads_per_worker: CPU threads per actor (default: the cores shared
-        out among the workers; 1 when neither is given).
-    gpus_per_worker: GPUs per actor; > 0 decodes on CUDA.
-    input_format, column: See formats.py ("auto": from the extension).
-    align: Targets (file or glob, same format options as `input` detected
-        from their own extension) to force-align with the sources instead
-        of decoding; one target per source record.
-    attention: Keep `<field>_attention` in the records.
-    output_format: "jsonl" or "parquet".
-    shard_size: Records per shard (and per unit of retried work).
-    batch_size: Texts per `nlp.pipe` batch in a worker.
-    component: The seq2seq_attn component ("" for the first).
-    decoding: Decoding settings to override, e.g. {"beam_size": 1}.
-    max_retries: Restarts of a crashed actor and retries of its task.
-    progress: Print records done, records/s and ETA to stderr.
+    decoding: The component's decoding settings to change, e.g.
+        {"beam_size": 1}.
+    **settings: How the job runs: the settings of `JobSettings`
+        (job_settings.py) by name, e.g. `workers=2, shard_size=5`.
     RETURNS (Dict[str, Any]): The summary, as written to _SUMMARY.json.
     """
     started = time.perf_counter()
+    job = JobSettings(**settings)
+    decoding = dict(sorted((decoding or {}).items()))
     import_ray()  # fails at once, naming the install, where Ray is missing
-    model_path = _check_model(Path(model), component)
-    _check_counts(workers, threads_per_worker, gpus_per_worker, shard_size, batch_size, max_retries, output_format)
+    model_path = _check_model(Path(model), job.component)
     output_path = Path(output_dir)
     check_output_dir(output_path)
-    files, source_format, source_column = check_input(input, input_format, column)
-    target = check_input(align) if align is not None else None
-    plan = make_plan(files, source_format, source_column, shard_size, target=target)
-    settings = {
-        "component": component, "decoding": dict(sorted((decoding or {}).items())), "attention": attention,
-        "align": align is not None, "output_format": output_format, "shard_size": shard_size,
+    files, source_format, source_column = check_input(input, job.input_format, job.column)
+    target = check_input(job.align) if job.align is not None else None
+    plan = make_plan(files, source_format, source_column, job.shard_size, target=target)
+    # What decides the shards' contents (see _manifest).
+    outputs = {
+        "component": job.component, "decoding": decoding, "attention": job.attention,
+        "align": job.align is not None, "output_format": job.output_format, "shard_size": job.shard_size,
     }
-    reused = claim_output_dir(output_path, _manifest(model_path, plan, settings))
-    pending = [p for p in plan.partitions if not reused or read_report(output_path, p.name, output_format) is None]
-    placement: Dict[str, Any] = {"workers": 0, "threads_per_worker": 0, "gpus_per_worker": gpus_per_worker}
+    reused = claim_output_dir(output_path, _manifest(model_path, plan, outputs))
+    pending = [
+        p for p in plan.partitions if not reused or read_report(output_path, p.name, job.output_format) is None
+    ]
+    placement: Dict[str, Any] = {"workers": 0, "threads_per_worker": 0, "gpus_per_worker": job.gpus_per_worker}
     ray_seconds = 0.0
     if pending:
         connecting = time.perf_counter()
-        with ray_connection(address) as local:
+        with ray_connection(job.address) as local:
             ray_seconds = time.perf_counter() - connecting
-            placement = _placement(workers, threads_per_worker, gpus_per_worker, local, len(pending))
-            decoder = dict(
-                model=str(model_path), component=component, overrides=decoding or {}, attention=attention,
-                threads=placement["threads_per_worker"], gpus=gpus_per_worker, batch_size=batch_size,
-            )
-            _run(plan, pending, output_path, output_format, decoder, placement, max_retries, progress, _worker_class)
-    summary = _summary(plan, output_path, output_format, computed={p.index for p in pending})
+            placement = _placement(job.workers, job.threads_per_worker, job.gpus_per_worker, local, len(pending))
+            _run(plan, pending, output_path, model_path, job, decoding, placement)
+    summary = _summary(plan, output_path, job.output_format, computed={p.index for p in pending})
     seconds = time.perf_counter() - started
     computed_records = sum(p.count for p in pending)
     summary.update({
@@ -138,7 +113,7 @@ def translate_corpus(
         "input": [f.path for f in plan.source.files],
         "input_format": plan.source.format,
         "align": [f.path for f in plan.target.files] if plan.target is not None else None,
-        "settings": {**settings, "batch_size": batch_size, "max_retries": max_retries},
+        "settings": {**outputs, "batch_size": job.batch_size, "max_retries": job.max_retries},
     })
     write_text_atomically(output_path / SUMMARY, json.dumps(summary, indent=1, ensure_ascii=False))
     return summary
@@ -155,21 +130,6 @@ def _check_model(model: Path, component: str) -> Path:
         raise ValueError(Errors.E071.format(model=model, problem="has no config.cfg"))
     seq2seq_component_name(load_config(model / "config.cfg"), component)  # E040/E041
     return model.resolve()
-
-
-def _check_counts(workers, threads, gpus, shard_size, batch_size, max_retries, output_format) -> None:
-    checks = [
-        ("--workers", workers, workers is None or workers >= 1, "at least 1"),
-        ("--threads-per-worker", threads, threads is None or threads >= 1, "at least 1"),
-        ("--gpus-per-worker", gpus, gpus >= 0, "0 or more"),
-        ("--shard-size", shard_size, shard_size >= 1, "at least 1"),
-        ("--batch-size", batch_size, batch_size >= 1, "at least 1"),
-        ("--max-retries", max_retries, max_retries >= 0, "0 or more"),
-        ("--output-format", output_format, output_format in OUTPUT_FORMATS, " or ".join(OUTPUT_FORMATS)),
-    ]
-    for setting, value, valid, constraint in checks:
-        if not valid:
-            raise ValueError(Errors.E076.format(setting=setting, constraint=constraint, value=value))
 
 
 def _manifest(model: Path, plan: Plan, settings: Dict[str, Any]) -> Dict[str, Any]:
@@ -222,21 +182,29 @@ def _placement(workers, threads, gpus, local: bool, n_pending: int) -> Dict[str,
     return {"workers": workers, "threads_per_worker": threads, "gpus_per_worker": gpus}
 
 
-def _run(plan, pending, output_path, output_format, decoder, placement, max_retries, show_progress, worker_class) -> None:
+def _run(
+    plan: Plan, pending: List[Any], output_path: Path, model_path: Path, job: JobSettings,
+    decoding: Dict[str, Any], placement: Dict[str, Any],
+) -> None:
     ray = import_ray()
     quiet_data_context()
     partitions = ray.data.from_items([{"partition": p.index} for p in pending], override_num_blocks=len(pending))
+    decoder = dict(
+        plan=plan, output_dir=str(output_path), output_format=job.output_format, model=str(model_path),
+        component=job.component, overrides=decoding, attention=job.attention,
+        threads=placement["threads_per_worker"], gpus=job.gpus_per_worker, batch_size=job.batch_size,
+    )
     with retries_warning_silenced():
         shards = partitions.map_batches(
-            worker_class,
+            WORKER_CLASS,
             batch_size=1,  # one partition per call: one shard per task, retried whole
             compute=ray.data.ActorPoolStrategy(size=placement["workers"]),
-            fn_constructor_kwargs=dict(plan=plan, output_dir=str(output_path), output_format=output_format, **decoder),
+            fn_constructor_kwargs=decoder,
             num_cpus=placement["threads_per_worker"],
             num_gpus=placement["gpus_per_worker"] or None,
-            **bounded_retries(max_retries),
+            **bounded_retries(job.max_retries),
         )
-    progress = Progress(sum(p.count for p in pending), stream=sys.stderr if show_progress else None)
+    progress = Progress(sum(p.count for p in pending), stream=sys.stderr if job.progress else None)
     for row in shards.iter_rows():
         progress.add(int(row["read"]))
 
@@ -252,7 +220,7 @@ def _summary(plan: Plan, output_path: Path, output_format: str, computed: Set[in
     for partition in plan.partitions:
         report: Optional[ShardReport] = read_report(output_path, partition.name, output_format)
         if report is None or report.read != partition.count or report.first_id != partition.first_id:
-            raise RuntimeError(f"Shard {partition.name} is missing or does not match its partition after the job ran.")
+            raise RuntimeError(Errors.E117.format(shard=partition.name))
         if report.read != report.written + len(report.skipped):
             raise RuntimeError(Errors.E078.format(
                 shard=partition.name, n_read=report.read, n_written=report.written, n_skipped=len(report.skipped)

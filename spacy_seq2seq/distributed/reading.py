@@ -4,6 +4,7 @@ they are decoding, so no process ever holds a whole input."""
 
 from typing import Iterator
 
+from ..errors import Errors
 from .formats import Parsed, check_value, parse_line
 from .inputs import CorpusInput
 
@@ -21,7 +22,7 @@ def read_segment(corpus: CorpusInput, file: int, offset: int, count: int) -> Ite
             raw = stream.readline()
             if not raw:
                 # The plan counted more records: the file changed under the job.
-                raise RuntimeError(f"{path} ended before the records indexed at the start of the job: was it changed?")
+                raise RuntimeError(Errors.E116.format(path=path))
             yield parse_line(raw.rstrip(b"\n").rstrip(b"\r"), corpus.format, corpus.column)
 
 

@@ -1,6 +1,7 @@
 """thinc glue: registered architectures and Docs-free converters around the torch network."""
 
 from .architectures import build_rnn_attn_seq2seq_v1, get_torch_module, is_initialized
+from .pytorch import NetworkSettings
 from .types import (
     DecodeBatch,
     Decoded,
@@ -16,6 +17,7 @@ __all__ = [
     "Decoded",
     "Forced",
     "ForcedBatch",
+    "NetworkSettings",
     "SearchSettings",
     "TeacherForced",
     "TrainBatch",

@@ -18,15 +18,23 @@ One model, two kinds of input (dispatch on the input type, not a mode string):
 from typing import Any, Callable, Tuple
 
 import numpy
+import srsly
 import torch
 from spacy.util import registry
 from thinc.api import ArgsKwargs, Model, PyTorchShim
 
-from ..errors import Errors, check_choice
+from ..declarations import (
+    defaults,
+    give_signature,
+    keyword_parameters,
+    settings_docstring,
+    values,
+)
+from ..errors import Errors
 from .converters import pad_ids
 from .decoding import decode
 from .forced import force
-from .pytorch import ATTENTION_TYPES, CELL_TYPES, RNNAttnSeq2Seq, Seq2SeqConfig
+from .pytorch import NetworkSettings, RNNAttnSeq2Seq, Seq2SeqConfig
 from .quantization import forget_int8_copy
 from .serialization import load_module_bytes, module_to_bytes
 from .types import (
@@ -42,81 +50,52 @@ from .types import (
 MODEL_NAME = "rnn_attn_seq2seq"
 
 
-@registry.architectures("spacy-seq2seq.RNNAttnSeq2Seq.v1")
-def build_rnn_attn_seq2seq_v1(
-    *,
-    cell: str = "gru",
-    bidirectional: bool = True,
-    n_layers: int = 1,
-    embed_width: int = 256,
-    hidden_width: int = 512,
-    attention: str = "additive",
-    input_feeding: bool = True,
-    dropout_prob: float = 0.3,
-    tie_embeddings: bool = False,
-    copy_attention: bool = False,
-    coverage: bool = False,
-    alignment_head: bool = False,
-) -> Seq2SeqModelT:
-    """An RNN encoder-decoder with attention (see `Seq2SeqConfig` for each setting).
+ARCHITECTURE = "spacy-seq2seq.RNNAttnSeq2Seq.v1"
 
-    cell (str): "gru" or "lstm".
-    bidirectional (bool): Bidirectional encoder (hidden_width / 2 per direction).
-    n_layers (int): RNN layers in encoder and decoder.
-    embed_width (int): Piece embedding width.
-    hidden_width (int): Encoder output and decoder RNN width.
-    attention (str): "dot", "general", "additive" or "none".
-    input_feeding (bool): Feed the previous attentional vector to the decoder.
-    dropout_prob (float): Dropout probability inside the network.
-    tie_embeddings (bool): Share target embeddings with the output layer.
-    copy_attention (bool): Pointer-generator output: copy source pieces
-        through the attention (needs joint_vocab = true on the component).
-    coverage (bool): Feed the coverage vector (attention so far) into the
-        attention; pair it with the component's coverage_loss_weight.
-    alignment_head (bool): A second attention for word alignment only,
-        trained by the guided-alignment loss (guided_alignment_weight and
-        gold links); links are then read from it.
+
+def build_rnn_attn_seq2seq_v1(**settings: Any) -> Seq2SeqModelT:
+    """An RNN encoder-decoder with attention. Takes one keyword per setting
+    of `NetworkSettings` (models/pytorch/config.py), which declares and
+    checks them; the signature and the list below are generated from it.
+
     RETURNS (Model[Seq2SeqInT, Seq2SeqOutT]): The model; initialize it after
         setting the dims `src_vocab_size`, `tgt_vocab_size` and the attr
         `special_ids` (pad_id, bos_id, eos_id).
     """
-    check_choice("cell", cell, CELL_TYPES)
-    check_choice("attention", attention, ATTENTION_TYPES)
-    for name, wanted in (("copy_attention", copy_attention), ("coverage", coverage), ("alignment_head", alignment_head)):
-        if wanted and attention == "none":
-            raise ValueError(Errors.E013.format(
-                setting=name, constraint='false with attention = "none" (it works through the attention)',
-                value=wanted,
-            ))
-    if bidirectional and hidden_width % 2:
-        raise ValueError(
-            Errors.E009.format(hidden_width=hidden_width, suggestion=hidden_width + 1)
-        )
-    hyperparams = dict(
-        cell=cell, bidirectional=bidirectional, n_layers=n_layers,
-        embed_width=embed_width, hidden_width=hidden_width, attention=attention,
-        input_feeding=input_feeding, dropout_prob=dropout_prob,
-        tie_embeddings=tie_embeddings, copy_attention=copy_attention, coverage=coverage,
-        alignment_head=alignment_head,
-    )
+    network = NetworkSettings(**settings)
     return Model(
         MODEL_NAME,
         forward,
         init=init,
         dims={"src_vocab_size": None, "tgt_vocab_size": None},
-        attrs={"hyperparams": hyperparams, "special_ids": None},
+        # A plain dict in declaration order: thinc saves model attrs.
+        attrs={"hyperparams": values(network), "special_ids": None},
     )
+
+
+give_signature(
+    build_rnn_attn_seq2seq_v1, leading=(), settings=keyword_parameters(NetworkSettings),
+    returns=Seq2SeqModelT,
+)
+build_rnn_attn_seq2seq_v1.__doc__ = settings_docstring(
+    NetworkSettings, build_rnn_attn_seq2seq_v1.__doc__, marks=False
+)
+registry.architectures(ARCHITECTURE)(build_rnn_attn_seq2seq_v1)
+
+
+def default_model_config() -> str:
+    """The `[model]` block with every network setting at its default: the
+    factory's default model config."""
+    lines = ["[model]", f"@architectures = {srsly.json_dumps(ARCHITECTURE)}"]
+    lines += [f"{name} = {srsly.json_dumps(value)}" for name, value in defaults(NetworkSettings).items()]
+    return "\n" + "\n".join(lines) + "\n"
 
 
 def init(model: Seq2SeqModelT, X: Any = None, Y: Any = None) -> None:
     """Build the torch module now that the vocabulary sizes are known."""
     special_ids = model.attrs["special_ids"]
     if special_ids is None or not model.has_dim("src_vocab_size") or not model.has_dim("tgt_vocab_size"):
-        raise ValueError(
-            "The seq2seq model needs the dims 'src_vocab_size' and 'tgt_vocab_size' "
-            "and the attr 'special_ids' before initialize(); the seq2seq_attn "
-            "component sets them from its vocabularies."
-        )
+        raise ValueError(Errors.E101.format())
     config = Seq2SeqConfig(
         src_vocab_size=model.get_dim("src_vocab_size"),
         tgt_vocab_size=model.get_dim("tgt_vocab_size"),
@@ -136,7 +115,7 @@ def init(model: Seq2SeqModelT, X: Any = None, Y: Any = None) -> None:
 def get_torch_module(model: Seq2SeqModelT) -> RNNAttnSeq2Seq:
     """The wrapped torch module (after initialize)."""
     if not model.shims:
-        raise ValueError("The seq2seq model has not been initialized yet.")
+        raise ValueError(Errors.E102.format())
     return model.shims[0]._model
 
 
@@ -149,17 +128,17 @@ def forward(model: Seq2SeqModelT, batch: Seq2SeqInT, is_train: bool) -> Tuple[An
         return _teacher_forced(model, batch, is_train)
     if isinstance(batch, DecodeBatch):
         if is_train:
-            raise ValueError("A DecodeBatch can only be predicted, not trained on.")
+            raise ValueError(Errors.E105.format(kind="DecodeBatch"))
         return decode(model.shims[0], batch), _no_backprop
     if isinstance(batch, ForcedBatch):
         if is_train:
-            raise ValueError("A ForcedBatch can only be predicted, not trained on.")
+            raise ValueError(Errors.E105.format(kind="ForcedBatch"))
         return force(model.shims[0], batch), _no_backprop
-    raise TypeError(f"Expected a TrainBatch, DecodeBatch or ForcedBatch, got {type(batch).__name__}.")
+    raise TypeError(Errors.E106.format(type=type(batch).__name__))
 
 
 def _no_backprop(d_output: Any) -> None:
-    raise ValueError("Decoding has no gradient.")
+    raise ValueError(Errors.E107.format(problem="decoding has no gradient"))
 
 
 def _teacher_forced(
@@ -185,7 +164,7 @@ def _teacher_forced(
 
     def backprop(d_output: LossGradient) -> TrainBatch:
         if torch_backprop is None:
-            raise ValueError("Backprop needs a pass with is_train=True.")
+            raise ValueError(Errors.E107.format(problem="this pass ran with is_train=False"))
         loss = d_output.loss
         torch_backprop(ArgsKwargs(args=(loss,), kwargs={"grad_tensors": torch.ones_like(loss)}))
         return batch

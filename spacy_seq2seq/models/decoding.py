@@ -69,7 +69,7 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
         outputs, best first.
     """
     settings = batch.search
-    if settings.quantize == "int8":
+    if batch.quantize == "int8":
         module, device = int8_copy(shim), torch.device("cpu")
     else:
         module, device = shim._model, shim.device

@@ -2,6 +2,7 @@
 
 from typing import Tuple
 
+from ..errors import Errors
 from .pytorch.loss import coverage_loss, guided_alignment_ce, label_smoothed_nll
 from .types import LossGradient, TeacherForced
 
@@ -34,19 +35,12 @@ def teacher_forced_loss(
         # then left to serve translation alone.
         guided = output.alignment if output.alignment is not None else output.attention
         if guided is None:
-            raise ValueError(
-                "guided_alignment_weight > 0 needs a model with attention or an alignment head; "
-                'this one has attention = "none". Set guided_alignment_weight = 0.0, choose an '
-                "attention type, or set alignment_head = true."
-            )
+            raise ValueError(Errors.E103.format())
         guided_sum, n_guided = guided_alignment_ce(guided, output.guide)
         loss = loss + guided_alignment_weight * guided_sum / max(n_guided, 1)
     if coverage_loss_weight > 0:
         if output.attention is None:
-            raise ValueError(
-                "coverage_loss_weight > 0 needs a model with attention; this one "
-                'has attention = "none". Set coverage_loss_weight = 0.0 or choose an attention type.'
-            )
+            raise ValueError(Errors.E104.format())
         overlap, n_steps = coverage_loss(output.attention, output.tgt_out, pad_id=output.pad_id)
         loss = loss + coverage_loss_weight * overlap / max(n_steps, 1)
     return float(loss.detach()), n_tokens, LossGradient(loss=loss)

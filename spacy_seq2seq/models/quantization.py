@@ -59,13 +59,10 @@ _CACHE_ATTR = "_spacy_seq2seq_int8_copy"
 
 
 def int8_copy(shim: PyTorchShim) -> RNNAttnSeq2Seq:
-    """The shim's int8 copy, built on first use and kept until the weights
-    change (`forget_int8_copy`)."""
-    if shim.device.type != "cpu":
-        raise ValueError(
-            "quantize = \"int8\" is for CPU decoding, but the model is on "
-            f"{shim.device}. On GPU, set quantize = \"none\"."
-        )
+    """The shim's int8 copy, on the CPU wherever the network is, built on
+    first use and kept until the weights change (`forget_int8_copy`). The
+    component refuses int8 for a network on a GPU (E060,
+    pipeline/device.py: decoding it on the CPU would be a surprise)."""
     cached = getattr(shim, _CACHE_ATTR, None)
     if cached is None:
         cached = quantize_int8(shim._model)

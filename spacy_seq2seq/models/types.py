@@ -6,6 +6,9 @@ from typing import Any, List, Optional, Sequence, Union
 import numpy
 from thinc.api import Model
 
+from ..declarations import check_at_least, check_integer, setting, settings_docstring
+from ..errors import Errors
+
 
 @dataclass
 class TrainBatch:
@@ -29,33 +32,69 @@ class TrainBatch:
 
 @dataclass(frozen=True)
 class SearchSettings:
-    """How to decode. The names are the component's config keys (see
-    `pipeline/settings.py` for what each one means).
-
-    beam_size (int): Hypotheses kept per document (1 = greedy search).
-    n_best (int): Hypotheses returned per document (<= beam_size).
-    length_alpha (float): GNMT length penalty exponent (0 = none).
-    coverage_penalty (float): GNMT coverage penalty weight beta (0 = none).
-    min_output_length (int): Fewest output pieces per document.
-    min_output_ratio (float): Fewest output pieces per source piece.
-    max_output_length (int): Most output pieces per document.
-    max_output_ratio (float): Most output pieces per source piece.
-    no_repeat_ngram_size (int): Never repeat an n-gram of output pieces
-        (0 = allowed).
-    quantize (str): "none", or "int8" to decode with a dynamically
-        quantized copy of the network (CPU only).
+    """How to search for outputs: declared here once, as the model takes
+    them; the component's settings (`Seq2SeqSettings`, pipeline/settings.py)
+    extend this class, so a component passes its own settings and the
+    defaults are the component's.
     """
 
-    beam_size: int = 1
-    n_best: int = 1
-    length_alpha: float = 0.0
-    coverage_penalty: float = 0.0
-    min_output_length: int = 1
-    min_output_ratio: float = 0.0
-    max_output_length: int = 128
-    max_output_ratio: float = 2.0
-    no_repeat_ngram_size: int = 0
-    quantize: str = "none"
+    beam_size: int = setting(5, "Beam width (1 = greedy search).", decoding=True)
+    n_best: int = setting(
+        1, "Outputs kept per Doc in `doc._.{field}_nbest` (at most `beam_size`).", decoding=True
+    )
+    length_alpha: float = setting(
+        0.6,
+        "GNMT length penalty exponent for ranking outputs (0 = plain log-probability; larger "
+        "favours longer outputs).",
+        decoding=True,
+    )
+    coverage_penalty: float = setting(
+        0.0,
+        "GNMT coverage penalty weight beta (Wu et al. 2016) for ranking outputs: beta * sum over "
+        "source pieces of log(min(attention received, 1)); 0 = none; for summaries, ~0.2-1.0 "
+        "discourages outputs that ignore part of the input.",
+        decoding=True,
+    )
+    min_output_length: int = setting(1, "Fewest output pieces per Doc.", decoding=True)
+    min_output_ratio: float = setting(0.0, "Fewest output pieces per source piece.", decoding=True)
+    max_output_length: int = setting(128, "Most output pieces per Doc (part).", decoding=True)
+    max_output_ratio: float = setting(2.0, "Most output pieces per source piece.", decoding=True)
+    no_repeat_ngram_size: int = setting(
+        0, "Never output the same n-gram of pieces twice (0 = no limit).", decoding=True
+    )
+
+    def __post_init__(self) -> None:
+        self.check_search()
+
+    def check_search(self) -> None:
+        """Check the search settings.
+
+        RAISES (ValueError): A coded error (E013) naming the first bad
+            setting and what it must be.
+        """
+        for name in ("beam_size", "n_best", "max_output_length"):
+            check_integer(name, getattr(self, name), 1, "a positive integer")
+        for name in ("min_output_length", "no_repeat_ngram_size"):
+            check_integer(name, getattr(self, name), 0, "an integer >= 0")
+        if self.n_best > self.beam_size:
+            raise ValueError(Errors.E013.format(
+                setting="n_best", constraint=f"at most beam_size ({self.beam_size})", value=self.n_best,
+            ))
+        for name in ("length_alpha", "coverage_penalty", "min_output_ratio"):
+            check_at_least(name, getattr(self, name), 0, ">= 0")
+        if not isinstance(self.max_output_ratio, (int, float)) or self.max_output_ratio <= 0:
+            raise ValueError(Errors.E013.format(
+                setting="max_output_ratio", constraint="> 0", value=self.max_output_ratio
+            ))
+        if self.min_output_length > self.max_output_length:
+            raise ValueError(Errors.E013.format(
+                setting="min_output_length",
+                constraint=f"at most max_output_length ({self.max_output_length})",
+                value=self.min_output_length,
+            ))
+
+
+SearchSettings.__doc__ = settings_docstring(SearchSettings, marks=False)
 
 
 @dataclass
@@ -63,15 +102,18 @@ class DecodeBatch:
     """Decoding input.
 
     src (Sequence[numpy.ndarray]): Source piece ids per document, EOS-terminated.
-    search (SearchSettings): How to decode.
+    search (SearchSettings): How to search (a component passes its settings).
     max_batch_items (int): Budget of padded source pieces per sub-batch
         (times beam_size in beam search); documents are sorted by length and
         decoded in sub-batches under it.
+    quantize (str): "none", or "int8" to decode with a dynamically
+        quantized CPU copy of the network (see quantization.py).
     """
 
     src: Sequence[numpy.ndarray]
     search: SearchSettings
     max_batch_items: int
+    quantize: str
 
 
 @dataclass

@@ -50,6 +50,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..alignment.attention_blocks import AttentionBlocks, attention_rows
 from ..alignment.projection import aligned_targets, project_span, target_doc
+from ..errors import Errors
 from ..names import STORED_SUFFIXES, FieldNames
 
 # The target language of each field, for the target Doc getters; set by the
@@ -65,7 +66,7 @@ def _normalize_text(value: Any) -> Optional[str]:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise TypeError(f"Expected a str or None, got {type(value).__name__}")
+        raise TypeError(Errors.E109.format(type=type(value).__name__))
     return value
 
 

@@ -3,7 +3,8 @@ defaults) and the function spaCy calls to build the component. Registered
 through the `spacy_factories` entry point, so `nlp.add_pipe("seq2seq_attn")`
 works without importing the package.
 
-The settings are declared in `settings.py` (`Seq2SeqSettings`); the default
+The settings are declared in `settings.py` (`Seq2SeqSettings`) and the
+network's in `models/pytorch/config.py` (`NetworkSettings`); the default
 config and the factory's parameters are generated from there.
 """
 
@@ -13,26 +14,14 @@ from typing import Any
 from spacy.language import Language
 from thinc.api import Config
 
+from ..models.architectures import default_model_config
 from .extensions import extension_names
 from .seq2seq_attn import Seq2SeqAttn
 from .settings import Seq2SeqSettings
 
-DEFAULT_MODEL_CONFIG = """
-[model]
-@architectures = "spacy-seq2seq.RNNAttnSeq2Seq.v1"
-cell = "gru"
-bidirectional = true
-n_layers = 1
-embed_width = 256
-hidden_width = 512
-attention = "additive"
-input_feeding = true
-dropout_prob = 0.3
-tie_embeddings = false
-copy_attention = false
-coverage = false
-alignment_head = false
-"""
+# The network's settings are declared in models/pytorch/config.py
+# (NetworkSettings); this block is generated from there.
+DEFAULT_MODEL_CONFIG = default_model_config()
 DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 
 

@@ -83,7 +83,7 @@ def rouge_scores(hypotheses: Sequence[str], references: Sequence[str], stem: boo
     """
     RougeScorer = rouge_scorer_class()
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} outputs but {len(references)} references: give one reference per output.")
+        raise ValueError(Errors.E110.format(n_hypotheses=len(hypotheses), n_references=len(references)))
     scorer = RougeScorer(list(ROUGE_TYPES), tokenizer=UnicodeTokenizer(stem=stem))
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
     for hypothesis, reference in zip(hypotheses, references):

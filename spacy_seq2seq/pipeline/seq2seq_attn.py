@@ -18,7 +18,6 @@ dropout` does not reach the torch network.
 """
 
 import warnings
-from dataclasses import fields, replace
 from typing import (
     Any,
     Callable,
@@ -44,7 +43,6 @@ from ..forking import install_fork_guard
 from ..models import (
     DecodeBatch,
     ForcedBatch,
-    SearchSettings,
     TrainBatch,
     get_torch_module,
     is_initialized,
@@ -89,9 +87,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         `Seq2SeqSettings` (pipeline/settings.py) and in
         docs/configuration.md. The component's settings are
         `pipe.settings`; `pipe.cfg` is a read-only view of them as flat
-        config values.
-    **overrides: Settings to change from `settings`, by name (e.g.
-        `beam_size=1`).
+        config values. To change some, pass a changed copy:
+        `settings=dataclasses.replace(Seq2SeqSettings(), beam_size=1)`.
 
     Decoding settings (`DECODING_SETTINGS`: beam_size to metrics) say how
     to apply the model, not what it learned: loading weights keeps the
@@ -108,12 +105,11 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         name: str = "seq2seq_attn",
         *,
         settings: Seq2SeqSettings = Seq2SeqSettings(),
-        **overrides: Any,
     ) -> None:
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.settings = replace(settings, **overrides) if overrides else settings
+        self.settings = settings
         self._cut_warnings_left = MAX_CUT_WARNINGS
         # Training sources cut to max_src_length (long_src "truncate" or
         # "truncate_left"), so far.
@@ -161,10 +157,13 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
 
     def _require_initialized(self) -> None:
         """Refuse to run before initialize(), or where the network's device
-        cannot be used (a forked worker on a GPU)."""
+        cannot be used (a forked worker on a GPU) or does not suit the
+        settings (int8 on a GPU)."""
         if not self.is_initialized:
             raise ValueError(Errors.E005.format(name=self.name))
-        check_usable_device(self.name, self.model.shims[0].device)
+        device = self.model.shims[0].device
+        check_usable_device(self.name, device)
+        check_quantize_device(self.name, self.settings.quantize, device)
 
     # -- applying ---------------------------------------------------------
 
@@ -203,8 +202,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         decoded = self.model.predict(
             DecodeBatch(
                 src=[part.ids for _, part in flat],
-                search=self._search_settings(),
+                search=self.settings,  # a SearchSettings: the model reads those
                 max_batch_items=self.settings.max_batch_items,
+                quantize=self.settings.quantize,
             )
         )
         self._warn_if_cut(docs, flat, decoded)
@@ -270,12 +270,6 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         return encode_truncated(
             docs, self.src_pieces, limit, line_break, name=self.name, long_src=self.settings.long_src
         )
-
-    def _search_settings(self) -> SearchSettings:
-        """The model's search settings: the component's settings of the same names."""
-        return SearchSettings(**{
-            spec.name: getattr(self.settings, spec.name) for spec in fields(SearchSettings)
-        })
 
     def _alignment_settings(
         self, method: Optional[str] = None, threshold: Optional[float] = None

@@ -1,43 +1,61 @@
 """Every setting of a `seq2seq_attn` component, declared once.
 
 `Seq2SeqSettings` holds each setting's name (the config key), type, default,
-one-line doc and whether it is a decoding setting; `validate` holds the
-checks, each failing with a coded error that names the setting, what it
-must be, and the value it got. Everything else is derived from it: the
-factory's default config and signature (`factory.py`), the settings a saved
-pipeline restores (`DECODING_SETTINGS`, `saved_parts.py`), the search
-settings of the model (`Seq2SeqSettings.search_settings`: same names) and
-`docs/configuration.md` (`settings_doc.py`).
+one-line doc and whether it is a decoding setting (see `declarations.py`
+for how a setting is declared); `validate` holds the checks, each failing
+with a coded error that names the setting, what it must be, and the value
+it got. It is made of three parts, in config order:
 
-The network's own settings (`[components.<name>.model]`) are the
-architecture's arguments, declared in `models/architectures.py`.
+- `LearnedSettings` (here): what the model is trained with, restored from a
+  saved pipeline;
+- `SearchSettings` (`models/types.py`): how the model searches, declared
+  where the model takes them, so the component passes its own settings to
+  the model and there is no second copy with other defaults;
+- the rest of the decoding settings (here): long sources, batching,
+  quantization, attention, alignment, metrics.
 
-This module needs no torch: it imports nothing from `models/`.
+Everything else is derived from it: the factory's default config and
+signature (`factory.py`), the settings a saved pipeline restores
+(`DECODING_SETTINGS`, `saved_parts.py`), the command-line decoding flags
+(`cli/options.py`) and `docs/configuration.md` (`configuration_doc.py`).
+
+The network's own settings (`[components.<name>.model]`) are declared in
+`models/pytorch/config.py` (`NetworkSettings`).
+
+This module needs no torch: from `models/` it imports only the plain data
+types of `models/types.py`.
 """
 
-import dataclasses
-import inspect
-import textwrap
-from dataclasses import MISSING, Field, dataclass, fields
+from dataclasses import Field, dataclass
 from typing import (
     Any,
     Dict,
     Iterator,
-    List,
     Literal,
     Mapping,
     Optional,
     Tuple,
-    Union,
     get_args,
-    get_origin,
-    get_type_hints,
 )
 
 from spacy import util
 
 from ..alignment import ALIGNMENT_METHODS, AlignmentMethod
+from ..declarations import (
+    check_at_least,
+    check_integer,
+    check_range,
+    config_type,
+    declared_fields,
+    declared_types,
+    default_of,
+    defaults,
+    setting,
+    settings_docstring,
+    values,
+)
 from ..errors import Errors, check_choice
+from ..models.types import SearchSettings
 from .scoring import METRICS, Metric
 
 # How Docs longer than max_src_length are read (see `long_src`).
@@ -52,25 +70,9 @@ Quantize = Literal["none", "int8"]
 QUANTIZE_OPTIONS: Tuple[str, ...] = get_args(Quantize)
 
 
-def setting(default: Any, doc: str, *, decoding: bool = False) -> Any:
-    """Declare one setting.
-
-    default (Any): Its default (immutable: a tuple for a list setting).
-    doc (str): What it does, in one line (Markdown).
-    decoding (bool): It says how to apply the model, not what the model
-        learned, so a saved pipeline does not restore it: the config it is
-        loaded with decides (see `DECODING_SETTINGS`).
-    """
-    return dataclasses.field(default=default, metadata={"doc": doc, "decoding": decoding})
-
-
 @dataclass(frozen=True)
-class Seq2SeqSettings:
-    """The settings of a `seq2seq_attn` component (all but its `model`), one
-    field per config key. Frozen: change settings with `dataclasses.replace`,
-    e.g. `pipe.settings = replace(pipe.settings, beam_size=1)`; a component
-    checks (`validate`) every settings object it takes.
-    """
+class LearnedSettings:
+    """The settings a model is trained with (a saved pipeline restores them)."""
 
     field: str = setting(
         "translation",
@@ -109,30 +111,18 @@ class Seq2SeqSettings:
         "already covered; for models with `coverage = true` (and helpful with attention alone); "
         "0 turns it off.",
     )
-    beam_size: int = setting(5, "Beam width (1 = greedy search).", decoding=True)
-    n_best: int = setting(
-        1, "Outputs kept per Doc in `doc._.{field}_nbest` (at most `beam_size`).", decoding=True
-    )
-    length_alpha: float = setting(
-        0.6,
-        "GNMT length penalty exponent for ranking outputs (0 = plain log-probability; larger "
-        "favours longer outputs).",
-        decoding=True,
-    )
-    coverage_penalty: float = setting(
-        0.0,
-        "GNMT coverage penalty weight beta (Wu et al. 2016) for ranking outputs: beta * sum over "
-        "source pieces of log(min(attention received, 1)); 0 = none; for summaries, ~0.2-1.0 "
-        "discourages outputs that ignore part of the input.",
-        decoding=True,
-    )
-    min_output_length: int = setting(1, "Fewest output pieces per Doc.", decoding=True)
-    min_output_ratio: float = setting(0.0, "Fewest output pieces per source piece.", decoding=True)
-    max_output_length: int = setting(128, "Most output pieces per Doc (part).", decoding=True)
-    max_output_ratio: float = setting(2.0, "Most output pieces per source piece.", decoding=True)
-    no_repeat_ngram_size: int = setting(
-        0, "Never output the same n-gram of pieces twice (0 = no limit).", decoding=True
-    )
+
+
+@dataclass(frozen=True)
+class Seq2SeqSettings(SearchSettings, LearnedSettings):
+    """The settings of a `seq2seq_attn` component (all but its `model`), one
+    field per config key: `LearnedSettings`, then `SearchSettings`, then the
+    ones below. Frozen: change settings with `dataclasses.replace`, e.g.
+    `pipe.settings = replace(pipe.settings, beam_size=1)`; a component
+    checks (`validate`, which needs the component's name) every settings
+    object it takes.
+    """
+
     max_src_length: int = setting(
         128,
         "Most source pieces decoded at once; what happens to a longer Doc is `long_src`.",
@@ -178,6 +168,8 @@ class Seq2SeqSettings:
     )
 
     def __post_init__(self) -> None:
+        # Not SearchSettings' check on creation: the component checks its
+        # settings with `validate`, whose messages name it.
         # A config gives a list; kept as a tuple, the frozen object stays
         # unchanged. A string is left as it is for `validate` to refuse.
         if isinstance(self.metrics, list):
@@ -188,25 +180,23 @@ class Seq2SeqSettings:
     def to_cfg(self) -> Dict[str, Any]:
         """The settings as the flat config dict (lists for tuples): what the
         component saves as its `cfg` and the factory's default config."""
-        return {spec.name: _config_value(getattr(self, spec.name)) for spec in fields(self)}
+        return values(self)
 
     @classmethod
     def default_config(cls) -> Dict[str, Any]:
         """Every setting with its default, as config values."""
-        return cls().to_cfg()
+        return defaults(cls)
 
     @classmethod
     def config_annotations(cls) -> Dict[str, Any]:
-        """Each setting's type as the config layer checks it: a choice is a
-        `str` there, so that a bad choice reaches `validate`'s coded error
-        listing the options; a tuple is a list."""
-        return {name: _config_type(hint) for name, hint in cls.types().items()}
+        """Each setting's type as the config layer checks it (see
+        `declarations.config_type`)."""
+        return {name: config_type(hint) for name, hint in cls.types().items()}
 
     @classmethod
     def types(cls) -> Dict[str, Any]:
         """Each setting's declared type, by name."""
-        hints = get_type_hints(cls)
-        return {spec.name: hints[spec.name] for spec in fields(cls)}
+        return declared_types(cls)
 
     # -- checks -----------------------------------------------------------
 
@@ -235,9 +225,7 @@ class Seq2SeqSettings:
                 value=line_break,
             ))
         for setting_name in ("guided_alignment_weight", "coverage_loss_weight"):
-            weight = getattr(self, setting_name)
-            if not isinstance(weight, (int, float)) or weight < 0:
-                raise ValueError(Errors.E013.format(setting=setting_name, constraint="a number >= 0", value=weight))
+            check_at_least(setting_name, getattr(self, setting_name), 0, "a number >= 0")
         self._check_decoding()
         check_choice("quantize", self.quantize, QUANTIZE_OPTIONS)
         check_choice("long_src", self.long_src, LONG_SRC_OPTIONS)
@@ -246,29 +234,9 @@ class Seq2SeqSettings:
         self._check_vocab_sizes()
 
     def _check_decoding(self) -> None:
-        for setting_name in ("beam_size", "n_best", "max_output_length", "max_batch_items"):
-            check_integer(setting_name, getattr(self, setting_name), 1, "a positive integer")
-        for setting_name in ("min_output_length", "no_repeat_ngram_size"):
-            check_integer(setting_name, getattr(self, setting_name), 0, "an integer >= 0")
+        self.check_search()
+        check_integer("max_batch_items", self.max_batch_items, 1, "a positive integer")
         check_integer("max_src_length", self.max_src_length, 2, "an integer >= 2 (one piece plus EOS)")
-        if self.n_best > self.beam_size:
-            raise ValueError(Errors.E013.format(
-                setting="n_best", constraint=f"at most beam_size ({self.beam_size})", value=self.n_best,
-            ))
-        for setting_name in ("length_alpha", "coverage_penalty", "min_output_ratio"):
-            value = getattr(self, setting_name)
-            if value < 0:
-                raise ValueError(Errors.E013.format(setting=setting_name, constraint=">= 0", value=value))
-        if self.max_output_ratio <= 0:
-            raise ValueError(Errors.E013.format(
-                setting="max_output_ratio", constraint="> 0", value=self.max_output_ratio
-            ))
-        if self.min_output_length > self.max_output_length:
-            raise ValueError(Errors.E013.format(
-                setting="min_output_length",
-                constraint=f"at most max_output_length ({self.max_output_length})",
-                value=self.min_output_length,
-            ))
 
     def _check_vocab_sizes(self) -> None:
         for setting_name in ("src_vocab_size", "tgt_vocab_size"):
@@ -284,47 +252,19 @@ class Seq2SeqSettings:
 def setting_fields() -> Tuple[Field, ...]:
     """The declared settings, in config order, each with its `metadata`
     ("doc", "decoding")."""
-    return fields(Seq2SeqSettings)
+    return declared_fields(Seq2SeqSettings)
 
 
 def setting_default(spec: Field) -> Any:
     """A setting's default, as a config value."""
-    assert spec.default is not MISSING, spec.name
-    return _config_value(spec.default)
+    return default_of(spec)
 
 
 # Settings that say how to apply the model, not what it learned: a saved
 # pipeline does not restore them (see saved_parts.py).
 DECODING_SETTINGS = frozenset(spec.name for spec in setting_fields() if spec.metadata["decoding"])
 
-
-def type_name(hint: Any) -> str:
-    """A setting's type as the docs write it: `int`, `Optional[str]`,
-    `"split" | "truncate"`, `List["bleu" | "chrf"]`."""
-    if get_origin(hint) is Literal:
-        return " | ".join(f'"{option}"' for option in get_args(hint))
-    if get_origin(hint) is tuple:
-        return f"List[{type_name(get_args(hint)[0])}]"
-    if get_origin(hint) is Union:
-        return "Optional[" + " | ".join(type_name(arg) for arg in get_args(hint) if arg is not type(None)) + "]"
-    return hint.__name__
-
-
-def settings_docstring() -> str:
-    """The class's docstring followed by every setting, spaCy style
-    (`name (type): doc`): generated, so `help(Seq2SeqSettings)` shows them
-    without a second copy of the docs to keep in step."""
-    lines = [inspect.cleandoc(Seq2SeqSettings.__doc__ or ""), ""]
-    types = Seq2SeqSettings.types()
-    for spec in setting_fields():
-        entry = f"{spec.name} ({type_name(types[spec.name])}): {spec.metadata['doc']}"
-        if spec.metadata["decoding"]:
-            entry += " Decoding setting."
-        lines.extend(textwrap.wrap(entry, width=76, subsequent_indent="    "))
-    return "\n".join(lines) + "\n"
-
-
-Seq2SeqSettings.__doc__ = settings_docstring()
+Seq2SeqSettings.__doc__ = settings_docstring(Seq2SeqSettings)
 
 
 class ConfigView(Mapping[str, Any]):
@@ -371,25 +311,3 @@ def check_alignment(method: str, threshold: float) -> None:
     """An alignment method and threshold, from the config or an `align` call."""
     check_choice("alignment_method", method, ALIGNMENT_METHODS)
     check_range("alignment_threshold", threshold, 0.0, 1.0 + 1e-9, "in [0, 1]")
-
-
-def check_range(setting_name: str, value: float, low: float, high: float, constraint: str) -> None:
-    if not low <= value < high:
-        raise ValueError(Errors.E013.format(setting=setting_name, constraint=constraint, value=value))
-
-
-def check_integer(setting_name: str, value: Any, least: int, constraint: str) -> None:
-    if not isinstance(value, int) or value < least:
-        raise ValueError(Errors.E013.format(setting=setting_name, constraint=constraint, value=value))
-
-
-def _config_value(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _config_type(hint: Any) -> Any:
-    if get_origin(hint) is Literal:
-        return str
-    if get_origin(hint) is tuple:
-        return List[_config_type(get_args(hint)[0])]  # type: ignore[misc]
-    return hint

@@ -15,6 +15,7 @@ import numpy
 from spacy.tokens import Doc
 
 from ..alignment import spans_to_words
+from ..errors import Errors
 from ..vocab import PieceVocab
 from .predictions import TargetWords
 
@@ -78,10 +79,7 @@ def _words_and_spaces(target: Target, target_words: TargetWords) -> Tuple[List[s
     words = [str(word) for word in target]
     for index, word in enumerate(words):
         if not word or any(char.isspace() for char in word):
-            raise ValueError(
-                f"Target word {index} ({word!r}) is empty or contains whitespace: a word list "
-                "must hold single words, as in a whitespace-tokenised line."
-            )
+            raise ValueError(Errors.E108.format(index=index, word=word))
     return words, [True] * len(words)
 
 

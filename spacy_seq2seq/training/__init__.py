@@ -5,6 +5,7 @@ from .batching import make_pair_length
 from .corpus_stats import CorpusStats
 from .docbin import convert_to_docbin
 from .mixing import MixedCorpus, create_mixed_corpus_reader
+from .reader_settings import ReaderSettings
 from .readers import ParallelCorpus, create_parallel_corpus_reader
 from .vocab_coverage import (
     VocabCoverage,
@@ -17,6 +18,7 @@ __all__ = [
     "CorpusStats",
     "MixedCorpus",
     "ParallelCorpus",
+    "ReaderSettings",
     "VocabCoverage",
     "convert_to_docbin",
     "create_mixed_corpus_reader",

@@ -15,59 +15,80 @@ corpus once, into a list, and shuffles that list every epoch: then the old
 sample is drawn once for the whole run).
 """
 
+import inspect
 import random
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 
 import spacy
 from spacy.language import Language
 from spacy.training import Example
 from spacy.util import logger
 
+from ..declarations import (
+    give_signature,
+    keyword_parameters,
+    setting,
+    settings_docstring,
+)
 from ..errors import Errors
 from .readers import ParallelCorpus
 
 Reader = Callable[[Language], Iterable[Example]]
 
 
+@dataclass(frozen=True)
+class MixingSettings:
+    """How `MixedCorpus` mixes an old corpus into a new one. Checked on
+    creation; the old corpus is read by `ParallelCorpus`, which checks
+    `field` and `max_length`."""
+
+    old_path: Optional[Path] = setting(
+        None,
+        "The old corpus: a TSV/JSONL/JSON file, or the source file of line-aligned plain text; "
+        "needed when `old_share` > 0.",
+    )
+    old_tgt_path: Optional[Path] = setting(None, "The old corpus' target file, for plain-text pairs.")
+    old_share: float = setting(
+        0.0, "Share of every pass drawn from the old corpus, in [0, 1): 0 reads the new corpus only."
+    )
+    field: str = setting("translation", "The old targets go to `reference._.{field}`.")
+    max_length: Optional[int] = setting(None, "Skip old pairs with more words than this on a side.")
+    seed: int = setting(0, "Seeds the old samples (pass n uses seed + n).")
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """RAISES (ValueError): E085 or E086."""
+        if not isinstance(self.old_share, (int, float)) or not 0.0 <= self.old_share < 1.0:
+            raise ValueError(Errors.E085.format(value=self.old_share))
+        if self.old_share > 0 and self.old_path is None:
+            raise ValueError(Errors.E086.format(share=self.old_share))
+
+
+MixingSettings.__doc__ = settings_docstring(MixingSettings, marks=False)
+
+
 class MixedCorpus:
     """Every new example once per pass, with a share of old examples mixed in.
 
     new (Callable[[Language], Iterable[Example]]): The new-domain reader.
-    old_path (Optional[Union[str, Path]]): The old corpus: a TSV/JSONL/JSON
-        file, or the source file of line-aligned plain text.
-    old_tgt_path (Optional[Union[str, Path]]): The old corpus' target file
-        (plain-text pairs).
-    old_share (float): Share of each pass drawn from the old corpus, in [0, 1).
-    field (str): The old targets go to `reference._.{field}`.
-    max_length (Optional[int]): Skip old pairs with more words on a side.
-    seed (int): Seeds the old samples (pass n uses seed + n).
+    **settings: The settings of `MixingSettings`, by name.
     """
 
-    def __init__(
-        self,
-        new: Reader,
-        *,
-        old_path: Optional[Union[str, Path]] = None,
-        old_tgt_path: Optional[Union[str, Path]] = None,
-        old_share: float = 0.0,
-        field: str = "translation",
-        max_length: Optional[int] = None,
-        seed: int = 0,
-    ) -> None:
-        if not isinstance(old_share, (int, float)) or not 0.0 <= old_share < 1.0:
-            raise ValueError(Errors.E085.format(value=old_share))
-        if old_share > 0 and old_path is None:
-            raise ValueError(Errors.E086.format(share=old_share))
+    def __init__(self, new: Reader, **settings: Any) -> None:
+        self.settings = MixingSettings(**settings)
         self.new = new
-        self.old_share = float(old_share)
+        self.old_share = float(self.settings.old_share)
         self.old: Optional[ParallelCorpus] = None
-        if old_path is not None:
+        if self.settings.old_path is not None:
             self.old = ParallelCorpus(
-                old_path, tgt_path=old_tgt_path, field=field, max_length=max_length,
-                on_malformed="skip",
+                self.settings.old_path, tgt_path=self.settings.old_tgt_path, field=self.settings.field,
+                max_length=self.settings.max_length, on_malformed="skip",
             )
-        self.seed = seed
+        self.seed = self.settings.seed
         self.n_passes = 0
         # (new, old) examples yielded by the most recent complete pass.
         self.last_counts: Optional[Tuple[int, int]] = None
@@ -132,33 +153,26 @@ def interleave(new: List[Example], old: List[Example]) -> Iterator[Example]:
             emitted += 1
 
 
-@spacy.registry.readers("spacy-seq2seq.MixedCorpus.v1")
-def create_mixed_corpus_reader(
-    new: Reader,
-    old_path: Optional[Path] = None,
-    old_tgt_path: Optional[Path] = None,
-    old_share: float = 0.0,
-    field: str = "translation",
-    max_length: Optional[int] = None,
-    seed: int = 0,
-) -> MixedCorpus:
+def create_mixed_corpus_reader(new: Reader, **settings: Any) -> MixedCorpus:
     """Create a training reader that mixes a share of an old corpus into a
-    new one, to limit forgetting when fine-tuning (docs/finetune.md).
+    new one, to limit forgetting when fine-tuning (docs/finetune.md). Takes
+    `new`, the new-domain reader (a nested block, e.g. `[corpora.train.new]`
+    with `@readers = "spacy-seq2seq.ParallelCorpus.v1"`), and one keyword
+    per setting of `MixingSettings`, which declares and checks them; the
+    signature and the list below are generated from it.
 
-    new (Callable): The new-domain reader, a nested block (e.g.
-        `[corpora.train.new]` with `@readers = "spacy-seq2seq.ParallelCorpus.v1"`).
-    old_path (Optional[Path]): The old corpus (TSV/JSONL/JSON, or the source
-        file of plain-text pairs); needed when old_share > 0.
-    old_tgt_path (Optional[Path]): The old target file for plain-text pairs.
-    old_share (float): Share of every pass drawn from the old corpus, in
-        [0, 1): 0 reads the new corpus only.
-    field (str): The old targets go to `reference._.{field}`.
-    max_length (Optional[int]): Skip old pairs with more words on a side.
-    seed (int): Seeds the old samples.
     RETURNS (MixedCorpus): A callable `(nlp) -> Iterator[Example]`; its
         `.last_counts` are the (new, old) examples of the last pass.
     """
-    return MixedCorpus(
-        new, old_path=old_path, old_tgt_path=old_tgt_path, old_share=old_share,
-        field=field, max_length=max_length, seed=seed,
-    )
+    return MixedCorpus(new, **settings)
+
+
+give_signature(
+    create_mixed_corpus_reader,
+    leading=[inspect.Parameter("new", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Reader)],
+    settings=keyword_parameters(MixingSettings), returns=MixedCorpus,
+)
+create_mixed_corpus_reader.__doc__ = settings_docstring(
+    MixingSettings, create_mixed_corpus_reader.__doc__, marks=False
+)
+spacy.registry.readers("spacy-seq2seq.MixedCorpus.v1")(create_mixed_corpus_reader)

@@ -20,7 +20,9 @@ raise a coded ``ValueError`` (E028, E029) naming the file and line
 (``on_malformed="error"``) or are skipped, counted in ``reader.stats`` and
 summarised in a warning at the end of every pass (``on_malformed="skip"``).
 
-The parts live next door: ``formats`` reads each file format into records,
+The reader's settings are declared once in ``reader_settings`` (``ReaderSettings``:
+types, defaults, docs, checks); this module's registered function takes them by
+name. The other parts live next door: ``formats`` reads each file format into records,
 ``format_detection`` resolves ``format = "auto"``, ``gold_alignments`` reads
 supplied word alignments, ``corpus_stats`` counts and reports a pass, and
 ``docbin`` writes a corpus to a ``.spacy`` file.
@@ -28,27 +30,19 @@ supplied word alignments, ``corpus_stats`` counts and reports a pass, and
 
 from contextlib import closing
 from pathlib import Path
-from typing import (
-    Callable,
-    Iterable,
-    Iterator,
-    Literal,
-    Optional,
-    Tuple,
-    Union,
-    get_args,
-)
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from ..errors import Errors, check_choice
+from ..declarations import give_signature, keyword_parameters, settings_docstring
+from ..errors import Errors
 from ..names import FieldNames
 from ..pipeline.extensions import install_extensions
 from .corpus_stats import CorpusStats, SkipReason
-from .format_detection import FORMATS, FormatType, detect_format
+from .format_detection import detect_format
 from .formats import (
     Record,
     records_json,
@@ -57,9 +51,7 @@ from .formats import (
     records_tsv,
 )
 from .gold_alignments import AlignmentLines, parse_links
-
-OnMalformedType = Literal["skip", "error"]
-ON_MALFORMED: Tuple[str, ...] = get_args(OnMalformedType)
+from .reader_settings import ReaderSettings
 
 
 class ParallelCorpus:
@@ -71,107 +63,16 @@ class ParallelCorpus:
     which must be parsed whole; use JSONL for large corpora).
     """
 
-    def __init__(
-        self,
-        path: Union[str, Path],
-        *,
-        tgt_path: Optional[Union[str, Path]] = None,
-        format: str = "auto",
-        src_column: int = 0,
-        tgt_column: int = 1,
-        src_key: str = "src",
-        tgt_key: str = "tgt",
-        field: str = "translation",
-        max_length: Optional[int] = None,
-        limit: Optional[int] = None,
-        on_malformed: str = "skip",
-        pretokenized: bool = False,
-        alignment_path: Optional[Union[str, Path]] = None,
-    ) -> None:
+    def __init__(self, path: Union[str, Path, None] = None, **settings: Any) -> None:
         """Check the settings; the file itself is only opened when called.
 
-        path (Union[str, Path]): The source file, or the single file holding both
-            sides for "tsv", "jsonl" and "json". A ".gz" suffix is decompressed.
-        tgt_path (Optional[Union[str, Path]]): For "lines": the target file,
-            line-aligned with `path`.
-        format (str): "auto", "lines", "tsv", "jsonl" or "json".
-        src_column (int): TSV column (0-based) of the source text.
-        tgt_column (int): TSV column (0-based) of the target text.
-        src_key (str): JSON/JSONL key of the source text.
-        tgt_key (str): JSON/JSONL key of the target text.
-        field (str): The target goes to `reference._.{field}`.
-        max_length (Optional[int]): Skip pairs where either side has more than
-            this many whitespace-separated words. None or 0: no filter.
-        limit (Optional[int]): Stop after this many examples. None or 0: no limit
-            (0 as in `spacy.Corpus.v1`).
-        on_malformed (str): "skip" (count and warn) or "error" (raise).
-        pretokenized (bool): Make the source Docs from the whitespace tokens
-            (`Doc(vocab, words=text.split())`) instead of the tokenizer.
-        alignment_path (Optional[Union[str, Path]]): Gold word alignments for
-            guided-alignment training: 0-based pharaoh links over whitespace
-            tokens, line N for record N; stored in
-            `reference._.{field}_alignment`. Needs `pretokenized = true`.
+        path (Union[str, Path]): The corpus file (the `path` setting).
+        **settings: The other settings of `ReaderSettings` (reader_settings.py),
+            by name, e.g. `ParallelCorpus("train.tsv", max_length=50)`.
         """
-        if path is None:
-            raise ValueError(Errors.E022.format())
-        check_choice("format", format, FORMATS)
-        check_choice("on_malformed", on_malformed, ON_MALFORMED)
-        for setting, value in (("src_column", src_column), ("tgt_column", tgt_column)):
-            if not isinstance(value, int) or value < 0:
-                raise ValueError(
-                    Errors.E013.format(
-                        setting=setting, constraint="an integer >= 0", value=value
-                    )
-                )
-        if src_column == tgt_column:
-            raise ValueError(
-                Errors.E013.format(
-                    setting="src_column",
-                    constraint=f"different from tgt_column ({tgt_column})",
-                    value=src_column,
-                )
-            )
-        for setting, value in (("max_length", max_length), ("limit", limit)):
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise ValueError(
-                    Errors.E013.format(
-                        setting=setting,
-                        constraint="an integer >= 0, or null for no limit",
-                        value=value,
-                    )
-                )
-        if not isinstance(field, str) or not field.isidentifier():
-            raise ValueError(
-                Errors.E013.format(
-                    setting="field",
-                    constraint='a Python identifier such as "translation" (it '
-                    "names the Doc extension `doc._.{field}`)",
-                    value=field,
-                )
-            )
-        if format == "lines" and tgt_path is None:
-            raise ValueError(Errors.E023.format())
-        if tgt_path is not None and format not in ("auto", "lines"):
-            # A tgt_path that is silently ignored would mean training on the
-            # wrong data without noticing.
-            raise ValueError(Errors.E024.format(format=format))
-        if alignment_path is not None and not pretokenized:
-            raise ValueError(Errors.E025.format())
-        self.pretokenized = pretokenized
-        self.alignment_path = Path(alignment_path) if alignment_path is not None else None
-        self.path = Path(path)
-        self.tgt_path = Path(tgt_path) if tgt_path is not None else None
-        self.format = format
-        self.src_column = src_column
-        self.tgt_column = tgt_column
-        self.src_key = src_key
-        self.tgt_key = tgt_key
-        self.field = field
-        self.max_length = max_length or None
-        self.limit = limit or None
-        self.on_malformed = on_malformed
+        self.settings = ReaderSettings(path=path, **settings)
         self.stats: Optional[CorpusStats] = None
-        install_extensions(field)
+        install_extensions(self.settings.field)
 
     def __call__(self, nlp: Language) -> Iterator[Example]:
         """Yield one Example per usable pair; each call re-reads the file(s).
@@ -181,18 +82,19 @@ class ParallelCorpus:
         """
         # Extensions are global state; re-installing is cheap and guards against
         # a Doc class that was reset between construction and use (e.g. tests).
-        install_extensions(self.field)
-        for file in (self.path, self.tgt_path, self.alignment_path):
+        settings = self.settings
+        install_extensions(settings.field)
+        for file in (settings.path, settings.tgt_path, settings.alignment_path):
             if file is not None and not file.is_file():
                 raise FileNotFoundError(Errors.E026.format(path=file))
         fmt = self.resolve_format()
-        stats = CorpusStats(path=str(self.path), format=fmt)
+        stats = CorpusStats(path=str(settings.path), format=fmt)
         # Exposed before the pass starts, so a consumer that stops early still
         # sees the counts so far.
         self.stats = stats
         # closing(): stopping at `limit` must close the files now, not whenever
         # the abandoned generator happens to be collected.
-        gold = AlignmentLines(self.alignment_path) if self.alignment_path is not None else None
+        gold = AlignmentLines(settings.alignment_path) if settings.alignment_path is not None else None
         try:
             with closing(self._records(fmt)) as records:
                 yield from self._examples(nlp, records, stats, gold)
@@ -207,7 +109,7 @@ class ParallelCorpus:
         gold: Optional[AlignmentLines] = None,
     ) -> Iterator[Example]:
         def make_doc(text: str) -> Doc:
-            if self.pretokenized:
+            if self.settings.pretokenized:
                 return Doc(nlp.vocab, words=text.split())
             return nlp.make_doc(text)
 
@@ -225,25 +127,24 @@ class ParallelCorpus:
                 )
                 self._reject(stats, record, "empty", f"the {sides} is empty")
                 continue
-            if self.max_length is not None and (
-                len(src.split()) > self.max_length or len(tgt.split()) > self.max_length
-            ):
+            max_length = self.settings.max_length
+            if max_length is not None and (len(src.split()) > max_length or len(tgt.split()) > max_length):
                 stats.too_long += 1
                 continue
             links = None
             if gold is not None:
                 links, problem = parse_links(gold.line(record.number), len(src.split()), len(tgt.split()))
                 if problem is not None:
-                    assert self.alignment_path is not None
-                    self._reject(stats, record._replace(file=self.alignment_path), "malformed", problem)
+                    assert self.settings.alignment_path is not None
+                    self._reject(stats, record._replace(file=self.settings.alignment_path), "malformed", problem)
                     continue
             reference = make_doc(src)
-            setattr(reference._, self.field, tgt)
+            setattr(reference._, self.settings.field, tgt)
             if links is not None:
-                reference._.set(FieldNames(self.field).alignment, links)
+                reference._.set(FieldNames(self.settings.field).alignment, links)
             stats.yielded += 1
             yield Example(make_doc(src), reference)
-            if self.limit is not None and stats.yielded >= self.limit:
+            if self.settings.limit is not None and stats.yielded >= self.settings.limit:
                 stats.stopped_at_limit = True
                 break
 
@@ -252,15 +153,16 @@ class ParallelCorpus:
 
         RETURNS (str): "lines", "tsv", "jsonl" or "json".
         """
-        if self.format != "auto":
-            return self.format
-        return detect_format(self.path, self.tgt_path)
+        if self.settings.format != "auto":
+            return self.settings.format
+        assert self.settings.path is not None
+        return detect_format(self.settings.path, self.settings.tgt_path)
 
     def _reject(
         self, stats: CorpusStats, record: Record, reason: SkipReason, problem: str
     ) -> None:
         """Raise, or count a malformed/empty record, according to on_malformed."""
-        if self.on_malformed == "error":
+        if self.settings.on_malformed == "error":
             error = Errors.E029 if reason == "empty" else Errors.E028
             raise ValueError(
                 error.format(
@@ -270,72 +172,40 @@ class ParallelCorpus:
         stats.count_skipped(reason, record.number, record.file.name, problem)
 
     def _records(self, fmt: str) -> Iterator[Record]:
+        settings = self.settings
+        assert settings.path is not None
         if fmt == "lines":
-            assert self.tgt_path is not None
-            yield from records_lines(self.path, self.tgt_path)
+            assert settings.tgt_path is not None
+            yield from records_lines(settings.path, settings.tgt_path)
         elif fmt == "tsv":
-            yield from records_tsv(self.path, self.src_column, self.tgt_column)
+            yield from records_tsv(settings.path, settings.src_column, settings.tgt_column)
         elif fmt == "jsonl":
-            yield from records_jsonl(self.path, self.src_key, self.tgt_key)
+            yield from records_jsonl(settings.path, settings.src_key, settings.tgt_key)
         else:
-            yield from records_json(self.path, self.src_key, self.tgt_key)
+            yield from records_json(settings.path, settings.src_key, settings.tgt_key)
 
 
-@spacy.registry.readers("spacy-seq2seq.ParallelCorpus.v1")
 def create_parallel_corpus_reader(
-    path: Optional[Path],
-    tgt_path: Optional[Path] = None,
-    format: FormatType = "auto",
-    src_column: int = 0,
-    tgt_column: int = 1,
-    src_key: str = "src",
-    tgt_key: str = "tgt",
-    field: str = "translation",
-    max_length: Optional[int] = None,
-    limit: Optional[int] = None,
-    on_malformed: OnMalformedType = "skip",
-    pretokenized: bool = False,
-    alignment_path: Optional[Path] = None,
+    path: Optional[Path] = None, **settings: Any
 ) -> Callable[[Language], Iterable[Example]]:
     """Create a reader of parallel (source, target) text for `spacy train`.
+    Takes one keyword per setting of `ReaderSettings` (reader_settings.py),
+    which declares and checks them; the signature and the list below are
+    generated from it.
 
-    path (Optional[Path]): The source file, or the single file holding both
-        sides for "tsv", "jsonl" and "json"; ".gz" is decompressed. Optional
-        only so that an unset `${paths.train}` gives a clear error.
-    tgt_path (Optional[Path]): For format "lines": the line-aligned target file.
-    format (str): "auto" (tgt_path set -> "lines"; .jsonl -> "jsonl"; .json ->
-        "json"; .tsv, or a first line with a tab -> "tsv"), "lines", "tsv",
-        "jsonl" or "json" (one JSON list of objects, read whole).
-    src_column (int): TSV column (0-based) of the source text.
-    tgt_column (int): TSV column (0-based) of the target text.
-    src_key (str): JSON/JSONL key of the source text.
-    tgt_key (str): JSON/JSONL key of the target text.
-    field (str): The target text goes to `reference._.{field}`.
-    max_length (Optional[int]): Skip pairs where either side has more than this
-        many whitespace-separated words (counted in `reader.stats.too_long`).
-    limit (Optional[int]): Stop after this many examples per pass.
-    on_malformed (str): "skip" to skip, count and warn about malformed lines and
-        empty pairs; "error" to raise a ValueError naming file and line.
-    pretokenized (bool): Source Docs from whitespace tokens, not the tokenizer.
-    alignment_path (Optional[Path]): Gold word alignments (0-based pharaoh,
-        line N for record N) for guided-alignment training; needs
-        pretokenized = true. Bad or missing lines count as malformed.
     RETURNS (ParallelCorpus): A callable `(nlp) -> Iterator[Example]`; its
         `.stats` describe the most recent pass.
     """
-    return ParallelCorpus(
-        path,  # type: ignore[arg-type]
-        tgt_path=tgt_path,
-        format=format,
-        src_column=src_column,
-        tgt_column=tgt_column,
-        src_key=src_key,
-        tgt_key=tgt_key,
-        field=field,
-        max_length=max_length,
-        limit=limit,
-        on_malformed=on_malformed,
-        pretokenized=pretokenized,
-        alignment_path=alignment_path,
-    )
+    return ParallelCorpus(path, **settings)
 
+
+# `path` may be given by position, as the reader's first argument.
+_path, *_others = keyword_parameters(ReaderSettings)
+give_signature(
+    create_parallel_corpus_reader, leading=[_path.replace(kind=_path.POSITIONAL_OR_KEYWORD)],
+    settings=_others, returns=Callable[[Language], Iterable[Example]],
+)
+create_parallel_corpus_reader.__doc__ = settings_docstring(
+    ReaderSettings, create_parallel_corpus_reader.__doc__, marks=False
+)
+spacy.registry.readers("spacy-seq2seq.ParallelCorpus.v1")(create_parallel_corpus_reader)

@@ -16,7 +16,7 @@ from gpu_support import DRY_RUN  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from spacy_seq2seq.cli import app  # noqa: E402
-from spacy_seq2seq.distributed import decode_dataset, translate_corpus  # noqa: E402
+from spacy_seq2seq.distributed import decode_dataset, job, translate_corpus  # noqa: E402
 from spacy_seq2seq.distributed.worker import ShardDecoder  # noqa: E402
 from spacy_seq2seq.names import FieldNames  # noqa: E402
 
@@ -93,7 +93,9 @@ def test_a_crashed_actor_still_gives_every_id_exactly_once(first_job, model, tmp
                 return super().__call__(batch)
             os._exit(1)
 
-    summary = translate_corpus(model, str(source), tmp_path / "out", workers=2, shard_size=5, progress=False, _worker_class=CrashingOnce)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(job, "WORKER_CLASS", CrashingOnce)
+        summary = translate_corpus(model, str(source), tmp_path / "out", workers=2, shard_size=5, progress=False)
     assert marker.exists()
     records = read_jsonl_shards(tmp_path / "out")
     assert sorted(r["id"] for r in records) == [r["id"] for r in records]

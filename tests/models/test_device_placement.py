@@ -66,7 +66,7 @@ def test_decoding_keeps_every_tensor_on_the_device(variant, beam_size):
         beam_size=beam_size, n_best=beam_size, length_alpha=0.6, min_output_length=2,
         max_output_length=6, no_repeat_ngram_size=2, coverage_penalty=0.2,
     )
-    batch = DecodeBatch(src=SOURCES, search=settings, max_batch_items=4096)
+    batch = DecodeBatch(src=SOURCES, search=settings, max_batch_items=4096, quantize="none")
     expected = decode(model.shims[0], batch)
     mode = EmulatedCuda(network(model))
     with mode:
@@ -144,8 +144,8 @@ def test_decoding_copies_to_the_device_per_batch_not_per_step(beam_size):
 
     def copies(n_steps):
         # min = max length: every sentence takes exactly n_steps + 1 steps.
-        settings = SearchSettings(beam_size=beam_size, min_output_length=n_steps, max_output_length=n_steps, max_output_ratio=9.0)
-        batch = DecodeBatch(src=SOURCES, search=settings, max_batch_items=4096)
+        settings = SearchSettings(beam_size=beam_size, length_alpha=0.0, min_output_length=n_steps, max_output_length=n_steps, max_output_ratio=9.0)
+        batch = DecodeBatch(src=SOURCES, search=settings, max_batch_items=4096, quantize="none")
         return host_to_device_copies(lambda: decode(model.shims[0], batch), model)
 
     assert 0 < copies(2) == copies(12)
@@ -196,7 +196,7 @@ def test_copy_attention_scatters_deterministically_on_the_device_only():
         return real_scatter_add(self, *args, **kwargs)
 
     model = build(**VARIANTS["copy-coverage"])
-    batch = DecodeBatch(src=SOURCES, search=SearchSettings(max_output_length=3), max_batch_items=4096)
+    batch = DecodeBatch(src=SOURCES, search=SearchSettings(beam_size=1, length_alpha=0.0, max_output_length=3), max_batch_items=4096, quantize="none")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(decoder.torch.Tensor, "scatter_add", recording_scatter_add)
         decode(model.shims[0], batch)
@@ -243,7 +243,7 @@ def test_decoding_on_the_gpu_gives_the_cpu_outputs(variant, beam_size):
         beam_size=beam_size, n_best=beam_size, length_alpha=0.6, min_output_length=2,
         max_output_length=8, no_repeat_ngram_size=2, coverage_penalty=0.2,
     )
-    batch = DecodeBatch(src=SOURCES, search=settings, max_batch_items=4096)
+    batch = DecodeBatch(src=SOURCES, search=settings, max_batch_items=4096, quantize="none")
     expected = decode(build(**VARIANTS[variant]).shims[0], batch)
     model = on_gpu(variant)
     found, again = decode(model.shims[0], batch), decode(model.shims[0], batch)

@@ -116,20 +116,53 @@ def test_predict_on_train_batch_has_no_backprop():
         backprop(None)
 
 
+@pytest.mark.parametrize(
+    "settings,message",
+    [
+        ({"beam_size": 2, "n_best": 3}, r"\[E013\] n_best must be at most beam_size \(2\); got 3"),
+        ({"beam_size": 0}, r"\[E013\] beam_size must be a positive integer; got 0"),
+        ({"length_alpha": -0.1}, r"\[E013\] length_alpha must be >= 0; got -0.1"),
+        ({"max_output_ratio": 0.0}, r"\[E013\] max_output_ratio must be > 0"),
+        ({"min_output_length": 9, "max_output_length": 8}, r"\[E013\] min_output_length must be at most"),
+    ],
+)
+def test_search_settings_are_checked_where_they_are_declared(settings, message):
+    """The one check of each search rule (the torch search trusts them)."""
+    with pytest.raises(ValueError, match=message):
+        SearchSettings(**settings)
+
+
 def test_decode_batch_cannot_be_trained_on():
     model = build()
-    batch = DecodeBatch(src=[ids(4, EOS)], search=SearchSettings(max_output_length=3), max_batch_items=10)
-    with pytest.raises(ValueError):
+    batch = DecodeBatch(src=[ids(4, EOS)], search=SearchSettings(max_output_length=3), max_batch_items=10, quantize="none")
+    with pytest.raises(ValueError, match=r"\[E105\] A DecodeBatch can only be predicted"):
         model.begin_update(batch)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"\[E106\] .* got list"):
         model.predict([ids(4, EOS)])
+    _, backprop = model(TRAIN_BATCH, is_train=False)
+    with pytest.raises(ValueError, match=r"\[E107\] No gradient to propagate: this pass ran with is_train=False"):
+        backprop(None)
 
 
 def test_initialize_without_sizes_raises():
     model = registry.architectures.get(ARCH)(embed_width=8, hidden_width=12)
-    with pytest.raises(ValueError, match="src_vocab_size"):
+    with pytest.raises(ValueError, match=r"\[E101\] .*src_vocab_size"):
         model.initialize()
     assert not is_initialized(model)
+    with pytest.raises(ValueError, match=r"\[E102\]"):
+        get_torch_module(model)
+
+
+@pytest.mark.parametrize("weight,code", [("guided_alignment_weight", "E103"), ("coverage_loss_weight", "E104")])
+def test_a_loss_term_that_needs_attention_is_refused_without_it(weight, code):
+    model = build(attention="none")
+    output, _ = model.begin_update(TrainBatch(
+        src=TRAIN_BATCH.src, tgt=TRAIN_BATCH.tgt,
+        guide=[numpy.full((len(t) + 1, len(s)), 1.0 / len(s), dtype=numpy.float32)
+               for s, t in zip(TRAIN_BATCH.src, TRAIN_BATCH.tgt)],
+    ))
+    with pytest.raises(ValueError, match=rf"\[{code}\] {weight} > 0 needs a model with attention"):
+        teacher_forced_loss(output, label_smoothing=0.0, **{weight: 1.0})
 
 
 # 2. It learns ------------------------------------------------------------
@@ -157,7 +190,7 @@ def test_learns_a_reversal_task():
     assert losses[-1] < 0.25 * losses[0]
     decoded = [
         nbest[0] for nbest in model.predict(
-            DecodeBatch(src=batch.src, search=SearchSettings(max_output_length=20), max_batch_items=12)
+            DecodeBatch(src=batch.src, search=SearchSettings(beam_size=1, length_alpha=0.0, max_output_length=20), max_batch_items=12, quantize="none")
         )
     ]
     assert [d.ids for d in decoded] == [t for _, t in pairs]

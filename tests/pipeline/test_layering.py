@@ -1,13 +1,15 @@
 """The pipeline layer does not import the torch network (`models/pytorch`).
 
 Precisely: no pipeline module imports `models.pytorch` (or torch) itself,
-and every pipeline module but three loads without `models.pytorch` at all.
-The three reach the network through the thinc glue (`models/`), which is
-what they are for: `seq2seq_attn.py` (the component runs, trains and
-averages the wrapped network), `saved_parts.py` (it saves and loads its
-weights) and `factory.py` (it builds the component). Everything else, the
-settings included, needs no network: shared maths lives in
-`spacy_seq2seq/penalties.py`, shared data types in `models/types.py`.
+and every pipeline module but those in NEEDS_THE_NETWORK loads without
+`models.pytorch` at all. Those reach the network through the thinc glue
+(`models/`), which is what they are for: `seq2seq_attn.py` (the component
+runs, trains and averages the wrapped network), `saved_parts.py` (it saves
+and loads its weights), `factory.py` (it builds the component, with the
+default model config the architecture generates) and `__init__.py` (it
+re-exports the component). Everything else, the settings included,
+needs no network: shared maths lives in `spacy_seq2seq/penalties.py`,
+shared data types (the search settings among them) in `models/types.py`.
 
 (`import spacy` itself imports torch through thinc, so torch in
 `sys.modules` says nothing; the check is on this package's modules.)
@@ -23,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PIPELINE = ROOT / "spacy_seq2seq" / "pipeline"
-NEEDS_THE_NETWORK = {"seq2seq_attn", "saved_parts", "factory", "settings_doc", "__init__"}
+NEEDS_THE_NETWORK = {"seq2seq_attn", "saved_parts", "factory", "__init__"}
 NETWORK_FREE = sorted(
     path.stem for path in PIPELINE.glob("*.py") if path.stem not in NEEDS_THE_NETWORK
 )

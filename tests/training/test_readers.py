@@ -275,10 +275,14 @@ def test_registry_resolves_reader(tmp_path, nlp):
         """)
     reader = registry.resolve(config)["corpus"]
     assert isinstance(reader, ParallelCorpus)
-    assert reader.max_length == 4
+    assert reader.settings.max_length == 4
     assert pairs_of(list(reader(nlp))) == [PAIRS[0], PAIRS[2]]
     config["corpus"]["format"] = "xml"
-    with pytest.raises(ConfigValidationError):
+    with pytest.raises(ValueError, match=r"\[E003\] Invalid value for 'format': 'xml'"):
+        registry.resolve(config)
+    config["corpus"]["format"] = "tsv"
+    config["corpus"]["max_lenght"] = 4
+    with pytest.raises(ConfigValidationError, match="max_lenght"):
         registry.resolve(config)
 
 

@@ -4,7 +4,7 @@ Nothing here imports spaCy or thinc, so it can be used and tested on its own.
 """
 
 from .beam import beam_search
-from .config import ATTENTION_TYPES, CELL_TYPES, Seq2SeqConfig
+from .config import ATTENTION_TYPES, CELL_TYPES, NetworkSettings, Seq2SeqConfig
 from .search import (
     Constraints,
     Hypothesis,
@@ -19,6 +19,7 @@ __all__ = [
     "CELL_TYPES",
     "Constraints",
     "Hypothesis",
+    "NetworkSettings",
     "RNNAttnSeq2Seq",
     "Seq2SeqConfig",
     "Seq2SeqOutput",

@@ -65,15 +65,14 @@ def beam_search(
     constraints (Constraints): Length limits and n-gram blocking per sentence.
     beam_size (int): Hypotheses kept per sentence (K).
     length_alpha (float): GNMT length penalty exponent (0 = none).
-    n_best (int): Hypotheses returned per sentence (<= beam_size).
+    n_best (int): Hypotheses returned per sentence, 1 to beam_size (the one
+        check of that rule is SearchSettings', models/types.py).
     coverage_penalty (float): GNMT coverage penalty weight, added to the score
         of each finished hypothesis (0 = none). The penalty is never
         positive, so the stopping bound for unfinished ones stays valid.
     RETURNS (List[List[Hypothesis]]): Per sentence, in input order, the
         n_best best hypotheses, best first.
     """
-    if not 1 <= n_best <= beam_size:
-        raise ValueError(f"n_best must be between 1 and beam_size ({beam_size}); got {n_best}.")
     with invariant_kernels():
         return _beam_search(
             model, src_ids, src_lengths, constraints.to(src_ids.device), beam_size, length_alpha,

@@ -1,53 +1,116 @@
-"""The hyperparameters of the network, in one frozen dataclass."""
+"""The network's settings, declared once, and the config it is rebuilt from.
+
+`NetworkSettings` declares each setting of the network (the keys of a
+component's `[components.<name>.model]` block): its type, default, one-line
+doc and checks. The registered architecture's signature and docstring and
+the factory's default model config are derived from it
+(models/architectures.py); docs/configuration.md lists it.
+
+`Seq2SeqConfig` adds what `initialize()` learns (vocabulary sizes and
+special ids): everything needed to rebuild the network before its weights
+are loaded.
+
+Torch-free (it imports only `declarations` and `errors`, which import
+nothing else), so the settings can be read and checked without the network.
+"""
 
 from dataclasses import dataclass
 from typing import Literal, get_args
+
+from ...declarations import check_integer, check_range, setting, settings_docstring
+from ...errors import Errors, check_choice
 
 CellType = Literal["gru", "lstm"]
 AttentionType = Literal["dot", "general", "additive", "none"]
 
 CELL_TYPES = get_args(CellType)
 ATTENTION_TYPES = get_args(AttentionType)
+# The settings that work through the attention.
+NEEDS_ATTENTION = ("copy_attention", "coverage", "alignment_head")
 
 
-@dataclass(frozen=True)
-class Seq2SeqConfig:
-    """Everything needed to rebuild the network before its weights are loaded.
+@dataclass(frozen=True, kw_only=True)
+class NetworkSettings:
+    """The network's settings, one per key of the `[model]` block of the
+    `spacy-seq2seq.RNNAttnSeq2Seq.v1` architecture. Checked on creation."""
+
+    cell: CellType = setting("gru", '`"gru"` or `"lstm"`, for encoder and decoder.')
+    bidirectional: bool = setting(
+        True,
+        "Bidirectional encoder: each direction gets `hidden_width / 2` units (so `hidden_width` must be "
+        "even), so encoder and decoder states have the same width and every attention type applies.",
+    )
+    n_layers: int = setting(1, "Stacked RNN layers, encoder and decoder alike.")
+    embed_width: int = setting(256, "Width of the source and target piece embeddings.")
+    hidden_width: int = setting(512, "Width of the encoder states and of the decoder RNN.")
+    attention: AttentionType = setting(
+        "additive",
+        '`"dot"` and `"general"` (Luong et al. 2015), `"additive"` (Bahdanau et al. 2015), or `"none"`: '
+        "the decoder then sees only the final encoder state (the fixed-vector bottleneck baseline).",
+    )
+    input_feeding: bool = setting(
+        True, "Feed the previous attentional vector into the decoder RNN with the previous piece (Luong)."
+    )
+    dropout_prob: float = setting(
+        0.3, "Dropout on embeddings, between RNN layers and on the attentional vector; in [0, 1)."
+    )
+    tie_embeddings: bool = setting(
+        False, "Share the target embedding matrix with the output layer (Press & Wolf 2017)."
+    )
+    copy_attention: bool = setting(
+        False,
+        "Pointer-generator output (See et al. 2017): a learned gate mixes generating with copying "
+        "source pieces through the attention; needs attention and the component's `joint_vocab = true`.",
+    )
+    coverage: bool = setting(
+        False,
+        "Feed the sum of past attention into the attention scores (Tu et al. 2016), so the model can "
+        "learn not to attend twice; needs attention, pair it with `coverage_loss_weight`.",
+    )
+    alignment_head: bool = setting(
+        False,
+        "A second attention used only for word alignment, from the step that reads each target piece, "
+        "trained by the guided-alignment loss (`guided_alignment_weight`); needs attention.",
+    )
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Check every setting.
+
+        RAISES (ValueError): A coded error (E003, E009 or E013) naming the
+            first bad setting and what it must be.
+        """
+        check_choice("cell", self.cell, CELL_TYPES)
+        check_choice("attention", self.attention, ATTENTION_TYPES)
+        for name in NEEDS_ATTENTION:
+            if getattr(self, name) and self.attention == "none":
+                raise ValueError(Errors.E013.format(
+                    setting=name, constraint='false with attention = "none" (it works through the attention)',
+                    value=getattr(self, name),
+                ))
+        for name in ("n_layers", "embed_width", "hidden_width"):
+            check_integer(name, getattr(self, name), 1, "a positive integer")
+        if self.bidirectional and self.hidden_width % 2:
+            raise ValueError(Errors.E009.format(hidden_width=self.hidden_width, suggestion=self.hidden_width + 1))
+        check_range("dropout_prob", self.dropout_prob, 0.0, 1.0, "in [0, 1)")
+
+
+NetworkSettings.__doc__ = settings_docstring(NetworkSettings)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Seq2SeqConfig(NetworkSettings):
+    """Everything needed to rebuild the network before its weights are
+    loaded: its settings (`NetworkSettings`, each documented there) and
+    what `initialize()` learns.
 
     src_vocab_size (int): Number of source pieces, specials included.
     tgt_vocab_size (int): Number of target pieces, specials included.
     pad_id (int): Padding id, shared by both vocabularies.
     bos_id (int): Id fed to the decoder at its first step.
     eos_id (int): Id that ends a sequence (appended to the source as well).
-    cell (str): "gru" or "lstm", for encoder and decoder.
-    bidirectional (bool): Bidirectional encoder. Each direction then gets
-        hidden_width / 2 units, so encoder states and decoder states have the
-        same width and every attention type (dot included) applies.
-    n_layers (int): Stacked RNN layers, encoder and decoder alike.
-    embed_width (int): Width of source and target piece embeddings.
-    hidden_width (int): Width of encoder states and of the decoder RNN.
-    attention (str): "dot" and "general" (Luong et al. 2015), "additive"
-        (Bahdanau et al. 2015), or "none": the decoder then sees only the
-        final encoder state (the fixed-vector bottleneck baseline).
-    input_feeding (bool): Feed the previous attentional vector into the
-        decoder RNN together with the previous target embedding (Luong).
-    dropout_prob (float): Dropout on embeddings, between RNN layers and on
-        the attentional vector.
-    tie_embeddings (bool): Share the target embedding matrix with the output
-        layer (Press & Wolf 2017).
-    copy_attention (bool): Pointer-generator output (See et al. 2017): a
-        learned gate mixes the generated distribution with copying source
-        pieces through the attention. Source ids must be target ids (one
-        shared vocabulary), and attention must not be "none".
-    coverage (bool): Feed the sum of past attention (the coverage vector)
-        into the attention scores (Tu et al. 2016; See et al. 2017), so the
-        model can learn not to attend to the same source again. Needs
-        attention; the decoder then runs step by step.
-    alignment_head (bool): A second attention, used only for word alignment
-        (see alignment_head.py): it attends from the decoder step that READS
-        a target piece, so it knows the piece, and the guided-alignment loss
-        trains it instead of the attention that generates. Needs attention
-        (a model without it stores no attention to show beside the links).
     """
 
     src_vocab_size: int
@@ -55,47 +118,10 @@ class Seq2SeqConfig:
     pad_id: int
     bos_id: int
     eos_id: int
-    cell: CellType = "gru"
-    bidirectional: bool = True
-    n_layers: int = 1
-    embed_width: int = 256
-    hidden_width: int = 512
-    attention: AttentionType = "additive"
-    input_feeding: bool = True
-    dropout_prob: float = 0.3
-    tie_embeddings: bool = False
-    copy_attention: bool = False
-    coverage: bool = False
-    alignment_head: bool = False
 
-    def __post_init__(self) -> None:
-        if self.cell not in CELL_TYPES:
-            raise ValueError(
-                f"Invalid value for 'cell': {self.cell!r}. "
-                f"Valid options: {', '.join(CELL_TYPES)}."
-            )
-        if self.attention not in ATTENTION_TYPES:
-            raise ValueError(
-                f"Invalid value for 'attention': {self.attention!r}. "
-                f"Valid options: {', '.join(ATTENTION_TYPES)}."
-            )
-        if self.bidirectional and self.hidden_width % 2 != 0:
-            raise ValueError(
-                "hidden_width must be even for a bidirectional encoder "
-                f"(hidden_width / 2 units per direction); got {self.hidden_width}."
-            )
-        for name in ("src_vocab_size", "tgt_vocab_size", "n_layers",
-                     "embed_width", "hidden_width"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1; got {getattr(self, name)}.")
-        for name in ("copy_attention", "coverage", "alignment_head"):
-            if getattr(self, name) and self.attention == "none":
-                raise ValueError(f'{name} = true needs attention; got attention = "none".')
+    def validate(self) -> None:
+        super().validate()
+        for name in ("src_vocab_size", "tgt_vocab_size"):
+            check_integer(name, getattr(self, name), 1, "a positive integer")
         if self.copy_attention and self.src_vocab_size != self.tgt_vocab_size:
-            raise ValueError(
-                "copy_attention = true copies source piece ids into the output, so "
-                "source and target must share one vocabulary; got sizes "
-                f"{self.src_vocab_size} and {self.tgt_vocab_size}."
-            )
-        if not 0.0 <= self.dropout_prob < 1.0:
-            raise ValueError(f"dropout_prob must be in [0, 1); got {self.dropout_prob}.")
+            raise ValueError(Errors.E100.format(src=self.src_vocab_size, tgt=self.tgt_vocab_size))

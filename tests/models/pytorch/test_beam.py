@@ -194,10 +194,3 @@ def test_no_repeat_ngram_blocks_repeats(n):
         grams = [tuple(hypothesis.ids[i : i + n]) for i in range(len(hypothesis.ids) - n + 1)]
         assert len(grams) == len(set(grams)), hypothesis.ids
     assert all(len(h.ids) > n for h in blocked)  # blocking did not just stop the output
-
-
-def test_n_best_cannot_exceed_beam_size():
-    model = make_model()
-    src_ids, src_lengths = pad_rows(random_sources([3]))
-    with pytest.raises(ValueError, match="n_best"):
-        beam_search(model, src_ids, src_lengths, constraints=up_to(torch.tensor([3])), beam_size=2, n_best=3)

@@ -122,11 +122,11 @@ def test_copy_and_coverage_decode_batch_invariantly():
 
 def test_settings_that_cannot_work_are_refused():
     base = dict(src_vocab_size=13, tgt_vocab_size=13, pad_id=0, bos_id=2, eos_id=3)
-    with pytest.raises(ValueError, match="copy_attention = true needs attention"):
+    with pytest.raises(ValueError, match=r'\[E013\] copy_attention must be false with attention = "none"'):
         Seq2SeqConfig(**base, attention="none", copy_attention=True)
-    with pytest.raises(ValueError, match="coverage = true needs attention"):
+    with pytest.raises(ValueError, match=r'\[E013\] coverage must be false with attention = "none"'):
         Seq2SeqConfig(**base, attention="none", coverage=True)
-    with pytest.raises(ValueError, match="share one vocabulary"):
+    with pytest.raises(ValueError, match=r"\[E100\] copy_attention = true .* sizes 11 and 13"):
         Seq2SeqConfig(**{**base, "src_vocab_size": 11}, copy_attention=True)
 
 

@@ -288,12 +288,14 @@ def test_output_length_limits():
 @pytest.mark.parametrize(
     "overrides,expected",
     [
-        ({"cell": "rnn"}, ["'cell'", "'rnn'", "gru", "lstm"]),
-        ({"attention": "bilinear"}, ["'attention'", "'bilinear'", "dot", "general", "additive", "none"]),
-        ({"bidirectional": True, "hidden_width": 13}, ["hidden_width", "even", "13"]),
-        ({"n_layers": 0}, ["n_layers", "0"]),
-        ({"dropout_prob": 1.0}, ["dropout_prob", "1.0"]),
-        ({"alignment_head": True, "attention": "none"}, ["alignment_head", "needs attention"]),
+        ({"cell": "rnn"}, ["[E003]", "'cell'", "'rnn'", "gru", "lstm"]),
+        ({"attention": "bilinear"}, ["[E003]", "'attention'", "'bilinear'", "dot", "general", "additive", "none"]),
+        ({"bidirectional": True, "hidden_width": 13}, ["[E009]", "hidden_width", "even", "13"]),
+        ({"n_layers": 0}, ["[E013]", "n_layers", "0"]),
+        ({"embed_width": 2.5}, ["[E013]", "embed_width", "2.5"]),
+        ({"src_vocab_size": 0}, ["[E013]", "src_vocab_size", "0"]),
+        ({"dropout_prob": 1.0}, ["[E013]", "dropout_prob", "1.0"]),
+        ({"alignment_head": True, "attention": "none"}, ["[E013]", "alignment_head", 'attention = "none"']),
     ],
 )
 def test_config_rejects_bad_choices(overrides, expected):
