@@ -60,10 +60,10 @@ def target_doc(doc: Doc, field: str, lang: str) -> Optional[Doc]:
     words = doc._.get(names.tokens)
     if text is None or words is None:
         return None
-    return Doc(_target_vocab(lang), words=words, spaces=_spaces(text, words))
+    return Doc(_target_vocab(lang), words=words, spaces=word_spaces(text, words))
 
 
-def _spaces(text: str, words: List[str]) -> List[bool]:
+def word_spaces(text: str, words: List[str]) -> List[bool]:
     """Whether whitespace follows each word in `text` (the words are cut
     from it in order, so each is found after the one before)."""
     starts, ends = [], []
