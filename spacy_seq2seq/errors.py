@@ -360,6 +360,11 @@ class Errors(metaclass=_ErrorsWithCodes):
         "The pipeline has no seq2seq_attn component to translate markup with "
         "(components: {components}). Load a pipeline trained with this package."
     )
+    E174 = (
+        "--markup and --align do not go together: forced alignment reads "
+        "pre-tokenised plain text on both sides. Align the plain text, or "
+        "translate the documents with --markup and without --align."
+    )
 
 
 class Warnings:

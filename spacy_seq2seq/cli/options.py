@@ -19,3 +19,7 @@ COMPONENT = typer.Option("", help="Component name (default: the first seq2seq_at
 
 # Long runs over a file show a progress bar on a terminal (cli/progress.py).
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar (it shows only when stderr is a terminal; SPACY_SEQ2SEQ_PROGRESS=1 forces it).")
+
+# translate and render: what the input is. "text": one text per line; a
+# markup format: each FILE (or stdin) is one document (spacy_seq2seq.markup).
+MARKUP_FORMAT = typer.Option("text", "--format", help="text | html | xml | markdown: markup formats read each FILE (or stdin) as one document and keep its markup.")

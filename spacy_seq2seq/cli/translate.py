@@ -14,6 +14,7 @@ from .options import (
     BATCH_SIZE,
     BEAM_SIZE,
     COMPONENT,
+    MARKUP_FORMAT,
     LENGTH_ALPHA,
     MIN_OUTPUT_LENGTH,
     MIN_OUTPUT_RATIO,
@@ -37,16 +38,24 @@ def translate(
     quantize: Optional[str] = QUANTIZE,
     batch_size: int = BATCH_SIZE,
     quiet: bool = QUIET,
+    markup_format: str = MARKUP_FORMAT,
 ) -> None:
     """Translate texts and show each output with its word alignment.
 
     Texts are read and decoded as a stream; over a file, a progress bar
-    (outputs/s, ETA) shows on a terminal."""
+    (outputs/s, ETA) shows on a terminal. With --format html|xml|markdown,
+    each FILE argument (or --input, or stdin) is one document, written out
+    translated with its markup."""
     nlp, pipe_name = load_pipeline(
         model, component, beam_size=beam_size, n_best=n_best,
         length_alpha=length_alpha, min_output_length=min_output_length,
         min_output_ratio=min_output_ratio, quantize=quantize,
     )
+    if markup_format != "text":
+        from .markup_documents import translate_markup_files
+
+        translate_markup_files(nlp, pipe_name, markup_format, texts, input_file, batch_size)
+        return
     names = FieldNames(nlp.get_pipe(pipe_name).field)
     total = input_total(texts, input_file)
     with Progress(quiet, total=total, what="texts") as progress:

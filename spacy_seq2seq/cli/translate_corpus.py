@@ -29,6 +29,7 @@ def translate_corpus(
     column: Optional[str] = typer.Option(None, "--column", help="TSV: 0-based column number (default 0); JSONL / Parquet: the text's key (default 'text')."),
     align: Optional[str] = typer.Option(None, "--align", help="Targets (same record numbers as INPUT, format from their extension) to force-align instead of decoding; both sides pre-tokenised, as in `align`."),
     attention: bool = typer.Option(False, "--attention", help="Add <field>_attention (word-level attention rows) to each record."),
+    markup: Optional[str] = typer.Option(None, "--markup", help="html | xml | markdown: each record is a document; its markup is kept (records add markup_report)."),
     output_format: str = typer.Option("jsonl", "--output-format", help="jsonl | parquet."),
     shard_size: int = typer.Option(10_000, "--shard-size", help="Records per output shard (the unit of retries and resumes)."),
     batch_size: int = typer.Option(256, "--batch-size", help="Texts per nlp.pipe batch in a worker."),
@@ -59,7 +60,7 @@ def translate_corpus(
         summary = run_job(
             model, input, output_dir, workers=workers, address=address,
             threads_per_worker=threads_per_worker, gpus_per_worker=gpus_per_worker,
-            input_format=input_format, column=column, align=align, attention=attention,
+            input_format=input_format, column=column, align=align, attention=attention, markup=markup,
             output_format=output_format, shard_size=shard_size, batch_size=batch_size,
             component=component, max_retries=max_retries, progress=not quiet,
             decoding={key: value for key, value in decoding.items() if value is not None},

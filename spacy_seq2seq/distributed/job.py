@@ -63,6 +63,7 @@ def translate_corpus(
     column: Optional[str] = None,
     align: Optional[str] = None,
     attention: bool = False,
+    markup: Optional[str] = None,
     output_format: str = "jsonl",
     shard_size: int = 10_000,
     batch_size: int = 256,
@@ -90,6 +91,9 @@ def translate_corpus(
         from their own extension) to force-align with the sources instead
         of decoding; one target per source record.
     attention: Keep `<field>_attention` in the records.
+    markup: "html", "xml" or "markdown": each record is a document with
+        markup, translated with its markup kept (spacy_seq2seq.markup);
+        its record holds the translated document and a `markup_report`.
     output_format: "jsonl" or "parquet".
     shard_size: Records per shard (and per unit of retried work).
     batch_size: Texts per `nlp.pipe` batch in a worker.
@@ -107,10 +111,12 @@ def translate_corpus(
     check_output_dir(output_path)
     files, source_format, source_column = check_input(input, input_format, column)
     target = check_input(align) if align is not None else None
+    _check_markup(markup, align)
     plan = make_plan(files, source_format, source_column, shard_size, target=target)
     settings = {
         "component": component, "decoding": dict(sorted((decoding or {}).items())), "attention": attention,
         "align": align is not None, "output_format": output_format, "shard_size": shard_size,
+        **({"markup": markup} if markup is not None else {}),
     }
     reused = claim_output_dir(output_path, _manifest(model_path, plan, settings))
     pending = [p for p in plan.partitions if not reused or read_report(output_path, p.name, output_format) is None]
@@ -123,7 +129,7 @@ def translate_corpus(
             placement = _placement(workers, threads_per_worker, gpus_per_worker, local, len(pending))
             decoder = dict(
                 model=str(model_path), component=component, overrides=decoding or {}, attention=attention,
-                threads=placement["threads_per_worker"], gpus=gpus_per_worker, batch_size=batch_size,
+                markup=markup, threads=placement["threads_per_worker"], gpus=gpus_per_worker, batch_size=batch_size,
             )
             _run(plan, pending, output_path, output_format, decoder, placement, max_retries, progress, _worker_class)
     summary = _summary(plan, output_path, output_format, computed={p.index for p in pending})
@@ -155,6 +161,17 @@ def _check_model(model: Path, component: str) -> Path:
         raise ValueError(Errors.E071.format(model=model, problem="has no config.cfg"))
     seq2seq_component_name(load_config(model / "config.cfg"), component)  # E040/E041
     return model.resolve()
+
+
+def _check_markup(markup: Optional[str], align: Optional[str]) -> None:
+    """A markup format that exists (E171), and not with --align (E174)."""
+    if markup is None:
+        return
+    from ..markup.formats import get_format
+
+    get_format(markup)
+    if align is not None:
+        raise ValueError(Errors.E174)
 
 
 def _check_counts(workers, threads, gpus, shard_size, batch_size, max_retries, output_format) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, List, Optional
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..errors import Errors, Warnings
 from ..pipeline.components import seq2seq_component_names
@@ -38,10 +39,13 @@ class MarkupTranslation:
 
     markup (str): The output document.
     report (MarkupReport): What was placed, clipped and repaired.
+    docs (List[Doc]): The translated Doc of each segment, in order (their
+        extensions hold each segment's output, alignment and attention).
     """
 
     markup: str
     report: MarkupReport
+    docs: List[Doc] = field(default_factory=list)
 
 
 def translate_markup(
@@ -94,12 +98,14 @@ def translate_documents(
     for name, parts, repairs in parsed:
         report = MarkupReport(repairs=list(repairs))
         out: List[str] = []
+        segment_docs: List[Doc] = []
         for part in parts:
             if isinstance(part, str):
                 out.append(part)
                 continue
+            segment_docs.append(next(docs))
             rendered, unplaced, clipped = place_segment(
-                part, next(docs), field_name, markup_format.escape, markup_format.writes_empty,
+                part, segment_docs[-1], field_name, markup_format.escape, markup_format.writes_empty,
             )
             out.extend((part.lead, rendered, part.trail))
             report.segments += 1
@@ -107,7 +113,7 @@ def translate_documents(
             report.unplaced.extend(unplaced)
             report.clipped += clipped
         _warn(name, report)
-        yield MarkupTranslation("".join(out), report)
+        yield MarkupTranslation("".join(out), report, segment_docs)
 
 
 def _field(nlp: Language, component: str) -> str:
