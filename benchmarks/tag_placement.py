@@ -158,30 +158,28 @@ def read_pharaoh_lines(path: Path) -> List[List[Link]]:
 
 
 def forced_rows(model: Path, reverse: Optional[Path], de, en, items, threshold: float) -> List[Tuple[str, Dict]]:
-    """(a): every method of the model (and symmetrized with the reverse model)."""
+    """(a): every method of the model, by its links alone and by its links
+    with the stored attention (what a Doc gives the placement: rule 2 of
+    alignment/projection.py), and symmetrized with the reverse model."""
     import spacy
 
     from spacy_seq2seq.alignment import HEAD_METHODS, SYMMETRIZATIONS, flip, symmetrize
     from spacy_seq2seq.pipeline.forced import align_word_lists
 
     gold = [item.target for item in items]
-    nlp = spacy.load(model)
-    pipe = nlp.get_pipe("seq2seq_attn")
-    methods = [m for m in ("argmax", "shift", "threshold", "shift_threshold", "head", "head_threshold")]
+    pipe = spacy.load(model).get_pipe("seq2seq_attn")
     rows, forward = [], {}
-    for method in methods:
+    for method in ("argmax", "shift", "threshold", "shift_threshold", "head", "head_threshold"):
         try:
-            forward[method] = align_word_lists(pipe, de, en, method=method, threshold=threshold)
+            docs = pipe.align([_doc(pipe, words) for words in de], [list(words) for words in en], method=method, threshold=threshold)
         except ValueError:  # head methods on a model without a head
             if method in HEAD_METHODS:
                 continue
             raise
+        forward[method] = [doc._.translation_alignment for doc in docs]
+        attention = [doc._.translation_attention_blocks for doc in docs]
         rows.append((f"forced, {method}", score_placements(place(items, forward[method]), gold)))
-    # The stored attention, as a Doc from the pipeline has it (rule 2 of the projection).
-    docs = pipe.align([_doc(pipe, words) for words in de], [list(words) for words in en], method="argmax")
-    attention = [doc._.translation_attention_blocks for doc in docs]
-    rows.append(("forced, argmax + attention (what a Doc gives)", score_placements(
-        place(items, [doc._.translation_alignment for doc in docs], attention), gold)))
+        rows.append((f"forced, {method} + attention (what a Doc gives)", score_placements(place(items, forward[method], attention), gold)))
     if reverse is not None:
         backward_pipe = spacy.load(reverse).get_pipe("seq2seq_attn")
         for method in forward:

@@ -69,7 +69,7 @@ def test_forced_rows_on_the_reversal_model(reversal_model, tmp_path):
     items = tag_items(gold, [len(s) for s in sentences], max_phrase=2, per_sentence=2, seed=0)
     rows = dict(forced_rows(tmp_path / "model", None, de, en, items, threshold=0.5))
     assert set(rows) >= {"forced, argmax", "forced, shift", "forced, threshold", "forced, shift_threshold",
-                         "forced, argmax + attention (what a Doc gives)"}
+                         "forced, argmax + attention (what a Doc gives)", "forced, shift + attention (what a Doc gives)"}
     assert rows["forced, argmax"]["exact"] == 1.0
     assert all(row["items"] == len(items) for row in rows.values())
     assert isinstance(items[0], TagItem)
