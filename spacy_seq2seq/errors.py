@@ -443,6 +443,30 @@ class Errors(metaclass=_ErrorsWithCodes):
         "job ran (a worker may have written to the folder of another job). "
         "Run the job again into a new OUTPUT_DIR."
     )
+    # markup (E170-E189): documents with markup, translated (docs/markup.md)
+    E170 = (
+        "The XML input is not well formed: {problem} at line {line}, column "
+        "{column}. XML is never guessed at: fix the document there (or, for "
+        "an HTML page, translate it with format=\"html\", which repairs "
+        "malformed markup as browsers do)."
+    )
+    E171 = (
+        "Unknown markup format {format!r}. Valid formats: {formats} (and "
+        "\"text\" on the command line for plain text, one text per line)."
+    )
+    E172 = (
+        "The markup input must be a str, not {type}. Read files as text "
+        "(`Path(...).read_text(encoding=\"utf8\")`)."
+    )
+    E173 = (
+        "The pipeline has no seq2seq_attn component to translate markup with "
+        "(components: {components}). Load a pipeline trained with this package."
+    )
+    E174 = (
+        "--markup and --align do not go together: forced alignment reads "
+        "pre-tokenised plain text on both sides. Align the plain text, or "
+        "translate the documents with --markup and without --align."
+    )
 
 
 class Warnings:
@@ -499,6 +523,22 @@ class Warnings:
         "those characters, and fine-tuning keeps the vocabularies. {summary} "
         "If these words matter, train a new pipeline whose vocabularies include "
         "them (spacy train with both corpora) instead of fine-tuning."
+    )
+
+    # markup (W045-W054)
+    W045 = (
+        "[W045] {n} inline element(s) of {what} had no output word to wrap "
+        "and were written empty (or, in Markdown, left out) where the words "
+        "around them went: {details}. "
+        "Their words were left untranslated or merged with a neighbour's by "
+        "the model; check the alignment (docs/alignment.md) or move the tag "
+        "by hand."
+    )
+    W046 = (
+        "[W046] The markup of {what} was malformed and was repaired as a "
+        "browser would, or (Markdown) a block whose inline markup could not be "
+        "matched to its source was kept untranslated: {details}. The output "
+        "is well formed; fix the source to keep the markup exactly as you meant it."
     )
 
 

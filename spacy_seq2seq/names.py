@@ -32,6 +32,7 @@ COMPUTED_SUFFIXES: Dict[str, str] = {
     "attention_blocks": "_attention_blocks",  # Doc extension: the attention as stored blocks
     "aligned": "_aligned",  # Token extension: linked target word indices
     "projection": "_projection",  # Span extension: the projected target span
+    "projection_report": "_projection_report",  # Doc extension: what the target Doc's annotations left out
 }
 # Keys that exist only in records written outside a Doc.
 RECORD_SUFFIXES: Dict[str, str] = {"score": "_score"}
@@ -111,6 +112,12 @@ class FieldNames:
     def projection(self) -> str:
         """Span getter: the projected target span."""
         return self._name("projection")
+
+    @property
+    def projection_report(self) -> str:
+        """Getter: counts of the annotations projected onto the output and
+        of those that could not be placed."""
+        return self._name("projection_report")
 
     @property
     def score(self) -> str:

@@ -9,7 +9,7 @@ from spacy_seq2seq.names import COMPUTED_SUFFIXES, STORED_SUFFIXES, FieldNames
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 # Which object each computed name is an extension of.
-GETTER_OWNERS = {"doc": "doc", "attention_blocks": "doc", "aligned": "token", "projection": "span"}
+GETTER_OWNERS = {"doc": "doc", "attention_blocks": "doc", "aligned": "token", "projection": "span", "projection_report": "doc"}
 
 
 def _table_names(text: str) -> list:

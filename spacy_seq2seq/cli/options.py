@@ -126,3 +126,6 @@ def _flags_for(
         return with_flags
 
     return decorate
+# translate and render: what the input is. "text": one text per line; a
+# markup format: each FILE (or stdin) is one document (spacy_seq2seq.markup).
+MARKUP_FORMAT = typer.Option("text", "--format", help="text | html | xml | markdown: markup formats read each FILE (or stdin) as one document and keep its markup.")

@@ -10,7 +10,7 @@ import typer
 from ..names import FieldNames
 from .inputs import stream_texts
 from .loading import load_pipeline
-from .options import BATCH_SIZE, COMPONENT, QUIET, decoding_flags
+from .options import BATCH_SIZE, COMPONENT, MARKUP_FORMAT, QUIET, decoding_flags
 from .progress import Progress, input_total
 
 
@@ -24,12 +24,20 @@ def translate(
     decoding: Dict[str, Any] = {},  # noqa: B006 (replaced by the decoding flags: options.py)
     batch_size: int = BATCH_SIZE,
     quiet: bool = QUIET,
+    markup_format: str = MARKUP_FORMAT,
 ) -> None:
     """Translate texts and show each output with its word alignment.
 
     Texts are read and decoded as a stream; over a file, a progress bar
-    (outputs/s, ETA) shows on a terminal."""
+    (outputs/s, ETA) shows on a terminal. With --format html|xml|markdown,
+    each FILE argument (or --input, or stdin) is one document, written out
+    translated with its markup."""
     nlp, pipe_name = load_pipeline(model, component, **decoding)
+    if markup_format != "text":
+        from .markup_documents import translate_markup_files
+
+        translate_markup_files(nlp, pipe_name, markup_format, texts, input_file, batch_size)
+        return
     names = FieldNames(nlp.get_pipe(pipe_name).field)
     total = input_total(texts, input_file)
     with Progress(quiet, total=total, what="texts") as progress:

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from html import escape
 from importlib import resources
-from typing import Iterable, List
+from typing import Iterable, List, Sequence, Tuple
 
 from .view import PAGE_WEIGHT_DIGITS, AttentionView, view_payload
 
@@ -122,11 +122,25 @@ def render_fragment(views: Iterable[AttentionView]) -> str:
     )
 
 
-def render_page(views: Iterable[AttentionView], title: str = "spacy-seq2seq attention") -> str:
-    """A complete, self-contained HTML page."""
+def render_documents(documents: Sequence[Tuple[str, str]]) -> str:
+    """Translated documents with markup, shown as their source text (never
+    run: the page stays self-contained and safe whatever they hold)."""
+    return "".join(
+        f'<details class="s2s-document" open><summary>Translated: {escape(name)}</summary>'
+        f'<pre class="s2s-markup">{escape(markup)}</pre></details>'
+        for name, markup in documents
+    )
+
+
+def render_page(
+    views: Iterable[AttentionView], title: str = "spacy-seq2seq attention",
+    documents: Sequence[Tuple[str, str]] = (),
+) -> str:
+    """A complete, self-contained HTML page; `documents` ((name, translated
+    markup) pairs) are shown above the views of their segments."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title></head><body>"
-        f"{render_fragment(views)}</body></html>\n"
+        f"{render_documents(documents)}{render_fragment(views)}</body></html>\n"
     )

@@ -83,11 +83,13 @@ def translate_corpus(
     check_output_dir(output_path)
     files, source_format, source_column = check_input(input, job.input_format, job.column)
     target = check_input(job.align) if job.align is not None else None
+    _check_markup(job.markup, job.align)
     plan = make_plan(files, source_format, source_column, job.shard_size, target=target)
     # What decides the shards' contents (see _manifest).
     outputs = {
         "component": job.component, "decoding": decoding, "attention": job.attention,
         "align": job.align is not None, "output_format": job.output_format, "shard_size": job.shard_size,
+        **({"markup": job.markup} if job.markup is not None else {}),
     }
     reused = claim_output_dir(output_path, _manifest(model_path, plan, outputs))
     pending = [
@@ -130,6 +132,17 @@ def _check_model(model: Path, component: str) -> Path:
         raise ValueError(Errors.E071.format(model=model, problem="has no config.cfg"))
     seq2seq_component_name(load_config(model / "config.cfg"), component)  # E040/E041
     return model.resolve()
+
+
+def _check_markup(markup: Optional[str], align: Optional[str]) -> None:
+    """A markup format that exists (E171), and not with --align (E174)."""
+    if markup is None:
+        return
+    from ..markup.formats import get_format
+
+    get_format(markup)
+    if align is not None:
+        raise ValueError(Errors.E174)
 
 
 def _manifest(model: Path, plan: Plan, settings: Dict[str, Any]) -> Dict[str, Any]:
@@ -191,7 +204,7 @@ def _run(
     partitions = ray.data.from_items([{"partition": p.index} for p in pending], override_num_blocks=len(pending))
     decoder = dict(
         plan=plan, output_dir=str(output_path), output_format=job.output_format, model=str(model_path),
-        component=job.component, overrides=decoding, attention=job.attention,
+        component=job.component, overrides=decoding, attention=job.attention, markup=job.markup,
         threads=placement["threads_per_worker"], gpus=job.gpus_per_worker, batch_size=job.batch_size,
     )
     with retries_warning_silenced():

@@ -44,6 +44,10 @@ class JobSettings:
         "instead of decoding; both sides pre-tokenised, as in `align`.",
     )
     attention: bool = setting(False, "Add <field>_attention (word-level attention rows) to each record.")
+    markup: Optional[str] = setting(
+        None,
+        "html | xml | markdown: each record is a document; its markup is kept (records add markup_report).",
+    )
     output_format: str = setting("jsonl", "jsonl | parquet.")
     shard_size: int = setting(10_000, "Records per output shard (the unit of retries and resumes).")
     batch_size: int = setting(256, "Texts per nlp.pipe batch in a worker.")

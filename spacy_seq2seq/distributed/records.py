@@ -43,14 +43,17 @@ Outcome = Tuple[List[Dict[str, Any]], List[Skip]]
 
 
 def decode_items(
-    nlp, pipe_name: str, items: Sequence[Item], *, align: bool, attention: bool, batch_size: int
+    nlp, pipe_name: str, items: Sequence[Item], *, align: bool, attention: bool, batch_size: int,
+    markup: Optional[str] = None,
 ) -> Outcome:
     """Records for the items that decode, and an `undecodable` skip (with
     the error) for each that does not. A batch that fails is retried one
     item at a time, so one bad record costs only itself; the component is
-    batch-invariant, so the others come out as they would have anyway."""
+    batch-invariant, so the others come out as they would have anyway.
+    With `markup` ("html", "xml", "markdown"), each record is a document
+    (see `markup_record`)."""
     try:
-        return _decode(nlp, pipe_name, items, align=align, attention=attention, batch_size=batch_size)
+        return _decode(nlp, pipe_name, items, align=align, attention=attention, batch_size=batch_size, markup=markup)
     except Exception:
         if len(items) == 1:
             raise
@@ -58,7 +61,9 @@ def decode_items(
     skips: List[Skip] = []
     for item in items:
         try:
-            one_records, one_skips = _decode(nlp, pipe_name, [item], align=align, attention=attention, batch_size=1)
+            one_records, one_skips = _decode(
+                nlp, pipe_name, [item], align=align, attention=attention, batch_size=1, markup=markup,
+            )
         except Exception as error:  # whatever the model raised for this one text
             skips.append(Skip(item.id, UNDECODABLE, f"{type(error).__name__}: {error}"))
             continue
@@ -67,7 +72,12 @@ def decode_items(
     return records, skips
 
 
-def _decode(nlp, pipe_name: str, items: Sequence[Item], *, align: bool, attention: bool, batch_size: int) -> Outcome:
+def _decode(
+    nlp, pipe_name: str, items: Sequence[Item], *, align: bool, attention: bool, batch_size: int,
+    markup: Optional[str] = None,
+) -> Outcome:
+    if markup is not None:
+        return _decode_markup(nlp, pipe_name, items, markup, batch_size), []
     pipe = nlp.get_pipe(pipe_name)
     if align:
         docs = _forced(nlp, pipe, items, batch_size)
@@ -114,3 +124,37 @@ def make_record(record_id: int, source: str, doc, names: FieldNames, attention: 
     if attention:
         record[names.attention] = doc._.get(names.attention)
     return record
+
+
+def _decode_markup(nlp, pipe_name: str, items: Sequence[Item], markup: str, batch_size: int) -> List[Dict[str, Any]]:
+    """One record per document. The W045/W046 warnings are not printed by
+    the workers: each record's `markup_report` holds the same details."""
+    import warnings
+
+    from ..markup import translate_documents
+
+    names = FieldNames(nlp.get_pipe(pipe_name).field)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = list(translate_documents(
+            nlp, [item.source for item in items], markup, component=pipe_name, batch_size=batch_size,
+        ))
+    return [markup_record(item.id, item.source, result, names) for item, result in zip(items, results)]
+
+
+def markup_record(record_id: int, source: str, result, names: FieldNames) -> Dict[str, Any]:
+    """The output record of a translated document: `id`, `source`, `<field>`
+    (the translated document, markup and all), `<field>_score` (the sum of
+    its segments' scores) and `markup_report` (segments, elements, the
+    elements written empty and the repairs, as text)."""
+    report = result.report
+    return {
+        "id": record_id,
+        "source": source,
+        names.text: result.markup,
+        names.score: sum(doc._.get(names.nbest)[0][1] for doc in result.docs if doc._.get(names.nbest)),
+        "markup_report": {
+            "segments": report.segments, "elements": report.elements, "clipped": report.clipped,
+            "unplaced": [str(item) for item in report.unplaced], "repairs": list(report.repairs),
+        },
+    }

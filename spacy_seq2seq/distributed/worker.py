@@ -59,6 +59,8 @@ class RecordDecoder:
     overrides (Dict[str, Any]): Decoding settings to replace (None: keep).
     attention (bool): Keep `<field>_attention` in the records.
     align (bool): Forced alignment of given pairs instead of decoding.
+    markup (Optional[str]): "html", "xml" or "markdown": each record is a
+        document with markup (spacy_seq2seq.markup); None: plain text.
     threads (int): CPU threads of this worker.
     gpus (float): GPUs of this worker (> 0: decode on CUDA).
     batch_size (int): Texts per `nlp.pipe` batch.
@@ -69,6 +71,7 @@ class RecordDecoder:
         self, model: str, *, component: str = "", overrides: Optional[Dict[str, Any]] = None,
         attention: bool = False, align: bool = False, threads: int = 1, gpus: float = 0,
         batch_size: int = 256, text_column: str = "text", target_column: str = "target",
+        markup: Optional[str] = None,
     ) -> None:
         limit_threads(threads)
         if gpus:
@@ -79,11 +82,12 @@ class RecordDecoder:
             spacy.require_gpu()
         overrides = dict(overrides or {})
         # Attention rows are only kept when asked: they are the largest part
-        # of a record and do not change any other value.
-        overrides["store_attention"] = attention
+        # of a record and do not change any other value. Markup placement
+        # reads them (alignment/projection.py), so documents keep them.
+        overrides["store_attention"] = attention or markup is not None
         self.nlp, self.pipe_name = load_pipeline(model, component, overrides)
         self.field = self.nlp.get_pipe(self.pipe_name).field
-        self.attention, self.align, self.batch_size = attention, align, batch_size
+        self.attention, self.align, self.batch_size, self.markup = attention, align, batch_size, markup
         self.text_column, self.target_column = text_column, target_column
 
     def decode(self, rows: List[tuple]) -> "tuple[List[Dict[str, Any]], List[Skip]]":
@@ -100,6 +104,7 @@ class RecordDecoder:
                 items.append(Item(record_id, text, target_text))
         records, decode_skips = decode_items(
             self.nlp, self.pipe_name, items, align=self.align, attention=self.attention, batch_size=self.batch_size,
+            markup=self.markup,
         )
         return records, skips + decode_skips
 

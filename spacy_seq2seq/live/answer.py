@@ -14,7 +14,7 @@ import json
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from spacy.language import Language
 
@@ -59,6 +59,17 @@ class LiveLimits:
 def text_of(body: bytes, limits: LiveLimits) -> str:
     """The text a request body asks to decode, or a RequestError saying
     what is wrong with it (bad UTF-8, bad JSON, no "text", empty, too long)."""
+    return request_of(body, limits)[0]
+
+
+# What a request may say the text is: plain text, or a markup format.
+LIVE_FORMATS = ("text", "html", "xml", "markdown")
+
+
+def request_of(body: bytes, limits: LiveLimits) -> Tuple[str, str]:
+    """The text and its format ("format": "text" unless the request says
+    "html", "xml" or "markdown") a request body asks for, or a RequestError
+    (what `text_of` refuses, and an unknown format: E171)."""
     try:
         decoded = body.decode("utf8")
     except UnicodeDecodeError as error:
@@ -75,7 +86,10 @@ def text_of(body: bytes, limits: LiveLimits) -> str:
         raise RequestError(400, Errors.E093)
     if len(text) > limits.max_chars:
         raise RequestError(413, Errors.E094.format(n_chars=len(text), max_chars=limits.max_chars))
-    return text
+    markup_format = data.get("format", "text")
+    if markup_format not in LIVE_FORMATS:
+        raise RequestError(400, Errors.E171.format(format=markup_format, formats=", ".join(LIVE_FORMATS[1:])))
+    return text, markup_format
 
 
 class LiveAnswerer:
@@ -95,8 +109,11 @@ class LiveAnswerer:
         # two decodes would only share the same cores).
         self._lock = threading.Lock()
 
-    def answer(self, text: str) -> Dict[str, Any]:
-        """The JSON answer for one checked text."""
+    def answer(self, text: str, markup_format: str = "text") -> Dict[str, Any]:
+        """The JSON answer for one checked text (a document, for a markup
+        format: see `answer_markup`)."""
+        if markup_format != "text":
+            return self.answer_markup(text, markup_format)
         with self._lock:
             # What the component warns about (e.g. W004, an output cut at the
             # length limit) belongs with the answer it concerns. Recording
@@ -118,5 +135,40 @@ class LiveAnswerer:
             ],
             "nbest": [{"text": str(output), "score": float(score)} for output, score in doc._.get(names.nbest) or []],
             "html": render_view(view_from_doc(doc, self.field), 0),
+            "warnings": [str(warning.message) for warning in caught],
+        }
+
+    def answer_markup(self, text: str, markup_format: str) -> Dict[str, Any]:
+        """A document with markup: `output` (and `markup`) is the translated
+        document, `html` one attention figure per segment, `alignment` the
+        links of every segment in turn; malformed XML is a RequestError."""
+        from ..markup import translate_document
+
+        with self._lock:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    result = translate_document(self.nlp, text, markup_format)
+                except ValueError as error:
+                    raise RequestError(400, str(error)) from None
+        names = self.names
+        links = []
+        for doc in result.docs:
+            tokens = list(doc._.get(names.tokens) or [])
+            links.extend(
+                {"source": i, "target": j, "source_word": doc[i].text, "target_word": tokens[j]}
+                for i, j in doc._.get(names.alignment) or []
+            )
+        score = sum(doc._.get(names.nbest)[0][1] for doc in result.docs if doc._.get(names.nbest))
+        return {
+            "source": text,
+            "format": markup_format,
+            "output": result.markup,
+            "markup": result.markup,
+            "source_tokens": [token.text for doc in result.docs for token in doc],
+            "tokens": [word for doc in result.docs for word in doc._.get(names.tokens) or []],
+            "alignment": links,
+            "nbest": [{"text": result.markup, "score": float(score)}],
+            "html": "".join(render_view(view_from_doc(doc, self.field), k) for k, doc in enumerate(result.docs)),
             "warnings": [str(warning.message) for warning in caught],
         }

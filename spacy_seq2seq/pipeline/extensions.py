@@ -26,7 +26,11 @@ Computed from those values (getters, nothing stored; see
   attention as it is stored, one block per decoded part: it reads like the
   dense rows (``len``, ``[j]``, ``to_dense()``) without building them all.
 - ``doc._.translation_doc`` (Optional[Doc]): the output as a Doc of the
-  target language (a new Doc per access).
+  target language (a new Doc per access), carrying the source Doc's
+  entities and ``doc.spans`` groups projected through the alignment.
+- ``doc._.translation_projection_report`` (Optional[Dict]): how many of
+  those annotations were projected, and how many could not be placed
+  (unaligned, overlapping).
 - ``token._.translation_aligned`` (List[int]): target word indices linked to
   this source token.
 - ``span._.translation_projection`` (Optional[Span]): the target-side span
@@ -49,7 +53,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from spacy.tokens import Doc, Span, Token
 
 from ..alignment.attention_blocks import AttentionBlocks, attention_rows
-from ..alignment.projection import aligned_targets, project_span, target_doc
+from ..alignment.projection import (
+    aligned_targets,
+    annotated_target_doc,
+    project_span,
+    projection_report,
+    target_doc,
+)
 from ..errors import Errors
 from ..names import STORED_SUFFIXES, FieldNames
 
@@ -198,7 +208,7 @@ def install_extensions(field: str, tgt_lang: Optional[str] = None) -> None:
 
     field (str): The component's `field` setting.
     tgt_lang (Optional[str]): The output language; given, the target-side
-        getters (`{field}_doc`, `token._.{field}_aligned`,
+        getters (`{field}_doc`, `{field}_projection_report`, `token._.{field}_aligned`,
         `span._.{field}_projection`) are registered too.
     """
     names = FieldNames(field)
@@ -216,14 +226,19 @@ def install_extensions(field: str, tgt_lang: Optional[str] = None) -> None:
     _TARGET_LANGS[field] = tgt_lang
 
     def get_target_doc(doc: Doc) -> Optional[Doc]:
-        return target_doc(doc, field, _TARGET_LANGS[field])
+        return annotated_target_doc(doc, field, _TARGET_LANGS[field])
+
+    def get_report(doc: Doc) -> Optional[Dict[str, Dict[str, int]]]:
+        return projection_report(doc, field, _TARGET_LANGS[field])
 
     def get_projection(span: Span) -> Optional[Span]:
-        target = get_target_doc(span.doc)
+        target = target_doc(span.doc, field, _TARGET_LANGS[field])
         return None if target is None else project_span(span, field, target)
 
     if not Doc.has_extension(names.doc):
         Doc.set_extension(names.doc, getter=get_target_doc)
+    if not Doc.has_extension(names.projection_report):
+        Doc.set_extension(names.projection_report, getter=get_report)
     if not Token.has_extension(names.aligned):
         Token.set_extension(names.aligned, getter=lambda token: aligned_targets(token, field))
     if not Span.has_extension(names.projection):

@@ -86,3 +86,23 @@ def test_translate_prints_each_output_with_its_links(trained_toy, tmp_path):
     assert lines[2] == "   alignment: " + ", ".join(f"{doc[i].text}->{tokens[j]}" for i, j in doc._.translation_alignment)
     assert lines[2].count("->") == len(doc._.translation_alignment) > 0
     assert len(lines) == 4 and lines[3].startswith("   2. ") and lines[3].endswith(")")
+
+
+def test_translate_a_markup_file(reversal_model, tmp_path):
+    reversal_model.to_disk(tmp_path / "model")
+    page = tmp_path / "page.html"
+    page.write_text('<h1>un deux</h1>\n<p>un <b class="k">deux</b> trois</p>\n', encoding="utf8")
+    notes = tmp_path / "notes.md"
+    notes.write_text("# un *deux*\n", encoding="utf8")
+    result = runner.invoke(app, ["translate", str(tmp_path / "model"), str(page), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert result.output == '<h1>two one</h1>\n<p>three <b class="k">two</b> one</p>\n'
+    result = runner.invoke(app, ["translate", str(tmp_path / "model"), "--format", "markdown", "--input", str(notes)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "# *two* one\n"
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<doc><p>un</doc>", encoding="utf8")
+    result = runner.invoke(app, ["translate", str(tmp_path / "model"), str(bad), "--format", "xml"])
+    assert result.exit_code == 1 and "[E170]" in result.output
+    result = runner.invoke(app, ["translate", str(tmp_path / "model"), str(page), "--format", "docx"])
+    assert result.exit_code == 1 and "[E171]" in result.output

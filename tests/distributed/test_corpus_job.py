@@ -193,3 +193,26 @@ def test_gpu_workers_give_the_cpu_records(first_job, model, tmp_path):
     gpu, cpu = read_jsonl_shards(tmp_path / "out"), read_jsonl_shards(first_out)
     assert [r[NAMES.text] for r in gpu] == [r[NAMES.text] for r in cpu]
     assert [r[NAMES.score] for r in gpu] == pytest.approx([r[NAMES.score] for r in cpu], abs=1e-4)
+
+
+def test_markup_documents_on_ray_equal_one_process(model, tmp_path, trained_toy):
+    from spacy_seq2seq.distributed.records import Item, decode_items
+
+    documents = ["<p>le <b>chat</b> noir dort .</p>\n<p>un chien dort .</p>", "<ul><li>le chat mange .</li></ul>"]
+    source = write_jsonl(tmp_path / "pages.jsonl", documents)
+    summary = translate_corpus(model, str(source), tmp_path / "out", workers=1, markup="html", progress=False)
+    assert summary["written"] == 2
+    records = read_jsonl_shards(tmp_path / "out")
+    expected, _ = decode_items(
+        trained_toy[0], "seq2seq_attn", [Item(k, d) for k, d in enumerate(documents)],
+        align=False, attention=False, batch_size=256, markup="html",
+    )
+    assert records == expected
+    assert records[0]["markup_report"]["segments"] == 2
+    runner = CliRunner()
+    for arguments, message in [
+        (["--markup", "docx"], "[E171]"),
+        (["--markup", "html", "--align", str(source)], "[E174]"),
+    ]:
+        result = runner.invoke(app, ["translate-corpus", str(model), str(source), str(tmp_path / "o2"), *arguments])
+        assert result.exit_code == 1 and message in result.output, (arguments, result.output)

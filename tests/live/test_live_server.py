@@ -202,10 +202,10 @@ def test_a_failed_decode_is_answered_and_the_server_goes_on(nlp):
     server = make_live_server(nlp, "seq2seq_attn", port=0, log=False)
     real = server.answerer.answer
 
-    def failing(text):
+    def failing(text, markup_format="text"):
         if text == "boom":
             raise RuntimeError("the network broke")
-        return real(text)
+        return real(text, markup_format)
 
     server.answerer.answer = failing
     with running(server):
@@ -251,3 +251,24 @@ def test_the_serve_command_serves_the_page_and_answers(toy_path):
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def test_a_document_with_markup_is_answered_translated(server, nlp):
+    from spacy_seq2seq.markup import translate_document
+
+    page = '<p>le <b class="k">chat</b> noir dort .</p>\n<p>un chien dort .</p>'
+    status, _, body = _post(server, json.dumps({"text": page, "format": "html"}).encode())
+    assert status == 200, body
+    answer = json.loads(body)
+    with pytest.warns(UserWarning, match="W045"):  # the toy links "cat" to "noir"
+        expected = translate_document(nlp, page, "html")
+    assert answer["output"] == answer["markup"] == expected.markup
+    assert [w[:6] for w in answer["warnings"]] == ["[W045]"]
+    assert answer["html"].count('<figure class="s2s-doc"') == 2  # one figure per segment
+    assert answer["tokens"] == [w for doc in expected.docs for w in doc._.translation_tokens]
+    status, _, body = _post(server, json.dumps({"text": "<doc><p>un</doc>", "format": "xml"}).encode())
+    assert status == 400 and "[E170]" in json.loads(body)["error"]
+    status, _, body = _post(server, json.dumps({"text": "un", "format": "docx"}).encode())
+    assert status == 400 and "[E171]" in json.loads(body)["error"]
+    # The server goes on.
+    assert _decode(server, SOURCE)["output"] == TARGET

@@ -6,6 +6,7 @@
   var settings = JSON.parse(document.getElementById("s2s-settings").textContent);
   var form = document.getElementById("s2s-form");
   var input = document.getElementById("s2s-input");
+  var format = document.getElementById("s2s-format");
   var button = document.getElementById("s2s-submit");
   var status = document.getElementById("s2s-status");
   var errorBox = document.getElementById("s2s-error");
@@ -32,7 +33,9 @@
   }
 
   function showAnswer(answer) {
-    document.getElementById("s2s-output").textContent = answer.output;
+    var output = document.getElementById("s2s-output");
+    output.textContent = answer.output; // a translated document is shown as its source text
+    output.classList.toggle("s2s-markup", Boolean(answer.markup));
     var nbest = document.getElementById("s2s-nbest");
     nbest.textContent = "";
     answer.nbest.forEach(function (entry) { item(nbest, entry.text, entry.score.toFixed(3)); });
@@ -62,7 +65,7 @@
     fetch(settings.api, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ text: input.value })
+      body: JSON.stringify({ text: input.value, format: format.value })
     }).then(function (response) {
       return response.json().catch(function () {
         throw new Error("The server sent an answer this page cannot read (HTTP " + response.status + ").");
@@ -81,9 +84,10 @@
     });
   });
 
-  // Enter decodes; Shift+Enter starts a new line.
+  // Enter decodes plain text; Shift+Enter (and Enter in a document with
+  // markup, which has lines of its own) starts a new line.
   input.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && !event.shiftKey) {
+    if (event.key === "Enter" && !event.shiftKey && format.value === "text") {
       event.preventDefault();
       form.requestSubmit ? form.requestSubmit() : button.click();
     }
