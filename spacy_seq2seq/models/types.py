@@ -58,6 +58,23 @@ class SearchSettings:
     quantize: str = "none"
 
 
+@dataclass(frozen=True)
+class PieceTerms:
+    """One document's terms as target piece ids (see
+    `models/pytorch/terms.py`): phrases its output must contain, and
+    phrases it must not. Every phrase has at least one piece.
+
+    positive (Sequence[Sequence[int]]): Phrases that must appear, each once.
+    negative (Sequence[Sequence[int]]): Phrases that must not appear.
+    """
+
+    positive: Sequence[Sequence[int]] = ()
+    negative: Sequence[Sequence[int]] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.positive) or bool(self.negative)
+
+
 @dataclass
 class DecodeBatch:
     """Decoding input.
@@ -67,11 +84,16 @@ class DecodeBatch:
     max_batch_items (int): Budget of padded source pieces per sub-batch
         (times beam_size in beam search); documents are sorted by length and
         decoded in sub-batches under it.
+    terms (Optional[Sequence[PieceTerms]]): Per document, its terms (empty
+        PieceTerms for none); None when no document has any. They need beam
+        search: with beam_size 1, documents with terms are searched with a
+        beam of one and bank allocation, the others greedily.
     """
 
     src: Sequence[numpy.ndarray]
     search: SearchSettings
     max_batch_items: int
+    terms: Optional[Sequence[PieceTerms]] = None
 
 
 @dataclass
@@ -92,6 +114,10 @@ class Decoded:
     alignment (Optional[numpy.ndarray]): The alignment head's weights over
         this output, when the component asked for them (a forced pass after
         the search; see `Forced.alignment`). Shape: as `attention`.
+    unmet_terms (int): Positive terms the output misses (only when the
+        length limit ended it first).
+    term_ends (Optional[List[int]]): Per positive term, the index in `ids`
+        of its last piece (-1 if missed); None without positive terms.
     """
 
     ids: List[int]
@@ -100,6 +126,8 @@ class Decoded:
     at_length_limit: bool = False
     copy_share: Optional[numpy.ndarray] = None
     alignment: Optional[numpy.ndarray] = None
+    unmet_terms: int = 0
+    term_ends: Optional[List[int]] = None
 
 
 @dataclass
