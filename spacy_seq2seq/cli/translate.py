@@ -14,6 +14,7 @@ from .options import (
     BATCH_SIZE,
     BEAM_SIZE,
     COMPONENT,
+    GLOSSARY,
     LENGTH_ALPHA,
     MIN_OUTPUT_LENGTH,
     MIN_OUTPUT_RATIO,
@@ -35,6 +36,7 @@ def translate(
     min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
     min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
     quantize: Optional[str] = QUANTIZE,
+    glossary: Optional[Path] = GLOSSARY,
     batch_size: int = BATCH_SIZE,
     quiet: bool = QUIET,
 ) -> None:
@@ -47,7 +49,15 @@ def translate(
         length_alpha=length_alpha, min_output_length=min_output_length,
         min_output_ratio=min_output_ratio, quantize=quantize,
     )
-    names = FieldNames(nlp.get_pipe(pipe_name).field)
+    pipe = nlp.get_pipe(pipe_name)
+    if glossary is not None:
+        from ..terms import Glossary
+
+        try:
+            pipe.set_glossary(Glossary.read_tsv(glossary, nlp.make_doc))
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--glossary") from None
+    names = FieldNames(pipe.field)
     total = input_total(texts, input_file)
     with Progress(quiet, total=total, what="texts") as progress:
         for doc in progress.track(nlp.pipe(stream_texts(texts, input_file), batch_size=batch_size)):
@@ -60,16 +70,27 @@ def _show(progress: Progress, doc, names: FieldNames, as_json: bool) -> None:
     tokens = doc._.get(names.tokens)
     alignment = doc._.get(names.alignment)
     nbest = doc._.get(names.nbest)
+    terms_used = doc._.get(names.terms_used) or []
     if as_json:
         # The record keys predate FieldNames (`tokens`, not
         # `translation_tokens`); they stay as they are for existing users.
-        progress.echo(json.dumps({
-            "source": doc.text, names.text: output, "tokens": tokens,
-            "alignment": alignment, "nbest": nbest,
-        }, ensure_ascii=False))
+        record = {"source": doc.text, names.text: output, "tokens": tokens, "alignment": alignment, "nbest": nbest}
+        if terms_used:
+            record[names.terms_used] = terms_used
+        progress.echo(json.dumps(record, ensure_ascii=False))
         return
     progress.echo(f"{doc.text}\n-> {output}")
     links = ", ".join(f"{doc[i].text}->{tokens[j]}" for i, j in alignment)
     progress.echo(f"   alignment: {links}")
+    if terms_used:
+        progress.echo("   terms: " + ", ".join(_described(term) for term in terms_used))
     for rank, (text, score) in enumerate(nbest[1:], start=2):
         progress.echo(f"   {rank}. {text}  ({score:.3f})")
+
+
+def _described(term: dict) -> str:
+    """`chat->dog (met)`, `!black (met)`, `x (skipped: why)`."""
+    target = ("!" if term["negative"] else "") + term["target"]
+    if term["skipped"]:
+        return f"{target} (skipped: {term['skipped']})"
+    return f"{target} ({'met' if term['met'] else 'MISSED'})"

@@ -10,6 +10,7 @@ import typer
 from .options import (
     BEAM_SIZE,
     COMPONENT,
+    GLOSSARY,
     LENGTH_ALPHA,
     MIN_OUTPUT_LENGTH,
     MIN_OUTPUT_RATIO,
@@ -39,6 +40,7 @@ def translate_corpus(
     min_output_length: Optional[int] = MIN_OUTPUT_LENGTH,
     min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
     quantize: Optional[str] = QUANTIZE,
+    glossary: Optional[Path] = GLOSSARY,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines."),
 ) -> None:
     """Decode every record of INPUT on Ray, exactly once, into OUTPUT_DIR.
@@ -63,6 +65,7 @@ def translate_corpus(
             output_format=output_format, shard_size=shard_size, batch_size=batch_size,
             component=component, max_retries=max_retries, progress=not quiet,
             decoding={key: value for key, value in decoding.items() if value is not None},
+            glossary=glossary,
         )
     except (ValueError, ImportError) as error:
         # The coded argument errors, raised before any worker started.

@@ -12,6 +12,7 @@
    was written or skipped.
 """
 
+import hashlib
 import json
 import sys
 import time
@@ -68,6 +69,7 @@ def translate_corpus(
     batch_size: int = 256,
     component: str = "",
     decoding: Optional[Dict[str, Any]] = None,
+    glossary: Optional[PathLike] = None,
     max_retries: int = 3,
     progress: bool = True,
     _worker_class: type = ShardDecoder,
@@ -95,6 +97,8 @@ def translate_corpus(
     batch_size: Texts per `nlp.pipe` batch in a worker.
     component: The seq2seq_attn component ("" for the first).
     decoding: Decoding settings to override, e.g. {"beam_size": 1}.
+    glossary: A TSV glossary (docs/terminology.md) the workers use instead
+        of the pipeline's own; read here, once, and sent to them.
     max_retries: Restarts of a crashed actor and retries of its task.
     progress: Print records done, records/s and ETA to stderr.
     RETURNS (Dict[str, Any]): The summary, as written to _SUMMARY.json.
@@ -107,11 +111,14 @@ def translate_corpus(
     check_output_dir(output_path)
     files, source_format, source_column = check_input(input, input_format, column)
     target = check_input(align) if align is not None else None
+    glossary_tsv = _check_glossary(glossary)
     plan = make_plan(files, source_format, source_column, shard_size, target=target)
     settings = {
         "component": component, "decoding": dict(sorted((decoding or {}).items())), "attention": attention,
         "align": align is not None, "output_format": output_format, "shard_size": shard_size,
     }
+    if glossary_tsv is not None:  # another glossary gives other outputs: no resuming across them
+        settings["glossary_sha256"] = hashlib.sha256(glossary_tsv.encode("utf8")).hexdigest()
     reused = claim_output_dir(output_path, _manifest(model_path, plan, settings))
     pending = [p for p in plan.partitions if not reused or read_report(output_path, p.name, output_format) is None]
     placement: Dict[str, Any] = {"workers": 0, "threads_per_worker": 0, "gpus_per_worker": gpus_per_worker}
@@ -124,6 +131,7 @@ def translate_corpus(
             decoder = dict(
                 model=str(model_path), component=component, overrides=decoding or {}, attention=attention,
                 threads=placement["threads_per_worker"], gpus=gpus_per_worker, batch_size=batch_size,
+                glossary_tsv=glossary_tsv,
             )
             _run(plan, pending, output_path, output_format, decoder, placement, max_retries, progress, _worker_class)
     summary = _summary(plan, output_path, output_format, computed={p.index for p in pending})
@@ -142,6 +150,21 @@ def translate_corpus(
     })
     write_text_atomically(output_path / SUMMARY, json.dumps(summary, indent=1, ensure_ascii=False))
     return summary
+
+
+def _check_glossary(glossary: Optional[PathLike]) -> Optional[str]:
+    """The glossary file's text, checked line by line before any worker
+    starts (E191 names a bad line); None without one."""
+    if glossary is None:
+        return None
+    import spacy
+
+    from ..terms import Glossary
+    from ..terms.glossary import read_tsv_text
+
+    text = read_tsv_text(glossary)
+    Glossary.parse_tsv(text, spacy.blank("xx").make_doc, where=str(glossary))
+    return text
 
 
 def _check_model(model: Path, component: str) -> Path:

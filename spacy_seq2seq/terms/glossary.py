@@ -83,12 +83,13 @@ class Glossary:
     def read_tsv(cls, path: Union[str, Path], tokenize: Callable[[str], Doc]) -> "Glossary":
         """Read a TSV glossary. A line without a tab, or with an empty side,
         is an error (E191) that names the line."""
+        return cls.parse_tsv(read_tsv_text(path), tokenize, where=str(path))
+
+    @classmethod
+    def parse_tsv(cls, text: str, tokenize: Callable[[str], Doc], where: str = "<text>") -> "Glossary":
+        """A glossary from the text of a TSV file (`where` names it in errors)."""
         pairs = []
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf8")
-        except OSError as error:
-            raise ValueError(Errors.E191.format(path=path, line=0, problem=str(error))) from None
+        path = where
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
@@ -147,6 +148,14 @@ class Glossary:
         matcher.add("GLOSSARY", patterns)
         self._matchers[(id(vocab), match)] = (matcher, targets)
         return matcher, targets
+
+
+def read_tsv_text(path: Union[str, Path]) -> str:
+    """The text of a glossary file, or E191 naming why it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(Errors.E191.format(path=path, line=0, problem=str(error))) from None
 
 
 def _key(span, match: str) -> str:
