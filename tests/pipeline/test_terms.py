@@ -231,3 +231,19 @@ def test_a_doc_without_tokens_but_with_terms(terms_toy):
     with pytest.warns(UserWarning, match="W055"):
         doc = translate(terms_toy, "   ", ["dog"])
     assert doc._.translation == "" and doc._.translation_terms_used[0]["skipped"]
+
+
+def test_initialize_reads_a_glossary_to_save_with_the_pipeline(tmp_path):
+    from toy_data import make_examples
+
+    path = tmp_path / "glossary.tsv"
+    path.write_text("chat noir\tblack cat\n", encoding="utf8")
+    nlp = spacy.blank("fr")
+    pipe = nlp.add_pipe("seq2seq_attn", config=TOY_CONFIG)
+    examples = make_examples(nlp)
+    nlp.initialize(lambda: examples)
+    assert pipe.glossary is None
+    pipe.initialize(lambda: examples, nlp=nlp, glossary=str(path))
+    assert [(e.source, e.target) for e in pipe.glossary.entries] == [(("chat", "noir"), "black cat")]
+    with pytest.raises(ValueError, match="E194"):
+        pipe.initialize(lambda: examples, glossary=str(path))
