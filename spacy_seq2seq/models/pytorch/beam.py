@@ -175,7 +175,9 @@ def _beam_search(
     already on the device (`beam_search` copies them once per search)."""
     K = beam_size
     beams = _start(model, src_ids, src_lengths, K)
-    if terms is not None:
+    if terms is not None and terms.has_positive:
+        # Only positive terms need tracking: negative ones are blocked by
+        # looking at each row's history.
         beams.term_state = TermState.start(beams.previous.shape[0], terms.lengths.shape[1], src_ids.device)
     banned = banned_ids(model, src_ids.device)
     finished: List[List[Tuple[float, int, Hypothesis]]] = [[] for _ in range(src_ids.shape[0])]
@@ -235,7 +237,7 @@ def _expand(
         constraints=constraints, banned=banned, eos_id=model.config.eos_id,
     )
     row_terms = None
-    if terms is not None and beams.term_state is not None:
+    if terms is not None:
         row_terms = terms.select(sentences)
         restrict_log_probs(
             log_probs, row_terms, beams.term_state, history=beams.history,

@@ -58,6 +58,12 @@ class Terms:
     avoid: Tensor
     avoid_lengths: Tensor
 
+    @property
+    def has_positive(self) -> bool:
+        """Whether any sentence has a positive phrase (else no tracking,
+        no widening: only blocking)."""
+        return bool((self.lengths > 0).any())
+
     @classmethod
     def from_lists(
         cls,
@@ -158,7 +164,8 @@ class TermState:
 
 
 def restrict_log_probs(
-    log_probs: Tensor, terms: Terms, state: TermState, *, history: Tensor, at_limit: Tensor, eos_id: int
+    log_probs: Tensor, terms: Terms, state: Optional[TermState], *, history: Tensor, at_limit: Tensor,
+    eos_id: int,
 ) -> None:
     """In place: no row ends before it met all its phrases (unless it is at
     its length limit, where it must end), and no row completes a negative
@@ -167,10 +174,12 @@ def restrict_log_probs(
     log_probs (Tensor): Shape: (rows, vocab). terms (Terms): Per row (already
         selected by each row's sentence). history (Tensor): Output so far.
         Shape: (rows, step). at_limit (Tensor): Rows at their length limit.
-        Shape: (rows,), bool.
+        Shape: (rows,), bool. state (Optional[TermState]): None when no
+        sentence has positive terms.
     """
-    unfinished = (state.unmet(terms.lengths) > 0) & ~at_limit
-    log_probs[:, eos_id].masked_fill_(unfinished, float("-inf"))
+    if state is not None:
+        unfinished = (state.unmet(terms.lengths) > 0) & ~at_limit
+        log_probs[:, eos_id].masked_fill_(unfinished, float("-inf"))
     _block_avoided(log_probs, terms, history)
 
 
