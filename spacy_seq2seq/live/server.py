@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Optional
 
 from ..errors import Errors
-from .answer import LiveAnswerer, LiveLimits, RequestError, text_of
+from .answer import LiveAnswerer, LiveLimits, RequestError, glossary_of, text_of
 from .page import render_live_page
 
 PAGE_PATH = "/"
@@ -80,11 +80,15 @@ class LiveDemoHandler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
             text = text_of(body, self.server.limits)
+            glossary = glossary_of(body, self.server.limits)
         except RequestError as error:
             self._send_error(error.status, error.message)
             return
         try:
-            answer = self.server.answerer.answer(text)
+            answer = self.server.answerer.answer(text, glossary)
+        except RequestError as error:  # a glossary that does not parse
+            self._send_error(error.status, error.message)
+            return
         except Exception as error:  # the server must outlive one bad decode
             traceback.print_exc(file=sys.stderr)
             self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, Errors.E099.format(error=f"{type(error).__name__}: {error}"))
