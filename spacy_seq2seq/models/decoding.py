@@ -87,7 +87,7 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
                 max_output_ratio=settings.max_output_ratio,
             )
             terms = None if batch.terms is None else [batch.terms[i] for i in rows]
-            found = _search(module, src_ids, src_lengths, limits, settings, terms)
+            found = _search(module, src_ids, src_lengths, limits, settings, terms, batch.glued_ids)
             for row, hypotheses, limit in zip(rows, found, limits.tolist()):
                 results[row] = [_to_decoded(hypothesis, limit) for hypothesis in hypotheses]
     return results  # type: ignore[return-value]
@@ -95,7 +95,7 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
 
 def _search(
     module: RNNAttnSeq2Seq, src_ids, src_lengths, max_lengths, settings: SearchSettings,
-    terms: Optional[List[PieceTerms]] = None,
+    terms: Optional[List[PieceTerms]] = None, glued_ids: Sequence[int] = (),
 ) -> List[List[Hypothesis]]:
     constraints = Constraints(
         min_lengths=output_length_minimums(
@@ -106,7 +106,7 @@ def _search(
         no_repeat_ngram_size=settings.no_repeat_ngram_size,
     )
     term_tensors = None if terms is None else Terms.from_lists(
-        [t.positive for t in terms], [t.negative for t in terms]
+        [t.positive for t in terms], [t.negative for t in terms], glued=glued_ids
     )
     if term_tensors is not None and settings.beam_size == 1:
         return _split_greedy_search(module, src_ids, src_lengths, constraints, settings, terms, term_tensors)

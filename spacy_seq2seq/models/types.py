@@ -88,12 +88,15 @@ class DecodeBatch:
         PieceTerms for none); None when no document has any. They need beam
         search: with beam_size 1, documents with terms are searched with a
         beam of one and bank allocation, the others greedily.
+    glued_ids (Sequence[int]): Target piece ids that continue the word
+        before them; none may follow a completed term.
     """
 
     src: Sequence[numpy.ndarray]
     search: SearchSettings
     max_batch_items: int
     terms: Optional[Sequence[PieceTerms]] = None
+    glued_ids: Sequence[int] = ()
 
 
 @dataclass

@@ -215,6 +215,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 search=self._search_settings(),
                 max_batch_items=self.settings.max_batch_items,
                 terms=[terms.pieces for terms in flat_terms] if any(t.pieces for t in flat_terms) else None,
+                glued_ids=self._glued_ids(),
             )
         )
         self._warn_if_cut(docs, flat, decoded)
@@ -244,6 +245,15 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         glossary (Optional[Glossary]): Source terms and their translations.
         """
         self.glossary = glossary
+
+    def _glued_ids(self) -> List[int]:
+        """Target pieces that may not follow a completed term (computed once per vocabulary)."""
+        assert self.tgt_pieces is not None
+        cached = getattr(self, "_glued_cache", None)
+        if cached is None or cached[0] is not self.tgt_pieces:
+            cached = (self.tgt_pieces, self.tgt_pieces.word_continuations())
+            self._glued_cache = cached
+        return cached[1]
 
     def _term_options(self) -> TermOptions:
         settings = self.settings

@@ -126,7 +126,9 @@ def term_outcomes(
         if end >= 0:
             pieces = set(range(end - len(phrase) + 1, end + 1))
             words = [j for j, word_pieces in enumerate(pieces_per_word) if pieces & set(word_pieces)]
-        outcomes.append(TermOutcome(term, met=end >= 0, target_words=words))
+        # Met: placed by the search, and whole words in the text.
+        met = end >= 0 and contains_words(text, term.target)
+        outcomes.append(TermOutcome(term, met=met, target_words=words if met else []))
     for term in part_terms.negative:
         outcomes.append(TermOutcome(term, met=not contains_words(text, term.target)))
     return outcomes

@@ -51,12 +51,16 @@ class Terms:
         avoid_length).
     avoid_lengths (Tensor): Pieces of each negative phrase; 0 marks padding.
         Shape: (batch, n_avoid).
+    glued (Optional[Tensor]): Piece ids that continue the word before them
+        (no word boundary): none may follow a completed phrase, so "Macron"
+        cannot come out as "Macronsss". None: no such check. Shape: (n,).
     """
 
     phrases: Tensor
     lengths: Tensor
     avoid: Tensor
     avoid_lengths: Tensor
+    glued: Optional[Tensor] = None
 
     @property
     def has_positive(self) -> bool:
@@ -70,6 +74,7 @@ class Terms:
         positive: Sequence[Sequence[Sequence[int]]],
         negative: Sequence[Sequence[Sequence[int]]],
         device: Optional[torch.device] = None,
+        glued: Sequence[int] = (),
     ) -> Optional["Terms"]:
         """Per sentence, its positive and negative phrases (lists of piece
         ids; empty phrases are not allowed). None when no sentence has any,
@@ -77,6 +82,7 @@ class Terms:
 
         positive, negative (Sequence[Sequence[Sequence[int]]]): One list of
             phrases per sentence, in batch order.
+        glued (Sequence[int]): Piece ids that continue a word (see `glued`).
         """
         if len(positive) != len(negative):
             raise ValueError("positive and negative need one entry per sentence each")
@@ -84,12 +90,14 @@ class Terms:
             return None
         phrases, lengths = _padded(positive, device)
         avoid, avoid_lengths = _padded(negative, device)
-        return cls(phrases=phrases, lengths=lengths, avoid=avoid, avoid_lengths=avoid_lengths)
+        glued_ids = torch.tensor(list(glued), dtype=torch.long, device=device) if glued else None
+        return cls(phrases=phrases, lengths=lengths, avoid=avoid, avoid_lengths=avoid_lengths, glued=glued_ids)
 
     def to(self, device: torch.device) -> "Terms":
         return Terms(
             phrases=self.phrases.to(device), lengths=self.lengths.to(device),
             avoid=self.avoid.to(device), avoid_lengths=self.avoid_lengths.to(device),
+            glued=None if self.glued is None else self.glued.to(device),
         )
 
     def select(self, sentences: Tensor) -> "Terms":
@@ -97,7 +105,7 @@ class Terms:
         return Terms(
             phrases=self.phrases.index_select(0, sentences), lengths=self.lengths.index_select(0, sentences),
             avoid=self.avoid.index_select(0, sentences),
-            avoid_lengths=self.avoid_lengths.index_select(0, sentences),
+            avoid_lengths=self.avoid_lengths.index_select(0, sentences), glued=self.glued,
         )
 
     @property
@@ -168,8 +176,8 @@ def restrict_log_probs(
     eos_id: int,
 ) -> None:
     """In place: no row ends before it met all its phrases (unless it is at
-    its length limit, where it must end), and no row completes a negative
-    phrase.
+    its length limit, where it must end), no row glues a piece onto a
+    phrase it has just completed, and no row completes a negative phrase.
 
     log_probs (Tensor): Shape: (rows, vocab). terms (Terms): Per row (already
         selected by each row's sentence). history (Tensor): Output so far.
@@ -180,6 +188,10 @@ def restrict_log_probs(
     if state is not None:
         unfinished = (state.unmet(terms.lengths) > 0) & ~at_limit
         log_probs[:, eos_id].masked_fill_(unfinished, float("-inf"))
+        if terms.glued is not None and history.shape[1] > 0:
+            just_met = (state.ends == history.shape[1] - 1).any(dim=1).nonzero().squeeze(1)
+            if just_met.numel():
+                log_probs[just_met.unsqueeze(1), terms.glued.unsqueeze(0)] = float("-inf")
     _block_avoided(log_probs, terms, history)
 
 

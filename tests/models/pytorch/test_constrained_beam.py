@@ -194,3 +194,24 @@ def test_plain_constraints_still_apply_with_terms():
         assert len(hypothesis.ids) >= 6 and hypothesis.unmet_terms == 0
         pairs = list(zip(hypothesis.ids, hypothesis.ids[1:]))
         assert len(pairs) == len(set(pairs))
+
+
+def test_no_piece_is_glued_onto_a_completed_term():
+    """`glued` pieces (those continuing a word) never follow a term's last
+    piece: "Macron" cannot come out as "Macronsss"."""
+    model = make_model(**MODEL)
+    n = 10
+    sources = random_sources([random.Random(i).randrange(3, 9) for i in range(n)], seed=31)
+    positive = random_phrases(n, seed=32)
+    glued = list(range(FIRST_REAL + 2, TGT_VOCAB))
+    src_ids, src_lengths = pad_rows(sources)
+    terms = Terms.from_lists(positive, [[] for _ in range(n)], glued=glued)
+    found = beam_search(model, src_ids, src_lengths, constraints=up_to(torch.tensor([16] * n)), beam_size=4, terms=terms)
+    free = search(model, sources, [16] * n, positive)
+    followers = []
+    for (hypothesis,), (loose,) in zip(found, free):
+        assert hypothesis.unmet_terms == 0
+        for end in hypothesis.term_ends:
+            assert end + 1 == len(hypothesis.ids) or hypothesis.ids[end + 1] not in glued
+        followers += [loose.ids[end + 1] for end in loose.term_ends if end + 1 < len(loose.ids)]
+    assert any(piece in glued for piece in followers)  # without the check they do follow
