@@ -467,6 +467,44 @@ class Errors(metaclass=_ErrorsWithCodes):
         "pre-tokenised plain text on both sides. Align the plain text, or "
         "translate the documents with --markup and without --align."
     )
+    E175 = (
+        "{path} is not a file: with --format html|xml|markdown, each argument "
+        "is a document to translate. Give the path of an existing file (or "
+        "--input FILE, or the document on standard input)."
+    )
+
+
+    # Terminology (E190-E209).
+    E190 = (
+        "Component '{name}': cannot read a term from {value}. Set "
+        "`doc._.<field>_terms` to a list of strings (positive terms with no "
+        "source span), dicts with the keys \"target\" (str) and optionally "
+        "\"start\", \"end\" (source token indices), \"negative\" (bool), "
+        "or `spacy_seq2seq.terms.Term` objects."
+    )
+    E191 = (
+        "Cannot read the glossary {path} (line {line}): {problem}. A glossary "
+        "is a UTF-8 TSV file with one `source term<TAB>target term` per line; "
+        "empty lines and lines starting with # are skipped."
+    )
+    E192 = (
+        "glossary_match = \"lemma\" needs lemmas on the source Doc, and this "
+        "Doc has none. Put a lemmatizer before the component (e.g. a trained "
+        "pipeline such as fr_core_news_sm), or set glossary_match to "
+        "\"lower\" or \"exact\"."
+    )
+    E193 = (
+        "Component '{name}': the term {target!r} has the source span "
+        "start={start}, end={end}, which is not a non-empty token range of "
+        "this Doc ({n_tokens} tokens). Give both start and end (end exclusive) "
+        "inside the Doc, or neither for a term not tied to source tokens."
+    )
+    E194 = (
+        "Component '{name}': initialize() got a glossary but no pipeline to "
+        "tokenize its source terms with. Call `nlp.initialize(...)` (which "
+        "passes itself), or read the glossary yourself: "
+        "`pipe.set_glossary(Glossary.read_tsv(path, nlp.make_doc))`."
+    )
 
 
 class Warnings:
@@ -539,6 +577,21 @@ class Warnings:
         "browser would, or (Markdown) a block whose inline markup could not be "
         "matched to its source was kept untranslated: {details}. The output "
         "is well formed; fix the source to keep the markup exactly as you meant it."
+    )
+
+
+    # Terminology (W055-W064).
+    W055 = (
+        "[W055] Component '{name}' skipped {n_skipped} of {n_terms} terms in "
+        "this batch: {reasons}. Examples: {examples}. The other terms were "
+        "applied; `doc._.{field}_terms_used` marks each skipped term with why."
+    )
+    W056 = (
+        "[W056] Component '{name}': {n_unmet} of {n_terms} positive terms in "
+        "this batch are missing from the output ({examples}): the output "
+        "length limit (max_output_length = {max_length}, max_output_ratio = "
+        "{ratio}) ended the search first. Raise the limits or the beam_size, "
+        "or check `doc._.{field}_terms_used` (met = false)."
     )
 
 

@@ -25,6 +25,8 @@ STORED_SUFFIXES: Dict[str, str] = {
     "nbest_alignment": "_nbest_alignment",
     "nbest_attention": "_nbest_attention",
     "copied": "_copied",
+    "terms": "_terms",  # input: terms set on the Doc before the component runs
+    "terms_used": "_terms_used",  # output: every term applied, and whether it was met
 }
 # Roles computed from the stored values (getters; nothing more is stored).
 COMPUTED_SUFFIXES: Dict[str, str] = {
@@ -36,7 +38,12 @@ COMPUTED_SUFFIXES: Dict[str, str] = {
 }
 # Keys that exist only in records written outside a Doc.
 RECORD_SUFFIXES: Dict[str, str] = {"score": "_score"}
-ALL_SUFFIXES: Dict[str, str] = {**STORED_SUFFIXES, **COMPUTED_SUFFIXES, **RECORD_SUFFIXES}
+# Inputs set on spans by earlier components or by hand.
+SPAN_INPUT_SUFFIXES: Dict[str, str] = {"span_term": "_term"}  # Span extension: an entity's target term
+
+ALL_SUFFIXES: Dict[str, str] = {
+    **STORED_SUFFIXES, **COMPUTED_SUFFIXES, **RECORD_SUFFIXES, **SPAN_INPUT_SUFFIXES,
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,21 @@ class FieldNames:
     def copied(self) -> str:
         """Per target word, the source token it was copied from."""
         return self._name("copied")
+
+    @property
+    def terms(self) -> str:
+        """Input: the terms the output must (not) contain, set before decoding."""
+        return self._name("terms")
+
+    @property
+    def terms_used(self) -> str:
+        """Every term applied (set, from the glossary, entities, numbers) and its outcome."""
+        return self._name("terms_used")
+
+    @property
+    def span_term(self) -> str:
+        """Span input: the target term of an entity (`span._.{field}_term`)."""
+        return self._name("span_term")
 
     @property
     def doc(self) -> str:

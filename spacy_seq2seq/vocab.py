@@ -87,6 +87,15 @@ class PieceVocab:
             return ""
         return self._processor.id_to_piece(piece_id).replace(_WORD_BOUNDARY, " ")
 
+    def word_continuations(self) -> List[int]:
+        """Ids of the pieces that continue the word before them: no word
+        boundary, and a letter or digit first (punctuation may follow a
+        word directly)."""
+        return [
+            i for i, surface in enumerate(self._surfaces)
+            if surface and not surface.startswith(" ") and surface[0].isalnum()
+        ]
+
     def encode_token(self, text: str) -> List[int]:
         """Pieces of one source token (empty for whitespace)."""
         ids = self._token_cache.get(text)

@@ -35,6 +35,8 @@ INTERNAL = {
     ("models/optimizer.py", "The average of"): "spaCy's optimizer averages, shapes set by this package",
     ("models/pytorch/attention.py", "A coverage attention"): "how the decoder calls the attention",
     ("models/pytorch/steps.py", "Decoder input lengths"): "how the model calls the decoder",
+    ("models/pytorch/terms.py", "positive and negative need one entry per"): "how the model calls the term tracker",
+    ("models/pytorch/terms.py", "sentence : term  has no pieces"): "W055 skips empty terms on the pipeline side first",
     ("models/serialization.py", "missing "): "wrapped into E010 by the component",
     ("pipeline/predictions.py", "alignment_method "): "E021 refuses the setting first",
     ("pipeline/segments.py", "keep must be"): "TRUNCATING gives only 'first' or 'last'",

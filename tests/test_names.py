@@ -30,7 +30,7 @@ def test_stored_names_are_what_the_component_registers():
     assert extension_names("translation") == FieldNames("translation").stored()
     assert list(extension_names("x")) == [
         "text", "tokens", "alignment", "attention", "nbest", "nbest_tokens",
-        "nbest_alignment", "nbest_attention", "copied",
+        "nbest_alignment", "nbest_attention", "copied", "terms", "terms_used",
     ]
 
 

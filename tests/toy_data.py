@@ -42,9 +42,9 @@ def make_examples(nlp: Language, pairs=TOY_PAIRS, field: str = "translation") ->
 
 
 def train_toy(
-    config: Dict = TOY_CONFIG, n_steps: int = 120, seed: int = 0
+    config: Dict = TOY_CONFIG, n_steps: int = 120, seed: int = 0, pairs=TOY_PAIRS
 ) -> Tuple[Language, List[float]]:
-    """A blank French pipeline with a seq2seq_attn trained on TOY_PAIRS.
+    """A blank French pipeline with a seq2seq_attn trained on `pairs` (TOY_PAIRS).
 
     RETURNS (Tuple[Language, List[float]]): The pipeline and the loss per step.
     """
@@ -52,7 +52,7 @@ def train_toy(
     torch.manual_seed(seed)
     nlp = spacy.blank("fr")
     nlp.add_pipe("seq2seq_attn", config=config)
-    examples = make_examples(nlp)
+    examples = make_examples(nlp, pairs)
     nlp.initialize(lambda: examples)
     optimizer = Adam(0.01)
     history = []

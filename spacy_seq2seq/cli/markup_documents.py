@@ -8,6 +8,8 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 import typer
 
+from ..errors import Errors
+
 
 def documents(files: Optional[List[str]], input_file: Optional[Path]) -> Iterator[Tuple[str, str]]:
     """(name, text) of each document: the FILE arguments, else --input,
@@ -18,7 +20,7 @@ def documents(files: Optional[List[str]], input_file: Optional[Path]) -> Iterato
         return
     for path in paths:
         if not path.is_file():
-            raise typer.BadParameter(f"{path} is not a file: with --format, each argument is a document to translate.")
+            raise typer.BadParameter(Errors.E175.format(path=path))
         yield str(path), path.read_text(encoding="utf8")
 
 

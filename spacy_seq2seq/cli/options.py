@@ -37,6 +37,10 @@ SHORT_FLAGS = {"beam_size": "-b"}
 
 BATCH_SIZE = typer.Option(1000, "--batch-size", help="Docs per nlp.pipe batch.")
 
+GLOSSARY = typer.Option(
+    None, "--glossary", help="TSV glossary (source term<TAB>target term per line) whose terms the outputs must contain; replaces the pipeline's own (docs/terminology.md).",
+)
+
 COMPONENT = typer.Option("", help="Component name (default: the first seq2seq_attn).")
 
 # Long runs over a file show a progress bar on a terminal (cli/progress.py).

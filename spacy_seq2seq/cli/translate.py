@@ -10,7 +10,14 @@ import typer
 from ..names import FieldNames
 from .inputs import stream_texts
 from .loading import load_pipeline
-from .options import BATCH_SIZE, COMPONENT, MARKUP_FORMAT, QUIET, decoding_flags
+from .options import (
+    BATCH_SIZE,
+    COMPONENT,
+    GLOSSARY,
+    MARKUP_FORMAT,
+    QUIET,
+    decoding_flags,
+)
 from .progress import Progress, input_total
 
 
@@ -22,6 +29,7 @@ def translate(
     component: str = COMPONENT,
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
     decoding: Dict[str, Any] = {},  # noqa: B006 (replaced by the decoding flags: options.py)
+    glossary: Optional[Path] = GLOSSARY,
     batch_size: int = BATCH_SIZE,
     quiet: bool = QUIET,
     markup_format: str = MARKUP_FORMAT,
@@ -33,12 +41,20 @@ def translate(
     each FILE argument (or --input, or stdin) is one document, written out
     translated with its markup."""
     nlp, pipe_name = load_pipeline(model, component, **decoding)
+    pipe = nlp.get_pipe(pipe_name)
+    if glossary is not None:
+        from ..terms import Glossary
+
+        try:
+            pipe.set_glossary(Glossary.read_tsv(glossary, nlp.make_doc))
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--glossary") from None
     if markup_format != "text":
         from .markup_documents import translate_markup_files
 
         translate_markup_files(nlp, pipe_name, markup_format, texts, input_file, batch_size)
         return
-    names = FieldNames(nlp.get_pipe(pipe_name).field)
+    names = FieldNames(pipe.field)
     total = input_total(texts, input_file)
     with Progress(quiet, total=total, what="texts") as progress:
         for doc in progress.track(nlp.pipe(stream_texts(texts, input_file), batch_size=batch_size)):
@@ -51,16 +67,27 @@ def _show(progress: Progress, doc, names: FieldNames, as_json: bool) -> None:
     tokens = doc._.get(names.tokens)
     alignment = doc._.get(names.alignment)
     nbest = doc._.get(names.nbest)
+    terms_used = doc._.get(names.terms_used) or []
     if as_json:
         # The record keys predate FieldNames (`tokens`, not
         # `translation_tokens`); they stay as they are for existing users.
-        progress.echo(json.dumps({
-            "source": doc.text, names.text: output, "tokens": tokens,
-            "alignment": alignment, "nbest": nbest,
-        }, ensure_ascii=False))
+        record = {"source": doc.text, names.text: output, "tokens": tokens, "alignment": alignment, "nbest": nbest}
+        if terms_used:
+            record[names.terms_used] = terms_used
+        progress.echo(json.dumps(record, ensure_ascii=False))
         return
     progress.echo(f"{doc.text}\n-> {output}")
     links = ", ".join(f"{doc[i].text}->{tokens[j]}" for i, j in alignment)
     progress.echo(f"   alignment: {links}")
+    if terms_used:
+        progress.echo("   terms: " + ", ".join(_described(term) for term in terms_used))
     for rank, (text, score) in enumerate(nbest[1:], start=2):
         progress.echo(f"   {rank}. {text}  ({score:.3f})")
+
+
+def _described(term: dict) -> str:
+    """`chat->dog (met)`, `!black (met)`, `x (skipped: why)`."""
+    target = ("!" if term["negative"] else "") + term["target"]
+    if term["skipped"]:
+        return f"{target} (skipped: {term['skipped']})"
+    return f"{target} ({'met' if term['met'] else 'MISSED'})"

@@ -12,6 +12,7 @@
    was written or skipped.
 """
 
+import hashlib
 import json
 import sys
 import time
@@ -84,6 +85,7 @@ def translate_corpus(
     files, source_format, source_column = check_input(input, job.input_format, job.column)
     target = check_input(job.align) if job.align is not None else None
     _check_markup(job.markup, job.align)
+    glossary_tsv = _check_glossary(job.glossary)
     plan = make_plan(files, source_format, source_column, job.shard_size, target=target)
     # What decides the shards' contents (see _manifest).
     outputs = {
@@ -91,6 +93,8 @@ def translate_corpus(
         "align": job.align is not None, "output_format": job.output_format, "shard_size": job.shard_size,
         **({"markup": job.markup} if job.markup is not None else {}),
     }
+    if glossary_tsv is not None:  # another glossary gives other outputs: no resuming across them
+        outputs["glossary_sha256"] = hashlib.sha256(glossary_tsv.encode("utf8")).hexdigest()
     reused = claim_output_dir(output_path, _manifest(model_path, plan, outputs))
     pending = [
         p for p in plan.partitions if not reused or read_report(output_path, p.name, job.output_format) is None
@@ -102,7 +106,7 @@ def translate_corpus(
         with ray_connection(job.address) as local:
             ray_seconds = time.perf_counter() - connecting
             placement = _placement(job.workers, job.threads_per_worker, job.gpus_per_worker, local, len(pending))
-            _run(plan, pending, output_path, model_path, job, decoding, placement)
+            _run(plan, pending, output_path, model_path, job, decoding, placement, glossary_tsv)
     summary = _summary(plan, output_path, job.output_format, computed={p.index for p in pending})
     seconds = time.perf_counter() - started
     computed_records = sum(p.count for p in pending)
@@ -119,6 +123,21 @@ def translate_corpus(
     })
     write_text_atomically(output_path / SUMMARY, json.dumps(summary, indent=1, ensure_ascii=False))
     return summary
+
+
+def _check_glossary(glossary: Optional[PathLike]) -> Optional[str]:
+    """The glossary file's text, checked line by line before any worker
+    starts (E191 names a bad line); None without one."""
+    if glossary is None:
+        return None
+    import spacy
+
+    from ..terms import Glossary
+    from ..terms.glossary import read_tsv_text
+
+    text = read_tsv_text(glossary)
+    Glossary.parse_tsv(text, spacy.blank("xx").make_doc, where=str(glossary))
+    return text
 
 
 def _check_model(model: Path, component: str) -> Path:
@@ -197,7 +216,7 @@ def _placement(workers, threads, gpus, local: bool, n_pending: int) -> Dict[str,
 
 def _run(
     plan: Plan, pending: List[Any], output_path: Path, model_path: Path, job: JobSettings,
-    decoding: Dict[str, Any], placement: Dict[str, Any],
+    decoding: Dict[str, Any], placement: Dict[str, Any], glossary_tsv: Optional[str],
 ) -> None:
     ray = import_ray()
     quiet_data_context()
@@ -206,6 +225,7 @@ def _run(
         plan=plan, output_dir=str(output_path), output_format=job.output_format, model=str(model_path),
         component=job.component, overrides=decoding, attention=job.attention, markup=job.markup,
         threads=placement["threads_per_worker"], gpus=job.gpus_per_worker, batch_size=job.batch_size,
+        glossary_tsv=glossary_tsv,
     )
     with retries_warning_silenced():
         shards = partitions.map_batches(

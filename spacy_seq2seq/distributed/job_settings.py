@@ -48,6 +48,12 @@ class JobSettings:
         None,
         "html | xml | markdown: each record is a document; its markup is kept (records add markup_report).",
     )
+    glossary: Optional[str] = setting(
+        None,
+        "TSV glossary (source term<TAB>target term per line) whose terms the outputs must contain; "
+        "replaces the pipeline's own (docs/terminology.md). Read once, checked before any worker "
+        "starts, and sent to the workers.",
+    )
     output_format: str = setting("jsonl", "jsonl | parquet.")
     shard_size: int = setting(10_000, "Records per output shard (the unit of retries and resumes).")
     batch_size: int = setting(256, "Texts per nlp.pipe batch in a worker.")

@@ -65,6 +65,8 @@ class RecordDecoder:
     gpus (float): GPUs of this worker (> 0: decode on CUDA).
     batch_size (int): Texts per `nlp.pipe` batch.
     text_column, target_column (str): The input columns (Dataset path).
+    glossary_tsv (Optional[str]): A TSV glossary's text to use instead of
+        the pipeline's own glossary.
     """
 
     def __init__(
@@ -72,6 +74,7 @@ class RecordDecoder:
         attention: bool = False, align: bool = False, threads: int = 1, gpus: float = 0,
         batch_size: int = 256, text_column: str = "text", target_column: str = "target",
         markup: Optional[str] = None,
+        glossary_tsv: Optional[str] = None,
     ) -> None:
         limit_threads(threads)
         if gpus:
@@ -86,7 +89,12 @@ class RecordDecoder:
         # reads them (alignment/projection.py), so documents keep them.
         overrides["store_attention"] = attention or markup is not None
         self.nlp, self.pipe_name = load_pipeline(model, component, overrides)
-        self.field = self.nlp.get_pipe(self.pipe_name).field
+        pipe = self.nlp.get_pipe(self.pipe_name)
+        if glossary_tsv is not None:
+            from ..terms import Glossary
+
+            pipe.set_glossary(Glossary.parse_tsv(glossary_tsv, self.nlp.make_doc, where="--glossary"))
+        self.field = pipe.field
         self.attention, self.align, self.batch_size, self.markup = attention, align, batch_size, markup
         self.text_column, self.target_column = text_column, target_column
 

@@ -2,10 +2,13 @@
 input, then the decoded output as JSON (no HTTP here, so it is tested
 without a socket).
 
-A request body is a JSON object `{"text": "..."}`; the answer is the output,
-its words, the n-best list, the word alignment, and the figure that
-`render` would draw for it (its markup; the page brings the script), and
-the warnings the component gave while decoding it.
+A request body is a JSON object `{"text": "..."}`, optionally with a
+`"glossary"`: lines `source term = target term` (or tab-separated), whose
+terms the output must contain where their source matches
+(docs/terminology.md). The answer is the output, its words, the n-best
+list, the word alignment, the terms and what became of them, and the
+figure that `render` would draw for it (its markup; the page brings the
+script), and the warnings the component gave while decoding it.
 Anything wrong with the input is a `RequestError`: an HTTP status and a
 coded message the page shows as it is.
 """
@@ -14,7 +17,7 @@ import json
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from spacy.language import Language
 
@@ -22,6 +25,7 @@ from ..displacy.markup import render_view
 from ..displacy.view import view_from_doc
 from ..errors import Errors
 from ..names import FieldNames
+from ..terms import Glossary
 
 # Longest text a request may ask for by default: a few sentences. Decoding
 # time and the page's matrix grow with it, and this is a demo, not a batch
@@ -51,9 +55,10 @@ class LiveLimits:
     @property
     def max_body_bytes(self) -> int:
         """The largest request body worth reading: the text at its longest,
-        every character JSON-escaped (`\\uXXXX`, 6 bytes), plus room for
-        the object around it. Anything larger is refused unread."""
-        return 6 * self.max_chars + 1024
+        every character JSON-escaped (`\\uXXXX`, 6 bytes), and a glossary
+        as long (see `glossary_of`), plus room for the object around them.
+        Anything larger is refused unread."""
+        return 12 * self.max_chars + 1024
 
 
 def text_of(body: bytes, limits: LiveLimits) -> str:
@@ -92,6 +97,22 @@ def request_of(body: bytes, limits: LiveLimits) -> Tuple[str, str]:
     return text, markup_format
 
 
+def glossary_of(body: bytes, limits: LiveLimits) -> Optional[str]:
+    """The glossary a request body sends (a body `text_of` accepted), as
+    TSV text: each `source = target` line becomes `source<TAB>target`
+    (a tab is hard to type into a text box). None without one."""
+    data = json.loads(body.decode("utf8"))
+    glossary = data.get("glossary")
+    if glossary is None or (isinstance(glossary, str) and not glossary.strip()):
+        return None
+    if not isinstance(glossary, str):
+        raise RequestError(400, Errors.E092.format(problem=f'"glossary" must be a string, got {type(glossary).__name__}'))
+    if len(glossary) > limits.max_chars:
+        raise RequestError(413, Errors.E094.format(n_chars=len(glossary), max_chars=limits.max_chars))
+    lines = [line if "\t" in line else line.replace("=", "\t", 1) for line in glossary.splitlines()]
+    return "\n".join(lines)
+
+
 class LiveAnswerer:
     """Decodes one text at a time with a loaded pipeline and describes the
     result for the page.
@@ -102,17 +123,26 @@ class LiveAnswerer:
 
     def __init__(self, nlp: Language, component: str) -> None:
         self.nlp = nlp
-        self.field = nlp.get_pipe(component).field
+        self.pipe = nlp.get_pipe(component)
+        self.field = self.pipe.field
         self.names = FieldNames(self.field)
         # The server answers requests in threads; the network is decoded by
         # one at a time (its modules are not meant for concurrent calls, and
         # two decodes would only share the same cores).
         self._lock = threading.Lock()
 
-    def answer(self, text: str, markup_format: str = "text") -> Dict[str, Any]:
+    def answer(self, text: str, markup_format: str = "text", glossary: Optional[str] = None) -> Dict[str, Any]:
         """The JSON answer for one checked text (a document, for a markup
-        format: see `answer_markup`)."""
+        format: see `answer_markup`), with the terms of `glossary` (TSV
+        text, see `glossary_of`) where their source matches. The glossary
+        applies to this request only: its terms are set on the Doc, the
+        component's own glossary is left as it is. It applies to plain text
+        only (a document is decoded segment by segment through nlp.pipe)."""
         if markup_format != "text":
+            if glossary is not None:
+                raise RequestError(400, Errors.E092.format(
+                    problem='"glossary" applies to plain text only: send the document without it'
+                ))
             return self.answer_markup(text, markup_format)
         with self._lock:
             # What the component warns about (e.g. W004, an output cut at the
@@ -120,7 +150,10 @@ class LiveAnswerer:
             # warnings changes process-wide state: it happens under the lock.
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                doc = self.nlp(text)
+                doc = self.nlp.make_doc(text)
+                if glossary is not None:
+                    doc._.set(self.names.terms, self._glossary_terms(doc, glossary))
+                doc = self.nlp(doc)
         names = self.names
         tokens: List[str] = list(doc._.get(names.tokens) or [])
         alignment = [(int(i), int(j)) for i, j in doc._.get(names.alignment) or []]
@@ -134,6 +167,7 @@ class LiveAnswerer:
                 for i, j in alignment
             ],
             "nbest": [{"text": str(output), "score": float(score)} for output, score in doc._.get(names.nbest) or []],
+            "terms": list(doc._.get(names.terms_used) or []),
             "html": render_view(view_from_doc(doc, self.field), 0),
             "warnings": [str(warning.message) for warning in caught],
         }
@@ -172,3 +206,13 @@ class LiveAnswerer:
             "html": "".join(render_view(view_from_doc(doc, self.field), k) for k, doc in enumerate(result.docs)),
             "warnings": [str(warning.message) for warning in caught],
         }
+    def _glossary_terms(self, doc, glossary: str) -> List[Dict[str, Any]]:
+        """The request glossary's terms in `doc` (a coded 400 for a bad
+        glossary). Matched on the tokenized text: lemma matching would need
+        the components before this one, so it matches ignoring case."""
+        try:
+            parsed = Glossary.parse_tsv(glossary, self.nlp.make_doc, where="the glossary field")
+        except ValueError as error:
+            raise RequestError(400, str(error)) from None
+        match = self.pipe.settings.glossary_match
+        return [term.to_dict() for term in parsed.find(doc, "lower" if match == "lemma" else match)]

@@ -34,6 +34,10 @@ def render_live_page(title: str, field: str, limits: LiveLimits) -> str:
         f'<form id="s2s-form"><label for="s2s-input">Text to decode into <code>doc._.{escape(field)}</code> '
         f'(at most {limits.max_chars} characters)</label>'
         '<textarea id="s2s-input" name="text" rows="3" autofocus></textarea>'
+        '<details class="s2s-glossary"><summary>Glossary (optional)</summary>'
+        '<label for="s2s-glossary">Terms the output must contain where their source matches, one '
+        '<code>source term = target term</code> per line (plain text only)</label>'
+        '<textarea id="s2s-glossary" name="glossary" rows="3" placeholder="chat = cat"></textarea></details>'
         '<div class="s2s-actions"><label for="s2s-format">Input</label>'
         '<select id="s2s-format" name="format"><option value="text">plain text</option>'
         '<option value="html">HTML</option><option value="xml">XML</option>'
@@ -47,6 +51,7 @@ def render_live_page(title: str, field: str, limits: LiveLimits) -> str:
         '<div class="s2s-columns">'
         '<div><h2>N-best</h2><ol id="s2s-nbest"></ol></div>'
         '<div><h2>Alignment</h2><ul id="s2s-alignment"></ul></div></div>'
+        '<div id="s2s-terms-box" hidden><h2>Terms</h2><ul id="s2s-terms"></ul></div>'
         f'<h2>Attention</h2><div id="s2s-figure">{viz}</div></section></main>'
         f'<script type="application/json" id="s2s-settings">{settings}</script>'
         f"<script>{_static('live.js')}</script></body></html>\n"

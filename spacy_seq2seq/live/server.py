@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Optional
 
 from ..errors import Errors
-from .answer import LiveAnswerer, LiveLimits, RequestError, request_of
+from .answer import LiveAnswerer, LiveLimits, RequestError, glossary_of, request_of
 from .page import render_live_page
 
 PAGE_PATH = "/"
@@ -80,12 +80,13 @@ class LiveDemoHandler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
             text, markup_format = request_of(body, self.server.limits)
+            glossary = glossary_of(body, self.server.limits)
         except RequestError as error:
             self._send_error(error.status, error.message)
             return
         try:
-            answer = self.server.answerer.answer(text, markup_format)
-        except RequestError as error:  # a document the format refuses (malformed XML)
+            answer = self.server.answerer.answer(text, markup_format, glossary)
+        except RequestError as error:  # malformed XML, or a glossary that does not parse
             self._send_error(error.status, error.message)
             return
         except Exception as error:  # the server must outlive one bad decode

@@ -12,13 +12,14 @@ from .pytorch import (
     Constraints,
     Hypothesis,
     RNNAttnSeq2Seq,
+    Terms,
     beam_search,
     greedy_search,
     output_length_limits,
     output_length_minimums,
 )
 from .quantization import int8_copy
-from .types import DecodeBatch, Decoded, SearchSettings
+from .types import DecodeBatch, Decoded, PieceTerms, SearchSettings
 
 
 def length_buckets(lengths: Sequence[int], max_batch_items: int) -> Iterator[List[int]]:
@@ -85,14 +86,16 @@ def decode(shim: PyTorchShim, batch: DecodeBatch) -> List[List[Decoded]]:
                 src_lengths, max_output_length=settings.max_output_length,
                 max_output_ratio=settings.max_output_ratio,
             )
-            found = _search(module, src_ids, src_lengths, limits, settings)
+            terms = None if batch.terms is None else [batch.terms[i] for i in rows]
+            found = _search(module, src_ids, src_lengths, limits, settings, terms, batch.glued_ids)
             for row, hypotheses, limit in zip(rows, found, limits.tolist()):
                 results[row] = [_to_decoded(hypothesis, limit) for hypothesis in hypotheses]
     return results  # type: ignore[return-value]
 
 
 def _search(
-    module: RNNAttnSeq2Seq, src_ids, src_lengths, max_lengths, settings: SearchSettings
+    module: RNNAttnSeq2Seq, src_ids, src_lengths, max_lengths, settings: SearchSettings,
+    terms: Optional[List[PieceTerms]] = None, glued_ids: Sequence[int] = (),
 ) -> List[List[Hypothesis]]:
     constraints = Constraints(
         min_lengths=output_length_minimums(
@@ -102,6 +105,11 @@ def _search(
         max_lengths=max_lengths,
         no_repeat_ngram_size=settings.no_repeat_ngram_size,
     )
+    term_tensors = None if terms is None else Terms.from_lists(
+        [t.positive for t in terms], [t.negative for t in terms], glued=glued_ids
+    )
+    if term_tensors is not None and settings.beam_size == 1:
+        return _split_greedy_search(module, src_ids, src_lengths, constraints, settings, terms, term_tensors)
     if settings.beam_size == 1:
         greedy = greedy_search(
             module, src_ids, src_lengths, constraints=constraints,
@@ -111,8 +119,45 @@ def _search(
     return beam_search(
         module, src_ids, src_lengths, constraints=constraints,
         beam_size=settings.beam_size, length_alpha=settings.length_alpha,
-        n_best=settings.n_best, coverage_penalty=settings.coverage_penalty,
+        n_best=settings.n_best, coverage_penalty=settings.coverage_penalty, terms=term_tensors,
     )
+
+
+def _split_greedy_search(
+    module: RNNAttnSeq2Seq, src_ids, src_lengths, constraints: Constraints, settings: SearchSettings,
+    terms: List[PieceTerms], term_tensors: Terms,
+) -> List[List[Hypothesis]]:
+    """beam_size 1 with terms: documents with terms get a beam of one with
+    bank allocation (terms need it), the others plain greedy search, each
+    search on its own rows (both are batch-invariant, so a document's
+    result does not depend on the split)."""
+    results: List[Optional[List[Hypothesis]]] = [None] * len(terms)
+    with_terms = [i for i, t in enumerate(terms) if t]
+    without = [i for i, t in enumerate(terms) if not t]
+    for rows, constrained in ((with_terms, True), (without, False)):
+        if not rows:
+            continue
+        index = torch.tensor(rows, dtype=torch.long)
+        lengths = src_lengths.index_select(0, index)
+        ids = src_ids.index_select(0, index.to(src_ids.device))[:, : int(lengths.max())]
+        part = Constraints(
+            min_lengths=constraints.min_lengths.index_select(0, index),
+            max_lengths=constraints.max_lengths.index_select(0, index),
+            no_repeat_ngram_size=constraints.no_repeat_ngram_size,
+        )
+        if constrained:
+            found = beam_search(
+                module, ids, lengths, constraints=part, beam_size=1, length_alpha=settings.length_alpha,
+                coverage_penalty=settings.coverage_penalty, terms=term_tensors.select(index),
+            )
+        else:
+            found = [[h] for h in greedy_search(
+                module, ids, lengths, constraints=part, length_alpha=settings.length_alpha,
+                coverage_penalty=settings.coverage_penalty,
+            )]
+        for row, hypotheses in zip(rows, found):
+            results[row] = hypotheses
+    return results  # type: ignore[return-value]
 
 
 def _to_decoded(hypothesis: Hypothesis, limit: int) -> Decoded:
@@ -122,4 +167,5 @@ def _to_decoded(hypothesis: Hypothesis, limit: int) -> Decoded:
         attention=None if hypothesis.attention is None else tensor_to_numpy(hypothesis.attention),
         at_length_limit=len(hypothesis.ids) >= limit,
         copy_share=None if hypothesis.copy_share is None else tensor_to_numpy(hypothesis.copy_share),
+        unmet_terms=hypothesis.unmet_terms, term_ends=hypothesis.term_ends,
     )

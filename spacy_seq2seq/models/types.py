@@ -97,6 +97,23 @@ class SearchSettings:
 SearchSettings.__doc__ = settings_docstring(SearchSettings, marks=False)
 
 
+@dataclass(frozen=True)
+class PieceTerms:
+    """One document's terms as target piece ids (see
+    `models/pytorch/terms.py`): phrases its output must contain, and
+    phrases it must not. Every phrase has at least one piece.
+
+    positive (Sequence[Sequence[int]]): Phrases that must appear, each once.
+    negative (Sequence[Sequence[int]]): Phrases that must not appear.
+    """
+
+    positive: Sequence[Sequence[int]] = ()
+    negative: Sequence[Sequence[int]] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.positive) or bool(self.negative)
+
+
 @dataclass
 class DecodeBatch:
     """Decoding input.
@@ -108,12 +125,20 @@ class DecodeBatch:
         decoded in sub-batches under it.
     quantize (str): "none", or "int8" to decode with a dynamically
         quantized CPU copy of the network (see quantization.py).
+    terms (Optional[Sequence[PieceTerms]]): Per document, its terms (empty
+        PieceTerms for none); None when no document has any. They need beam
+        search: with beam_size 1, documents with terms are searched with a
+        beam of one and bank allocation, the others greedily.
+    glued_ids (Sequence[int]): Target piece ids that continue the word
+        before them; none may follow a completed term.
     """
 
     src: Sequence[numpy.ndarray]
     search: SearchSettings
     max_batch_items: int
     quantize: str
+    terms: Optional[Sequence[PieceTerms]] = None
+    glued_ids: Sequence[int] = ()
 
 
 @dataclass
@@ -134,6 +159,10 @@ class Decoded:
     alignment (Optional[numpy.ndarray]): The alignment head's weights over
         this output, when the component asked for them (a forced pass after
         the search; see `Forced.alignment`). Shape: as `attention`.
+    unmet_terms (int): Positive terms the output misses (only when the
+        length limit ended it first).
+    term_ends (Optional[List[int]]): Per positive term, the index in `ids`
+        of its last piece (-1 if missed); None without positive terms.
     """
 
     ids: List[int]
@@ -142,6 +171,8 @@ class Decoded:
     at_length_limit: bool = False
     copy_share: Optional[numpy.ndarray] = None
     alignment: Optional[numpy.ndarray] = None
+    unmet_terms: int = 0
+    term_ends: Optional[List[int]] = None
 
 
 @dataclass

@@ -18,6 +18,11 @@ For ``field = "translation"``:
 - ``doc._.translation_copied`` (Optional[List[int]]): with copy attention,
   per target word the source token it was copied from, -1 for a generated
   word; None for models without copy attention.
+- ``doc._.translation_terms`` (Optional[List[dict]]): input, set before the
+  component runs: terms the output must (not) contain (docs/terminology.md).
+- ``doc._.translation_terms_used`` (List[dict]): every term applied, with
+  whether it was met and the target words it became.
+- ``span._.translation_term`` (input, default None): an entity's own target term.
 
 Computed from those values (getters, nothing stored; see
 `alignment/projection.py`):
@@ -62,6 +67,7 @@ from ..alignment.projection import (
 )
 from ..errors import Errors
 from ..names import STORED_SUFFIXES, FieldNames
+from ..terms import install_span_term, normalize_terms
 
 # The target language of each field, for the target Doc getters; set by the
 # component that writes the field.
@@ -141,6 +147,8 @@ _NORMALIZERS: Dict[str, Callable[[Any], Any]] = {
     "nbest_alignment": _each(_normalize_alignment),
     "nbest_attention": _each(_normalize_attention),
     "copied": _normalize_copied,
+    "terms": normalize_terms,
+    "terms_used": normalize_terms,
 }
 assert set(_NORMALIZERS) == set(STORED_SUFFIXES), "every stored role needs a normalizer"
 # Roles whose stored form is not their normalised value: the attention is
@@ -219,6 +227,7 @@ def install_extensions(field: str, tgt_lang: Optional[str] = None) -> None:
                 getter=_make_getter(name, _NORMALIZERS[role]),
                 setter=_make_setter(name, _STORERS.get(role, _NORMALIZERS[role])),
             )
+    install_span_term(field)
     if not Doc.has_extension(names.attention_blocks):
         Doc.set_extension(names.attention_blocks, getter=_get_attention_blocks(names.attention))
     if tgt_lang is None:

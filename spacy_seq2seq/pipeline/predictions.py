@@ -19,8 +19,10 @@ from ..alignment import (
 )
 from ..alignment.attention_blocks import AttentionBlocks
 from ..models.types import Decoded
+from ..terms import TermOutcome
 from ..vocab import PieceVocab
 from .source_encoding import EncodedSource
+from .term_pieces import PartTerms, term_outcomes, tie_alignment
 
 
 @dataclass
@@ -41,6 +43,8 @@ class Seq2SeqPrediction:
         whitespace only); it then has no n-best entries at all.
     copied (Optional[List[int]]): With copy attention, per target word the
         source token it was copied from, -1 for a generated word; else None.
+    terms_used (List[TermOutcome]): What became of each term (target word
+        indices in this output).
     """
 
     text: str
@@ -51,6 +55,7 @@ class Seq2SeqPrediction:
     nbest: List["Seq2SeqPrediction"] = field(default_factory=list)
     decoded: bool = True
     copied: Optional[List[int]] = None
+    terms_used: List[TermOutcome] = field(default_factory=list)
 
     @property
     def candidates(self) -> List["Seq2SeqPrediction"]:
@@ -161,13 +166,15 @@ def to_prediction(
     target_words: TargetWords,
     store_attention: bool,
     alignment: AlignmentSettings,
+    part_terms: Optional[PartTerms] = None,
 ) -> Seq2SeqPrediction:
     """The n-best outputs of one source (best first) -> the best prediction,
-    carrying all of them in `nbest`."""
+    carrying all of them in `nbest`. With terms, each output says what
+    became of them, and their words link to their source spans."""
     candidates = [
         _to_candidate(
             doc, source, output, tgt_pieces=tgt_pieces, target_words=target_words,
-            store_attention=store_attention, alignment=alignment,
+            store_attention=store_attention, alignment=alignment, part_terms=part_terms,
         )
         for output in outputs
     ]
@@ -185,20 +192,25 @@ def _to_candidate(
     target_words: TargetWords,
     store_attention: bool,
     alignment: AlignmentSettings,
+    part_terms: Optional[PartTerms] = None,
 ) -> Seq2SeqPrediction:
     """Decoded pieces -> text, words, word alignment and word attention."""
     text, piece_spans = tgt_pieces.decode(output.ids)
     words, word_spans = target_words(text)
-    if output.attention is None:
-        return Seq2SeqPrediction(text, words, [], None, output.score)
     pieces_per_word = spans_to_words(piece_spans, word_spans)
+    outcomes = [] if part_terms is None else term_outcomes(
+        part_terms, text, output.term_ends, pieces_per_word
+    )
+    if output.attention is None:
+        return Seq2SeqPrediction(text, words, [], None, output.score, terms_used=outcomes)
     links, word_attention = word_alignment(
         doc, source, output.attention, pieces_per_word, alignment, head=output.alignment
     )
+    links = tie_alignment(links, outcomes)
     attention = word_attention if store_attention else None
     copied = None
     if output.copy_share is not None:
         copied = copied_from(
             output.ids, source.ids, source.owners, output.attention, output.copy_share, pieces_per_word
         )
-    return Seq2SeqPrediction(text, words, links, attention, output.score, copied=copied)
+    return Seq2SeqPrediction(text, words, links, attention, output.score, copied=copied, terms_used=outcomes)

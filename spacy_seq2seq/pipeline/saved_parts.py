@@ -1,5 +1,6 @@
 """Saving and loading a `seq2seq_attn` component: its settings, its two
-SentencePiece vocabularies and its weights, one part each.
+SentencePiece vocabularies, its weights and its glossary (if it has one),
+one part each.
 
 Weights are fp32 safetensors, loaded without unpickling anything
 (`models/serialization.py`). Decoding settings are not restored from a saved
@@ -27,6 +28,7 @@ from ..models.serialization import (
     load_module_bytes,
     module_to_bytes,
 )
+from ..terms import Glossary
 from ..vocab import PieceVocab
 from .settings import DECODING_SETTINGS, setting_fields
 
@@ -37,6 +39,7 @@ SAVED_SETTINGS = frozenset(spec.name for spec in setting_fields()) - DECODING_SE
 WEIGHTS_FILE = "model.safetensors"
 SRC_PIECES_FILE = "src_pieces.model"
 TGT_PIECES_FILE = "tgt_pieces.model"
+GLOSSARY_FILE = "glossary.json"
 
 
 class SavedParts:
@@ -65,6 +68,8 @@ class SavedParts:
             parts[SRC_PIECES_FILE] = self.src_pieces.to_bytes
             parts[TGT_PIECES_FILE] = self.tgt_pieces.to_bytes
             parts[WEIGHTS_FILE] = self._weights_to_bytes
+        if self.glossary is not None:
+            parts[GLOSSARY_FILE] = self.glossary.to_bytes
         return parts
 
     def _restore(self, parts: Dict[str, bytes]) -> None:
@@ -75,6 +80,8 @@ class SavedParts:
             self.settings = replace(
                 self.settings, **{key: value for key, value in saved.items() if key in SAVED_SETTINGS}
             )
+        # The glossary is what was saved: none saved, none kept.
+        self.glossary = Glossary.from_bytes(parts[GLOSSARY_FILE]) if GLOSSARY_FILE in parts else None
         if WEIGHTS_FILE not in parts:
             return  # saved before initialize(): nothing learned yet
         self.src_pieces = PieceVocab.from_bytes(parts[SRC_PIECES_FILE])
@@ -116,7 +123,7 @@ class SavedParts:
             self.vocab.from_disk(path / "vocab", exclude=exclude)
         parts = {
             name: (path / name).read_bytes()
-            for name in ("cfg", SRC_PIECES_FILE, TGT_PIECES_FILE, WEIGHTS_FILE)
+            for name in ("cfg", SRC_PIECES_FILE, TGT_PIECES_FILE, WEIGHTS_FILE, GLOSSARY_FILE)
             if (path / name).exists() and name not in exclude
         }
         self._restore(parts)

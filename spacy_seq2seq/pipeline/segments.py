@@ -16,6 +16,7 @@ alignments of the stitched output stay relative to the original Doc.
 """
 
 import warnings
+from dataclasses import replace
 from typing import List, Optional, Sequence, Tuple
 
 import numpy
@@ -184,9 +185,14 @@ def stitch(parts: Sequence[Seq2SeqPrediction], store_attention: bool) -> Seq2Seq
     text = " ".join(part.text for part in parts if part.text)
     tokens: List[str] = []
     alignment = []
+    terms_used = []
     for part in parts:
         offset = len(tokens)
         alignment.extend((i, j + offset) for i, j in part.alignment)
+        terms_used.extend(
+            replace(outcome, target_words=[j + offset for j in outcome.target_words])
+            for outcome in part.terms_used
+        )
         tokens.extend(part.tokens)
     attention = None
     if store_attention:
@@ -196,4 +202,4 @@ def stitch(parts: Sequence[Seq2SeqPrediction], store_attention: bool) -> Seq2Seq
     if all(part.copied is not None for part in parts):
         # Source token indices are the Doc's already; only concatenate.
         copied = [i for part in parts for i in part.copied]  # type: ignore[union-attr]
-    return Seq2SeqPrediction(text, tokens, alignment, attention, score, copied=copied)
+    return Seq2SeqPrediction(text, tokens, alignment, attention, score, copied=copied, terms_used=terms_used)

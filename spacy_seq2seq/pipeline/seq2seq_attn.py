@@ -49,6 +49,7 @@ from ..models import (
 )
 from ..models.loss import teacher_forced_loss
 from ..models.optimizer import apply_optimizer, averaged_weights
+from ..terms import Glossary, TermOptions, TermOutcome, find_terms
 from ..vocab import BOS_ID, EOS_ID, PAD_ID, PieceVocab
 from .device import check_quantize_device, check_usable_device
 from .extensions import extension_names, install_extensions
@@ -71,6 +72,7 @@ from .settings import (
 )
 from .source_encoding import EncodedSource, source_text
 from .targets import Target
+from .term_pieces import PartTerms, encode_terms, output_limit
 from .train_batch import gold_target, make_train_batch
 
 # W004 (outputs at the length limit) is said at most this often per call.
@@ -116,6 +118,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         self.n_truncated_in_training = 0
         self.src_pieces: Optional[PieceVocab] = None
         self.tgt_pieces: Optional[PieceVocab] = None
+        # Source terms and their translations, saved with the component
+        # (see `set_glossary` and docs/terminology.md).
+        self.glossary: Optional[Glossary] = None
         install_fork_guard()  # nlp.pipe(n_process=N) forks; see forking.py
 
     # -- settings ---------------------------------------------------------
@@ -196,7 +201,11 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         self._require_initialized()
         assert self.src_pieces is not None and self.tgt_pieces is not None
         parts = self._encode_docs(docs)
+        part_terms, skipped_terms = self._terms_of(docs, parts)
+        for i, skipped in enumerate(skipped_terms):
+            predictions[i].terms_used = list(skipped)
         flat = [(i, part) for i, doc_parts in enumerate(parts) for part in doc_parts]
+        flat_terms = [terms for doc_terms in part_terms for terms in doc_terms]
         if not flat:
             return predictions
         decoded = self.model.predict(
@@ -205,6 +214,8 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 search=self.settings,  # a SearchSettings: the model reads those
                 max_batch_items=self.settings.max_batch_items,
                 quantize=self.settings.quantize,
+                terms=[terms.pieces for terms in flat_terms] if any(t.pieces for t in flat_terms) else None,
+                glued_ids=self._glued_ids(),
             )
         )
         self._warn_if_cut(docs, flat, decoded)
@@ -212,16 +223,94 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         if alignment.method in HEAD_METHODS:
             self._add_head_alignment([part for _, part in flat], decoded)
         by_doc: List[List[Seq2SeqPrediction]] = [[] for _ in docs]
-        for (i, part), outputs in zip(flat, decoded):
+        for (i, part), outputs, terms in zip(flat, decoded, flat_terms):
             by_doc[i].append(to_prediction(
                 docs[i], part, outputs, tgt_pieces=self.tgt_pieces,
                 target_words=self._target_words, store_attention=store_attention,
-                alignment=alignment,
+                alignment=alignment, part_terms=terms,
             ))
         for i, doc_predictions in enumerate(by_doc):
             if doc_predictions:
                 predictions[i] = stitch(doc_predictions, store_attention)
+                predictions[i].terms_used.extend(skipped_terms[i])
+        self._warn_about_terms(predictions)
         return predictions
+
+    # -- terms ------------------------------------------------------------
+
+    def set_glossary(self, glossary: Optional[Glossary]) -> None:
+        """Use this glossary (None: none) from now on; it is saved with the
+        component. Read one with `Glossary.read_tsv(path, nlp.tokenizer)`.
+
+        glossary (Optional[Glossary]): Source terms and their translations.
+        """
+        self.glossary = glossary
+
+    def _glued_ids(self) -> List[int]:
+        """Target pieces that may not follow a completed term (computed once per vocabulary)."""
+        assert self.tgt_pieces is not None
+        cached = getattr(self, "_glued_cache", None)
+        if cached is None or cached[0] is not self.tgt_pieces:
+            cached = (self.tgt_pieces, self.tgt_pieces.word_continuations())
+            self._glued_cache = cached
+        return cached[1]
+
+    def _term_options(self) -> TermOptions:
+        settings = self.settings
+        return TermOptions(
+            glossary_match=settings.glossary_match, entity_ids_as_terms=settings.entity_ids_as_terms,
+            verbatim_labels=settings.verbatim_labels, verbatim_numbers=settings.verbatim_numbers,
+        )
+
+    def _terms_of(
+        self, docs: List[Doc], parts: List[List[EncodedSource]]
+    ) -> Tuple[List[List[PartTerms]], List[List[TermOutcome]]]:
+        """Per Doc, the terms of each part, and the terms skipped (see
+        term_pieces.py); W055 counts the skipped ones."""
+        assert self.tgt_pieces is not None
+        options = self._term_options()
+        per_doc: List[List[PartTerms]] = []
+        skipped: List[List[TermOutcome]] = []
+        n_terms = 0
+        for doc, doc_parts in zip(docs, parts):
+            terms = find_terms(doc, field=self.field, glossary=self.glossary, options=options, name=self.name)
+            n_terms += len(terms)
+            if not terms:
+                per_doc.append([PartTerms() for _ in doc_parts])
+                skipped.append([])
+                continue
+            limits = [
+                output_limit(len(part.ids), self.settings.max_output_length, self.settings.max_output_ratio)
+                for part in doc_parts
+            ]
+            doc_terms, doc_skipped = encode_terms(terms, doc_parts, self.tgt_pieces, limits)
+            per_doc.append(doc_terms)
+            skipped.append(doc_skipped)
+        all_skipped = [outcome for doc_skipped in skipped for outcome in doc_skipped]
+        if all_skipped:
+            reasons: Dict[str, int] = {}
+            for outcome in all_skipped:
+                reasons[outcome.skipped or ""] = reasons.get(outcome.skipped or "", 0) + 1
+            warnings.warn(Warnings.W055.format(
+                name=self.name, n_skipped=len(all_skipped), n_terms=n_terms, field=self.field,
+                reasons="; ".join(f"{n} x {reason}" for reason, n in reasons.items()),
+                examples=", ".join(repr(o.term.target) for o in all_skipped[:5]),
+            ))
+        return per_doc, skipped
+
+    def _warn_about_terms(self, predictions: List[Seq2SeqPrediction]) -> None:
+        """W056: positive terms the best outputs miss (the length limit ended them)."""
+        applied = [
+            outcome for prediction in predictions for outcome in prediction.terms_used
+            if outcome.skipped is None and not outcome.term.negative
+        ]
+        unmet = [outcome for outcome in applied if not outcome.met]
+        if unmet:
+            warnings.warn(Warnings.W056.format(
+                name=self.name, n_unmet=len(unmet), n_terms=len(applied), field=self.field,
+                examples=", ".join(repr(o.term.target) for o in unmet[:5]),
+                max_length=self.settings.max_output_length, ratio=self.settings.max_output_ratio,
+            ))
 
     def _add_head_alignment(self, parts: List[Any], decoded: List[Any]) -> None:
         """Give every decoded output the alignment head's weights over it.
@@ -344,6 +433,7 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
                 [c.attention for c in candidates] if self.settings.store_attention else None,
             )
             doc._.set(names["copied"], prediction.copied)
+            doc._.set(names["terms_used"], [outcome.to_dict() for outcome in prediction.terms_used])
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, float]:
         """The `metrics` of the predicted outputs against the gold ones.
@@ -456,14 +546,21 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         )
 
     def initialize(
-        self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None
+        self, get_examples: Callable[[], Iterable[Example]], *, nlp: Optional[Language] = None,
+        glossary: Optional[str] = None,
     ) -> None:
         """Learn the vocabularies from the examples and build the network.
 
         get_examples (Callable[[], Iterable[Example]]): Returns the training
             examples (all are read once for the vocabularies).
-        nlp (Optional[Language]): The pipeline (unused).
+        nlp (Optional[Language]): The pipeline (its tokenizer reads the glossary).
+        glossary (Optional[str]): A TSV glossary to save with the component
+            (`[initialize.components.<name>] glossary = "terms.tsv"`).
         """
+        if glossary is not None:
+            if nlp is None:
+                raise ValueError(Errors.E194.format(name=self.name))
+            self.set_glossary(Glossary.read_tsv(glossary, nlp.make_doc))
         validate_get_examples(get_examples, "Seq2SeqAttn.initialize")
         src_texts: List[str] = []
         tgt_texts: List[str] = []

@@ -56,6 +56,7 @@ from ..declarations import (
 )
 from ..errors import Errors, check_choice
 from ..models.types import SearchSettings
+from ..terms import GLOSSARY_MATCHES, GlossaryMatch
 from .scoring import METRICS, Metric
 
 # How Docs longer than max_src_length are read (see `long_src`).
@@ -159,6 +160,32 @@ class Seq2SeqSettings(SearchSettings, LearnedSettings):
     alignment_threshold: float = setting(
         0.5, "Least attention for a link, for the threshold methods; in [0, 1].", decoding=True
     )
+    glossary_match: GlossaryMatch = setting(
+        "lower",
+        "How the glossary's source terms match the source Doc (spaCy's PhraseMatcher): "
+        "`\"exact\"` (as written), `\"lower\"` (ignoring case), `\"lemma\"` (the glossary's "
+        "words against the Doc's lemmas; needs a lemmatizer before the component). See "
+        "docs/terminology.md.",
+        decoding=True,
+    )
+    entity_ids_as_terms: bool = setting(
+        False,
+        "An entity's `ent_id_` (an EntityRuler pattern's `id`) is its translation: the output "
+        "must contain it (`span._.{field}_term` on an entity always is one).",
+        decoding=True,
+    )
+    verbatim_labels: Tuple[str, ...] = setting(
+        (),
+        "Entity labels (e.g. `[\"PER\", \"LOC\"]`) whose entities the output must contain as "
+        "written in the source.",
+        decoding=True,
+    )
+    verbatim_numbers: bool = setting(
+        False,
+        "Numbers written with digits (`like_num` tokens holding a digit, e.g. \"2010\") must "
+        "appear in the output as written.",
+        decoding=True,
+    )
     metrics: Tuple[Metric, ...] = setting(
         ("bleu", "chrf"),
         "What `score()` reports, as `{field}_<name>`: `\"bleu\"` and `\"chrf\"` (sacreBLEU), "
@@ -172,8 +199,9 @@ class Seq2SeqSettings(SearchSettings, LearnedSettings):
         # settings with `validate`, whose messages name it.
         # A config gives a list; kept as a tuple, the frozen object stays
         # unchanged. A string is left as it is for `validate` to refuse.
-        if isinstance(self.metrics, list):
-            object.__setattr__(self, "metrics", tuple(self.metrics))
+        for name in ("metrics", "verbatim_labels"):
+            if isinstance(getattr(self, name), list):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
 
     # -- the flat config ---------------------------------------------------
 
@@ -231,6 +259,14 @@ class Seq2SeqSettings(SearchSettings, LearnedSettings):
         check_choice("long_src", self.long_src, LONG_SRC_OPTIONS)
         check_alignment(self.alignment_method, self.alignment_threshold)
         check_metrics(self.metrics)
+        check_choice("glossary_match", self.glossary_match, GLOSSARY_MATCHES)
+        if isinstance(self.verbatim_labels, str) or not all(
+            isinstance(label, str) and label for label in self.verbatim_labels
+        ):
+            raise ValueError(Errors.E013.format(
+                setting="verbatim_labels", constraint="a list of entity labels (non-empty strings)",
+                value=self.verbatim_labels,
+            ))
         self._check_vocab_sizes()
 
     def _check_decoding(self) -> None:

@@ -106,3 +106,23 @@ def test_translate_a_markup_file(reversal_model, tmp_path):
     assert result.exit_code == 1 and "[E170]" in result.output
     result = runner.invoke(app, ["translate", str(tmp_path / "model"), str(page), "--format", "docx"])
     assert result.exit_code == 1 and "[E171]" in result.output
+def test_translate_with_a_glossary(trained_toy, tmp_path):
+    """--glossary: its terms appear where their source matches, the text
+    output lists them, and a malformed file is refused naming its line."""
+    nlp, _ = trained_toy
+    nlp.to_disk(tmp_path / "model")
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text("chat\tdog\n", encoding="utf8")
+    result = runner.invoke(app, [
+        "translate", str(tmp_path / "model"), "le chat mange .", "un chien dort .", "--glossary", str(glossary),
+        "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    first, second = [json.loads(line) for line in result.output.splitlines()]
+    assert "dog" in first["tokens"] and first["translation_terms_used"][0]["met"] is True
+    assert second["translation"] == "a dog sleeps ." and "translation_terms_used" not in second
+    result = runner.invoke(app, ["translate", str(tmp_path / "model"), "le chat mange .", "--glossary", str(glossary)])
+    assert "terms: dog (met)" in result.output
+    glossary.write_text("chat dog\n", encoding="utf8")
+    result = runner.invoke(app, ["translate", str(tmp_path / "model"), "le chat mange .", "--glossary", str(glossary)])
+    assert result.exit_code != 0 and "E191" in result.output and "line 1" in result.output

@@ -164,6 +164,7 @@ def test_dataset_in_dataset_out(model, trained_toy):
 
 def test_command_line_runs_a_job_and_refuses_bad_arguments_before_ray(model, tmp_path):
     source = write_lines(tmp_path / "in.txt", ["le chat mange .", "un chien dort ."])
+    bad_glossary = write_lines(tmp_path / "bad.tsv", ["chat without a tab"])
     runner = CliRunner()
     result = runner.invoke(app, ["translate-corpus", str(model), str(source), str(tmp_path / "out"), "--workers", "1"])
     assert result.exit_code == 0, result.output
@@ -174,6 +175,7 @@ def test_command_line_runs_a_job_and_refuses_bad_arguments_before_ray(model, tmp
         ([str(model), str(source), str(tmp_path / "o2"), "--workers", "0"], "[E076]"),
         ([str(model), str(source), str(tmp_path / "out"), "--shard-size", "7"], "[E074]"),
         ([str(model), str(source), str(tmp_path / "o2"), "--workers", "3", "--threads-per-worker", "1"], "[E077]"),
+        ([str(model), str(source), str(tmp_path / "o2"), "--glossary", str(bad_glossary)], "[E191]"),
     ]:
         result = runner.invoke(app, ["translate-corpus", *arguments])
         assert result.exit_code == 1 and message in result.output, (arguments, result.output)
@@ -216,3 +218,18 @@ def test_markup_documents_on_ray_equal_one_process(model, tmp_path, trained_toy)
     ]:
         result = runner.invoke(app, ["translate-corpus", str(model), str(source), str(tmp_path / "o2"), *arguments])
         assert result.exit_code == 1 and message in result.output, (arguments, result.output)
+def test_a_glossary_reaches_every_worker(model, tmp_path, trained_toy):
+    """--glossary: the records are those of `nlp.pipe` with the glossary set."""
+    import spacy
+
+    from spacy_seq2seq.terms import Glossary
+
+    source = write_lines(tmp_path / "in.txt", ["le chat mange .", "un chien dort ."])
+    glossary = write_lines(tmp_path / "glossary.tsv", ["chat\tdog"])
+    summary = translate_corpus(model, str(source), tmp_path / "out", workers=1, glossary=glossary, progress=False)
+    assert summary["written"] == 2 and "glossary_sha256" in summary["settings"]
+    records = read_jsonl_shards(tmp_path / "out")
+    nlp = spacy.load(model)
+    nlp.get_pipe("seq2seq_attn").set_glossary(Glossary.read_tsv(glossary, nlp.make_doc))
+    expected = [doc._.translation for doc in nlp.pipe(["le chat mange .", "un chien dort ."])]
+    assert [record["translation"] for record in records] == expected and "dog" in expected[0]

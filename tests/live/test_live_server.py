@@ -202,10 +202,10 @@ def test_a_failed_decode_is_answered_and_the_server_goes_on(nlp):
     server = make_live_server(nlp, "seq2seq_attn", port=0, log=False)
     real = server.answerer.answer
 
-    def failing(text, markup_format="text"):
+    def failing(text, markup_format="text", glossary=None):
         if text == "boom":
             raise RuntimeError("the network broke")
-        return real(text, markup_format)
+        return real(text, markup_format, glossary)
 
     server.answerer.answer = failing
     with running(server):
@@ -272,3 +272,19 @@ def test_a_document_with_markup_is_answered_translated(server, nlp):
     assert status == 400 and "[E171]" in json.loads(body)["error"]
     # The server goes on.
     assert _decode(server, SOURCE)["output"] == TARGET
+def test_a_glossary_field_applies_its_terms_to_that_request_only(server, nlp):
+    """`source = target` lines: the output holds the term where the source
+    matches and the answer lists it; the next request without a glossary
+    decodes as before; a glossary that does not parse gets a coded 400."""
+    body = json.dumps({"text": "le chat mange .", "glossary": "chat = dog\n"}).encode("utf8")
+    status, _, answer = _post(server, body)
+    assert status == 200, answer
+    answer = json.loads(answer)
+    assert "dog" in answer["tokens"]
+    assert [(term["target"], term["met"], term["origin"]) for term in answer["terms"]] == [("dog", True, "glossary")]
+    plain = _decode(server, "le chat mange .")
+    assert plain["output"] == "the cat eats ." and plain["terms"] == []
+    assert nlp.get_pipe("seq2seq_attn").glossary is None
+    for glossary, code in [("chat dog", "E191"), (["chat = dog"], "E092")]:
+        got, _, error = _post(server, json.dumps({"text": "le chat mange .", "glossary": glossary}).encode("utf8"))
+        assert got == 400 and json.loads(error)["error"].startswith(f"[{code}]"), error

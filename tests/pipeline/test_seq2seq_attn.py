@@ -30,8 +30,9 @@ def test_extensions_have_the_documented_shapes(trained_toy):
     nlp, _ = trained_toy
     doc = nlp("le chat noir dort .")
     (text, tokens, alignment, attention, nbest, nbest_tokens, nbest_alignment, nbest_attention,
-     copied) = outputs(doc)
+     copied, terms, terms_used) = outputs(doc)
     assert copied is None  # no copy attention in this model
+    assert terms is None and terms_used == []  # no terms set, none found
     assert tokens == text.split()
     # With n_best = 1 the n-best list holds the output alone.
     assert [entry[0] for entry in nbest] == [text]

@@ -55,12 +55,17 @@ EXPECTED_DEFAULTS = {
     "store_attention": True,
     "alignment_method": "argmax",
     "alignment_threshold": 0.5,
+    "glossary_match": "lower",
+    "entity_ids_as_terms": False,
+    "verbatim_labels": [],
+    "verbatim_numbers": False,
     "metrics": ["bleu", "chrf"],
 }
 EXPECTED_DECODING = {
     "beam_size", "n_best", "length_alpha", "coverage_penalty", "min_output_length", "min_output_ratio",
     "max_output_length", "max_output_ratio", "no_repeat_ngram_size", "max_src_length", "long_src",
     "max_batch_items", "quantize", "store_attention", "alignment_method", "alignment_threshold", "metrics",
+    "glossary_match", "entity_ids_as_terms", "verbatim_labels", "verbatim_numbers",
 }
 
 
@@ -236,7 +241,8 @@ def test_saved_cfg_keeps_its_format():
         '"max_output_ratio":2.0,"no_repeat_ngram_size":0,"max_src_length":128,'
         '"long_src":"split","max_batch_items":4096,"quantize":"none",'
         '"store_attention":true,"alignment_method":"argmax","alignment_threshold":0.5,'
-        '"metrics":["bleu","chrf"]}'
+        '"glossary_match":"lower","entity_ids_as_terms":false,"verbatim_labels":[],'
+        '"verbatim_numbers":false,"metrics":["bleu","chrf"]}'
     )
 
 

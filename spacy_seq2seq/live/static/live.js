@@ -45,6 +45,13 @@
       item(links, link.source_word + " \u2192 " + link.target_word, link.source + "-" + link.target);
     });
     if (!answer.alignment.length) item(links, "(no links)");
+    var terms = document.getElementById("s2s-terms");
+    terms.textContent = "";
+    (answer.terms || []).forEach(function (term) {
+      var outcome = term.skipped ? "skipped: " + term.skipped : (term.met ? "met" : "missed");
+      item(terms, (term.negative ? "not " : "") + term.target, outcome);
+    });
+    document.getElementById("s2s-terms-box").hidden = !(answer.terms || []).length;
     var warnings = document.getElementById("s2s-warnings");
     warnings.textContent = answer.warnings.join("\n");
     warnings.hidden = !answer.warnings.length;
@@ -65,7 +72,11 @@
     fetch(settings.api, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ text: input.value, format: format.value })
+      body: JSON.stringify({
+        text: input.value,
+        format: format.value,
+        glossary: document.getElementById("s2s-glossary").value
+      })
     }).then(function (response) {
       return response.json().catch(function () {
         throw new Error("The server sent an answer this page cannot read (HTTP " + response.status + ").");

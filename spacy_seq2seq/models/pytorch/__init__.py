@@ -13,6 +13,7 @@ from .search import (
     output_length_minimums,
 )
 from .seq2seq import RNNAttnSeq2Seq, Seq2SeqOutput
+from .terms import Terms
 
 __all__ = [
     "ATTENTION_TYPES",
@@ -23,6 +24,7 @@ __all__ = [
     "RNNAttnSeq2Seq",
     "Seq2SeqConfig",
     "Seq2SeqOutput",
+    "Terms",
     "beam_search",
     "greedy_search",
     "output_length_limits",

@@ -22,10 +22,14 @@ is still growing; the toy model in the tests did exactly that.
 Unlike peers that drop attention in beam search (JoeyNMT returns none), each
 row carries the attention of its own history, reordered with the beam, so
 every n-best hypothesis comes back with its own attention.
+
+With terms (`terms.py`), candidates are widened and the beam is allocated
+over banks (Post and Vilar 2018); a batch without terms takes the plain
+path below unchanged.
 """
 
 from dataclasses import dataclass
-from typing import List, NamedTuple, Optional, Tuple
+from typing import Callable, List, NamedTuple, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -43,6 +47,7 @@ from .search import (
     step_log_probs,
 )
 from .seq2seq import RNNAttnSeq2Seq
+from .terms import Terms, TermState, restrict_log_probs, term_ends, widen_candidates
 
 
 @torch.no_grad()
@@ -56,6 +61,7 @@ def beam_search(
     length_alpha: float = 0.0,
     n_best: int = 1,
     coverage_penalty: float = 0.0,
+    terms: Optional[Terms] = None,
 ) -> List[List[Hypothesis]]:
     """Keep the `beam_size` best partial outputs per sentence at every step.
 
@@ -70,13 +76,15 @@ def beam_search(
     coverage_penalty (float): GNMT coverage penalty weight, added to the score
         of each finished hypothesis (0 = none). The penalty is never
         positive, so the stopping bound for unfinished ones stays valid.
+    terms (Optional[Terms]): Target phrases each sentence must or must not
+        output (see `terms.py`); None for none.
     RETURNS (List[List[Hypothesis]]): Per sentence, in input order, the
         n_best best hypotheses, best first.
     """
     with invariant_kernels():
         return _beam_search(
             model, src_ids, src_lengths, constraints.to(src_ids.device), beam_size, length_alpha,
-            n_best, coverage_penalty,
+            n_best, coverage_penalty, None if terms is None else terms.to(src_ids.device),
         )
 
 
@@ -95,6 +103,8 @@ class _Beams:
         attention. Shape: (rows, step, src_len).
     shares (Optional[Tensor]): Each row's copy shares so far, with copy
         attention. Shape: (rows, step).
+    term_state (Optional[TermState]): Each row's progress on its terms,
+        with terms.
     """
 
     live: Tensor
@@ -105,6 +115,7 @@ class _Beams:
     state: DecoderState
     attention: Optional[Tensor] = None
     shares: Optional[Tensor] = None
+    term_state: Optional[TermState] = None
 
 
 class _Candidates(NamedTuple):
@@ -122,6 +133,8 @@ class _Candidates(NamedTuple):
     weights (Optional[Tensor]): This step's attention per row (float32).
         Shape: (rows, src_len).
     state (DecoderState): The decoder state after this step, per row.
+    bank_ranks, going_on_order, term_states: With terms, as
+        `terms.Widened` (the candidates then number more than 2K).
     """
 
     scores: Tensor
@@ -131,6 +144,9 @@ class _Candidates(NamedTuple):
     shares: Optional[Tensor]
     weights: Optional[Tensor]
     state: DecoderState
+    bank_ranks: Optional[Tensor] = None
+    going_on_order: Optional[Tensor] = None
+    term_states: Optional[TermState] = None
 
 
 class _Chosen(NamedTuple):
@@ -138,17 +154,19 @@ class _Chosen(NamedTuple):
 
     rows (Tensor): The row each extends. tokens (Tensor): Its new piece.
     scores (Tensor): Its score. shares (Optional[Tensor]): Its copy share.
+    term_states (Optional[TermState]): Its term state (n_live * K rows).
     """
 
     rows: Tensor
     tokens: Tensor
     scores: Tensor
     shares: Optional[Tensor]
+    term_states: Optional[TermState] = None
 
 
 def _beam_search(
     model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, constraints: Constraints,
-    beam_size: int, length_alpha: float, n_best: int, coverage_penalty: float,
+    beam_size: int, length_alpha: float, n_best: int, coverage_penalty: float, terms: Optional[Terms],
 ) -> List[List[Hypothesis]]:
     """The search loop, one output piece per step: expand every live row,
     retire the candidates that end, stop the sentences that are done, and
@@ -156,13 +174,17 @@ def _beam_search(
     already on the device (`beam_search` copies them once per search)."""
     K = beam_size
     beams = _start(model, src_ids, src_lengths, K)
+    if terms is not None and terms.has_positive:
+        # Only positive terms need tracking: negative ones are blocked by
+        # looking at each row's history.
+        beams.term_state = TermState.start(beams.previous.shape[0], terms.lengths.shape[1], src_ids.device)
     banned = banned_ids(model, src_ids.device)
     finished: List[List[Tuple[float, int, Hypothesis]]] = [[] for _ in range(src_ids.shape[0])]
     max_lengths = constraints.max_lengths.tolist()
     for step in range(max(max_lengths) + 1):
-        candidates = _expand(model, beams, step, constraints, banned, K)
+        candidates = _expand(model, beams, step, constraints, banned, K, terms)
         _retire_finished(
-            finished, candidates, beams, src_lengths, step, K, length_alpha, coverage_penalty,
+            finished, candidates, beams, src_lengths, step, K, length_alpha, coverage_penalty, terms,
         )
         done = _done_sentences(finished, candidates, beams.live, step, max_lengths, length_alpha, n_best)
         if all(done):
@@ -194,6 +216,7 @@ def _start(model: RNNAttnSeq2Seq, src_ids: Tensor, src_lengths: Tensor, K: int) 
 
 def _expand(
     model: RNNAttnSeq2Seq, beams: _Beams, step: int, constraints: Constraints, banned: Tensor, K: int,
+    terms: Optional[Terms] = None,
 ) -> _Candidates:
     """One decoder step for every live row, then each sentence's 2K best
     continuations over all its rows: 2K, so that K remain to go on even if
@@ -207,10 +230,18 @@ def _expand(
             beams.attention = weights.new_zeros(weights.shape[0], 0, beams.memory.src_ids.shape[1])
     if gate is not None and beams.shares is None:
         beams.shares = logits.new_zeros(logits.shape[0], 0, dtype=torch.float32)
+    sentences = beams.live.repeat_interleave(K)
     log_probs = step_log_probs(
-        logits, step=step, rows=beams.live.repeat_interleave(K), history=beams.history,
+        logits, step=step, rows=sentences, history=beams.history,
         constraints=constraints, banned=banned, eos_id=model.config.eos_id,
     )
+    row_terms = None
+    if terms is not None:
+        row_terms = terms.select(sentences)
+        restrict_log_probs(
+            log_probs, row_terms, beams.term_state, history=beams.history,
+            at_limit=constraints.max_lengths.index_select(0, sentences) <= step, eos_id=model.config.eos_id,
+        )
     n_live, vocab = beams.live.shape[0], log_probs.shape[1]
     candidates = (beams.scores.view(-1, 1) + log_probs).view(n_live, K * vocab)
     top_scores, top_index = candidates.topk(min(2 * K, K * vocab), dim=1)
@@ -219,6 +250,14 @@ def _expand(
     # Candidate rows (sentence-major) that each candidate extends.
     sentence_offsets = torch.arange(n_live, device=log_probs.device).unsqueeze(1) * K
     source_rows = sentence_offsets + top_beams
+    widened = None
+    if row_terms is not None and beams.term_state is not None:
+        widened = widen_candidates(
+            top_scores=top_scores, top_tokens=top_tokens, top_rows=source_rows, row_scores=beams.scores,
+            log_probs=log_probs, terms=row_terms, state=beams.term_state, step=step,
+            eos_id=model.config.eos_id,
+        )
+        top_scores, top_tokens, source_rows = widened.scores, widened.tokens, widened.rows
     top_shares = None
     if gate is not None and weights is not None:
         # Per candidate: rows are (sentence, rank); look up its beam row.
@@ -231,24 +270,43 @@ def _expand(
     return _Candidates(
         scores=top_scores, tokens=top_tokens, rows=source_rows, is_eos=top_tokens == model.config.eos_id,
         shares=top_shares, weights=weights, state=state,
+        bank_ranks=None if widened is None else widened.bank_ranks,
+        going_on_order=None if widened is None else widened.going_on_order,
+        term_states=None if widened is None else widened.states,
     )
 
 
 def _retire_finished(
     finished: List[List[Tuple[float, int, Hypothesis]]], candidates: _Candidates, beams: _Beams,
     src_lengths: Tensor, step: int, K: int, length_alpha: float, coverage_penalty: float,
+    terms: Optional[Terms] = None,
 ) -> None:
     """Candidates among the K best that end with EOS become finished
     hypotheses. Only the K best: a finish ranked below them would not have
     been kept by a beam of K either. -inf candidates are forbidden ones
-    (constraints), never outputs."""
-    ranks = torch.arange(candidates.scores.shape[1], device=candidates.scores.device)
+    (constraints), never outputs. With terms, the K best of their bank
+    (all terms met, or at the length limit any bank: EOS is allowed
+    nowhere else)."""
+    if candidates.bank_ranks is None:
+        ranks = torch.arange(candidates.scores.shape[1], device=candidates.scores.device)
+    else:
+        ranks = candidates.bank_ranks
     to_finish = candidates.is_eos & (ranks < K) & torch.isfinite(candidates.scores)
     _finish(
         finished, to_finish, candidates.scores, candidates.rows, beams.live, beams.history,
         beams.attention, candidates.weights, src_lengths, step, length_alpha, coverage_penalty,
-        beams.shares, candidates.shares,
+        beams.shares, candidates.shares, lambda: _term_records(terms, beams),
     )
+
+
+def _term_records(terms: Optional[Terms], beams: _Beams) -> Optional[Tuple[List[int], List[List[int]]]]:
+    """Per row: how many positive terms it misses, and where each of its
+    terms ends (None without terms). Read once per step, on the host."""
+    if terms is None or beams.term_state is None:
+        return None
+    K = beams.previous.shape[0] // beams.live.shape[0]
+    lengths = terms.lengths.index_select(0, beams.live.repeat_interleave(K))
+    return beams.term_state.unmet(lengths).tolist(), term_ends(lengths, beams.term_state)
 
 
 def _done_sentences(
@@ -271,16 +329,25 @@ def _done_sentences(
 
 def _choose_going_on(candidates: _Candidates, K: int) -> _Chosen:
     """The K best candidates of each sentence that do not end: EOS
-    candidates are moved behind all others, the rest keep their rank order."""
+    candidates are moved behind all others, the rest keep their rank order.
+    With terms, the first K of the round-robin over banks."""
     n_candidates = candidates.scores.shape[1]
-    ranks = torch.arange(n_candidates, device=candidates.scores.device)
-    order_key = torch.where(candidates.is_eos, ranks + n_candidates, ranks)
-    going_on = order_key.argsort(dim=1)[:, :K]
+    if candidates.going_on_order is None:
+        ranks = torch.arange(n_candidates, device=candidates.scores.device)
+        order_key = torch.where(candidates.is_eos, ranks + n_candidates, ranks)
+        going_on = order_key.argsort(dim=1)[:, :K]
+    else:
+        going_on = candidates.going_on_order[:, :K]
+    term_states = None
+    if candidates.term_states is not None:
+        offsets = torch.arange(going_on.shape[0], device=going_on.device).unsqueeze(1) * n_candidates
+        term_states = candidates.term_states.index_select((offsets + going_on).reshape(-1))
     return _Chosen(
         rows=candidates.rows.gather(1, going_on),
         tokens=candidates.tokens.gather(1, going_on),
         scores=candidates.scores.gather(1, going_on),
         shares=None if candidates.shares is None else candidates.shares.gather(1, going_on),
+        term_states=term_states,
     )
 
 
@@ -294,10 +361,17 @@ def _leave(chosen: _Chosen, live: Tensor, done: List[bool]) -> Tuple[_Chosen, Te
     if not any(done):
         return chosen, live, None
     kept = torch.tensor([not d for d in done], device=live.device).nonzero().squeeze(1)
+    term_states = chosen.term_states
+    if term_states is not None:
+        K = chosen.rows.shape[1]
+        term_states = term_states.index_select(
+            (kept.unsqueeze(1) * K + torch.arange(K, device=kept.device)).reshape(-1)
+        )
     chosen = _Chosen(
         rows=chosen.rows.index_select(0, kept), tokens=chosen.tokens.index_select(0, kept),
         scores=chosen.scores.index_select(0, kept),
         shares=None if chosen.shares is None else chosen.shares.index_select(0, kept),
+        term_states=term_states,
     )
     return chosen, live.index_select(0, kept), kept
 
@@ -329,6 +403,7 @@ def _extend(
     return _Beams(
         live=live, scores=chosen.scores, previous=previous, history=history, memory=memory,
         state=candidates.state.index_select(rows), attention=attention, shares=shares,
+        term_state=chosen.term_states,
     )
 
 
@@ -347,14 +422,17 @@ def _finish(
     coverage_penalty: float,
     shares: Optional[Tensor] = None,
     top_shares: Optional[Tensor] = None,
+    term_records: Optional[Callable[[], Optional[Tuple[List[int], List[List[int]]]]]] = None,
 ) -> None:
     """Store the candidates that end with EOS as finished hypotheses, with
-    the attention (and copy shares) of their history plus this (the EOS) step."""
+    the attention (and copy shares) of their history plus this (the EOS)
+    step, and with terms, what their row met (`_term_records`)."""
     positions = to_finish.nonzero().tolist()
     if not positions:
         return
     penalty = penalties.length_penalty(step + 1, length_alpha)
     live_list = live.tolist()
+    records = None if term_records is None else term_records()
     for sentence_index, rank in positions:
         sentence = live_list[sentence_index]
         row = int(source_rows[sentence_index, rank])
@@ -372,6 +450,9 @@ def _finish(
         hypothesis = Hypothesis(
             ids=history[row].tolist(), score=score, attention=row_attention, copy_share=row_shares,
         )
+        if records is not None:
+            # A sentence without positive terms reads as without the feature.
+            hypothesis.unmet_terms, hypothesis.term_ends = records[0][row], records[1][row] or None
         # The count breaks ties: earlier (higher-ranked) finishes first.
         finished[sentence].append((score, len(finished[sentence]), hypothesis))
 
@@ -384,7 +465,8 @@ def _beats(hypotheses: List[Tuple[float, int, Hypothesis]], n_best: int, bound: 
 
 
 def _best(hypotheses: List[Tuple[float, int, Hypothesis]], n_best: int) -> List[Hypothesis]:
-    ranked = sorted(hypotheses, key=lambda item: (-item[0], item[1]))
+    # Fewest missed terms first: only outputs cut by the length limit miss any.
+    ranked = sorted(hypotheses, key=lambda item: (item[2].unmet_terms, -item[0], item[1]))
     if not ranked:
         # Only if every continuation was forbidden from the start (n-gram
         # blocking with a tiny vocabulary): an empty output, scored -inf.

@@ -36,12 +36,18 @@ class Hypothesis:
         of the chosen piece's probability that came from copying it out of
         the source: (1 - p_gen) * its attention / its probability. None
         without copy attention. Shape: (len(ids) + 1,).
+    unmet_terms (int): Positive terms (see `terms.py`) the output misses:
+        0 unless the length limit ended it first.
+    term_ends (Optional[List[int]]): Per positive term, the position in
+        `ids` of its last piece (-1 if missed); None without positive terms.
     """
 
     ids: List[int]
     score: float
     attention: Optional[Tensor]
     copy_share: Optional[Tensor] = None
+    unmet_terms: int = 0
+    term_ends: Optional[List[int]] = None
 
 
 @dataclass(frozen=True)
