@@ -26,12 +26,14 @@ supplied word alignments, ``corpus_stats`` counts and reports a pass, and
 ``docbin`` writes a corpus to a ``.spacy`` file.
 """
 
+import warnings
 from contextlib import closing
 from pathlib import Path
 from typing import (
     Callable,
     Iterable,
     Iterator,
+    List,
     Literal,
     Optional,
     Tuple,
@@ -44,9 +46,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from ..errors import Errors, check_choice
+from ..alignment.eflomal import MAX_EFLOMAL_WORDS
+from ..errors import Errors, Warnings, check_choice
 from ..names import FieldNames
 from ..pipeline.extensions import install_extensions
+
+# Marks a reference Doc whose links index the target tokenizer's words (not
+# whitespace tokens): the training batch then splits the target so.
+from ..pipeline.train_batch import TARGET_WORDS_KEY
 from .corpus_stats import CorpusStats, SkipReason
 from .format_detection import FORMATS, FormatType, detect_format
 from .formats import (
@@ -57,6 +64,16 @@ from .formats import (
     records_tsv,
 )
 from .gold_alignments import AlignmentLines, parse_links
+from .teacher import (
+    TEACHERS,
+    TeacherLinks,
+    TeacherPair,
+    default_cache_dir,
+    source_words,
+    target_splitter,
+    teacher_links,
+    tokenizer_fingerprint,
+)
 
 OnMalformedType = Literal["skip", "error"]
 ON_MALFORMED: Tuple[str, ...] = get_args(OnMalformedType)
@@ -87,6 +104,8 @@ class ParallelCorpus:
         on_malformed: str = "skip",
         pretokenized: bool = False,
         alignment_path: Optional[Union[str, Path]] = None,
+        alignment_teacher: Optional[str] = None,
+        teacher_cache_dir: Optional[Union[str, Path]] = None,
     ) -> None:
         """Check the settings; the file itself is only opened when called.
 
@@ -111,6 +130,12 @@ class ParallelCorpus:
             guided-alignment training: 0-based pharaoh links over whitespace
             tokens, line N for record N; stored in
             `reference._.{field}_alignment`. Needs `pretokenized = true`.
+        alignment_teacher (Optional[str]): "eflomal": make those links on the
+            first pass, from this corpus (training/teacher.py), over the
+            words the model aligns; None: no teacher.
+        teacher_cache_dir (Optional[Union[str, Path]]): Where the teacher's
+            links are cached, keyed by a checksum of the corpus and settings.
+            None: $SPACY_SEQ2SEQ_CACHE/teacher or ~/.cache/spacy_seq2seq/teacher.
         """
         if path is None:
             raise ValueError(Errors.E022.format())
@@ -157,6 +182,14 @@ class ParallelCorpus:
             raise ValueError(Errors.E024.format(format=format))
         if alignment_path is not None and not pretokenized:
             raise ValueError(Errors.E025.format())
+        if alignment_teacher is not None:
+            check_choice("alignment_teacher", alignment_teacher, TEACHERS)
+            if alignment_path is not None:
+                raise ValueError(Errors.E153.format(teacher=alignment_teacher))
+        self.alignment_teacher = alignment_teacher
+        self.teacher_cache_dir = Path(teacher_cache_dir) if teacher_cache_dir is not None else default_cache_dir()
+        # The teacher's links, made (or read from the cache) once per reader.
+        self._teacher: Optional[TeacherLinks] = None
         self.pretokenized = pretokenized
         self.alignment_path = Path(alignment_path) if alignment_path is not None else None
         self.path = Path(path)
@@ -192,10 +225,11 @@ class ParallelCorpus:
         self.stats = stats
         # closing(): stopping at `limit` must close the files now, not whenever
         # the abandoned generator happens to be collected.
+        teacher = self.teacher_links(nlp) if self.alignment_teacher is not None else None
         gold = AlignmentLines(self.alignment_path) if self.alignment_path is not None else None
         try:
             with closing(self._records(fmt)) as records:
-                yield from self._examples(nlp, records, stats, gold)
+                yield from self._examples(nlp, records, stats, gold, teacher)
         finally:
             if gold is not None:
                 gold.close()
@@ -204,7 +238,7 @@ class ParallelCorpus:
 
     def _examples(
         self, nlp: Language, records: Iterator[Record], stats: CorpusStats,
-        gold: Optional[AlignmentLines] = None,
+        gold: Optional[AlignmentLines] = None, teacher: Optional[TeacherLinks] = None,
     ) -> Iterator[Example]:
         def make_doc(text: str) -> Doc:
             if self.pretokenized:
@@ -225,9 +259,7 @@ class ParallelCorpus:
                 )
                 self._reject(stats, record, "empty", f"the {sides} is empty")
                 continue
-            if self.max_length is not None and (
-                len(src.split()) > self.max_length or len(tgt.split()) > self.max_length
-            ):
+            if self._too_long(src, tgt):
                 stats.too_long += 1
                 continue
             links = None
@@ -239,6 +271,10 @@ class ParallelCorpus:
                     continue
             reference = make_doc(src)
             setattr(reference._, self.field, tgt)
+            if teacher is not None:
+                links = teacher.links(record.number)
+                if links is not None and not self.pretokenized:
+                    reference.user_data[TARGET_WORDS_KEY] = "tokenizer"
             if links is not None:
                 reference._.set(FieldNames(self.field).alignment, links)
             stats.yielded += 1
@@ -246,6 +282,44 @@ class ParallelCorpus:
             if self.limit is not None and stats.yielded >= self.limit:
                 stats.stopped_at_limit = True
                 break
+
+    def _too_long(self, src: str, tgt: str) -> bool:
+        return self.max_length is not None and (
+            len(src.split()) > self.max_length or len(tgt.split()) > self.max_length
+        )
+
+    def teacher_links(self, nlp: Language) -> TeacherLinks:
+        """The teacher's links for the records this reader yields (before
+        `limit`'s cut, the same filters otherwise), made on the first call."""
+        if self._teacher is not None:
+            return self._teacher
+        split_target, target_words = target_splitter(nlp, self.field, self.pretokenized)
+        texts: List[Tuple[int, str, str]] = []
+        with closing(self._records(self.resolve_format())) as records:
+            for record in records:
+                src, tgt = (record.src or "").strip(), (record.tgt or "").strip()
+                if record.problem is not None or not src or not tgt or self._too_long(src, tgt):
+                    continue  # the pass itself counts (or raises on) these
+                texts.append((record.number, src, tgt))
+                if self.limit is not None and len(texts) >= self.limit:
+                    break
+
+        def split_pair(number: int, src: str, tgt: str) -> TeacherPair:
+            if self.pretokenized:
+                words = src.split()
+                return TeacherPair(number, words, tgt.split(), list(range(len(words))))
+            words, tokens = source_words(nlp.make_doc(src))
+            return TeacherPair(number, words, split_target(tgt), tokens)
+
+        settings = [self.alignment_teacher or "", target_words, tokenizer_fingerprint(nlp, self.pretokenized)]
+        links = teacher_links(texts, split_pair, cache_dir=self.teacher_cache_dir, settings=settings)
+        if links.n_unlinked:
+            warnings.warn(Warnings.W036.format(
+                n_unlinked=links.n_unlinked, n_pairs=links.n_pairs, n_too_long=links.n_too_long,
+                max_words=MAX_EFLOMAL_WORDS,
+            ))
+        self._teacher = links
+        return links
 
     def resolve_format(self) -> str:
         """The format that will be read, with "auto" resolved.
@@ -296,6 +370,8 @@ def create_parallel_corpus_reader(
     on_malformed: OnMalformedType = "skip",
     pretokenized: bool = False,
     alignment_path: Optional[Path] = None,
+    alignment_teacher: Optional[Literal["eflomal"]] = None,
+    teacher_cache_dir: Optional[Path] = None,
 ) -> Callable[[Language], Iterable[Example]]:
     """Create a reader of parallel (source, target) text for `spacy train`.
 
@@ -320,6 +396,10 @@ def create_parallel_corpus_reader(
     alignment_path (Optional[Path]): Gold word alignments (0-based pharaoh,
         line N for record N) for guided-alignment training; needs
         pretokenized = true. Bad or missing lines count as malformed.
+    alignment_teacher (Optional[str]): "eflomal" to make the links from this
+        corpus on the first pass (needs the align extra); null for none.
+    teacher_cache_dir (Optional[Path]): Where the teacher's links are cached
+        (null: $SPACY_SEQ2SEQ_CACHE/teacher or ~/.cache/spacy_seq2seq/teacher).
     RETURNS (ParallelCorpus): A callable `(nlp) -> Iterator[Example]`; its
         `.stats` describe the most recent pass.
     """
@@ -337,5 +417,7 @@ def create_parallel_corpus_reader(
         on_malformed=on_malformed,
         pretokenized=pretokenized,
         alignment_path=alignment_path,
+        alignment_teacher=alignment_teacher,
+        teacher_cache_dir=teacher_cache_dir,
     )
 
