@@ -57,6 +57,7 @@ def build_rnn_attn_seq2seq_v1(
     copy_attention: bool = False,
     coverage: bool = False,
     alignment_head: bool = False,
+    detach_alignment_head: bool = True,
 ) -> Seq2SeqModelT:
     """An RNN encoder-decoder with attention (see `Seq2SeqConfig` for each setting).
 
@@ -76,6 +77,9 @@ def build_rnn_attn_seq2seq_v1(
     alignment_head (bool): A second attention for word alignment only,
         trained by the guided-alignment loss (guided_alignment_weight and
         gold links); links are then read from it.
+    detach_alignment_head (bool): Train the head on detached inputs, so the
+        alignment loss leaves translation untouched (default); false lets
+        it shape the shared layers too (aligners only: it costs BLEU).
     RETURNS (Model[Seq2SeqInT, Seq2SeqOutT]): The model; initialize it after
         setting the dims `src_vocab_size`, `tgt_vocab_size` and the attr
         `special_ids` (pad_id, bos_id, eos_id).
@@ -97,7 +101,7 @@ def build_rnn_attn_seq2seq_v1(
         embed_width=embed_width, hidden_width=hidden_width, attention=attention,
         input_feeding=input_feeding, dropout_prob=dropout_prob,
         tie_embeddings=tie_embeddings, copy_attention=copy_attention, coverage=coverage,
-        alignment_head=alignment_head,
+        alignment_head=alignment_head, detach_alignment_head=detach_alignment_head,
     )
     return Model(
         MODEL_NAME,

@@ -32,6 +32,7 @@ tie_embeddings = false
 copy_attention = false
 coverage = false
 alignment_head = false
+detach_alignment_head = true
 """
 DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 

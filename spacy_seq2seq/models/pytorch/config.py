@@ -48,6 +48,13 @@ class Seq2SeqConfig:
         a target piece, so it knows the piece, and the guided-alignment loss
         trains it instead of the attention that generates. Needs attention
         (a model without it stores no attention to show beside the links).
+    detach_alignment_head (bool): Feed the alignment head detached copies of
+        the decoder outputs, target embeddings and encoder states, so that
+        its loss trains the head alone and translation is left as it would
+        be without it (true, the default). False lets the alignment loss
+        shape the shared layers too, which aligners that need no
+        translation can afford (a guided loss of weight 2.0 on such a
+        model cut an en-fr model's dev BLEU from 24.8 to 2.7).
     """
 
     src_vocab_size: int
@@ -67,6 +74,7 @@ class Seq2SeqConfig:
     copy_attention: bool = False
     coverage: bool = False
     alignment_head: bool = False
+    detach_alignment_head: bool = True
 
     def __post_init__(self) -> None:
         if self.cell not in CELL_TYPES:
