@@ -7,6 +7,8 @@ import sys
 import pytest
 import spacy
 from corpus_files import tsv, write
+from toy_data import CONTENT_LINKS
+from toy_data import adjective_noun_pairs as toy_pairs
 
 from spacy_seq2seq.alignment import eflomal as eflomal_module
 from spacy_seq2seq.alignment import symmetrize
@@ -17,35 +19,11 @@ from spacy_seq2seq.training.readers import ParallelCorpus
 
 pytest.importorskip("eflomal")
 
-# Adjective/noun reordering, repeated with variety so that eflomal's
-# statistics have something to count.
-NOUNS = [("chat", "cat"), ("chien", "dog"), ("oiseau", "bird"), ("cheval", "horse"), ("lapin", "rabbit"),
-         ("poisson", "fish")]
-ADJECTIVES = [("noir", "black"), ("blanc", "white"), ("rouge", "red"), ("vert", "green"), ("petit", "small"),
-              ("gros", "fat")]
-VERBS = [("dort", "sleeps"), ("mange", "eats"), ("court", "runs")]
-
-
-DETERMINERS = [("le", "the"), ("un", "a")]
-
-
-def toy_pairs():
-    pairs = []
-    for det_fr, det_en in DETERMINERS:
-        for noun_fr, noun_en in NOUNS:
-            for adj_fr, adj_en in ADJECTIVES:
-                for verb_fr, verb_en in VERBS:
-                    pairs.append((f"{det_fr} {noun_fr} {adj_fr} {verb_fr} .", f"{det_en} {adj_en} {noun_en} {verb_en} ."))
-    return pairs
-
-
-# le(0) NOUN(1) ADJ(2) VERB(3) .(4) -> the(0) ADJ(1) NOUN(2) VERB(3) .(4):
-# the content words (in a toy where "le" and "." always meet "the" and ".",
-# their links are a coin toss for any aligner).
-CONTENT_LINKS = {(1, 2), (2, 1), (3, 3)}
 
 
 def share_right(alignments) -> float:
+    """The share of pairs whose content words (noun, adjective, verb) are
+    all linked right."""
     return sum(CONTENT_LINKS <= set(links) for links in alignments) / len(alignments)
 
 
