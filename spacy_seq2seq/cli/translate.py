@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..names import FieldNames
-from .inputs import stream_texts
+from .inputs import chunks, stream_texts
 from .loading import load_pipeline
 from .options import (
     BATCH_SIZE,
@@ -36,6 +36,8 @@ def translate(
     min_output_ratio: Optional[float] = MIN_OUTPUT_RATIO,
     quantize: Optional[str] = QUANTIZE,
     batch_size: int = BATCH_SIZE,
+    reverse_model: Optional[Path] = typer.Option(None, "--reverse-model", help="A target -> source pipeline: link each output with both directions combined."),
+    symmetrize_how: str = typer.Option("grow-diag-final-and", "--symmetrize", help="With --reverse-model: intersection | union | grow-diag-final-and | agreement."),
     quiet: bool = QUIET,
 ) -> None:
     """Translate texts and show each output with its word alignment.
@@ -49,6 +51,22 @@ def translate(
     )
     names = FieldNames(nlp.get_pipe(pipe_name).field)
     total = input_total(texts, input_file)
+    if reverse_model is not None:
+        from ..pipeline.bidirectional import SYMMETRIZE_OPTIONS, translate_symmetric
+
+        if symmetrize_how not in SYMMETRIZE_OPTIONS:
+            raise typer.BadParameter(f"--symmetrize must be one of {', '.join(SYMMETRIZE_OPTIONS)}; got {symmetrize_how!r}.")
+        reverse_nlp, reverse_name = load_pipeline(reverse_model, "")
+        reverse_pipe = reverse_nlp.get_pipe(reverse_name)
+        with Progress(quiet, total=total, what="texts") as progress:
+            for batch in chunks(stream_texts(texts, input_file), batch_size):
+                docs = translate_symmetric(
+                    nlp, reverse_pipe, batch, component=pipe_name, symmetrize=symmetrize_how, batch_size=batch_size,
+                )
+                for doc in docs:
+                    _show(progress, doc, names, as_json)
+                progress.advance(len(batch))
+        return
     with Progress(quiet, total=total, what="texts") as progress:
         for doc in progress.track(nlp.pipe(stream_texts(texts, input_file), batch_size=batch_size)):
             _show(progress, doc, names, as_json)

@@ -86,3 +86,25 @@ def test_translate_prints_each_output_with_its_links(trained_toy, tmp_path):
     assert lines[2] == "   alignment: " + ", ".join(f"{doc[i].text}->{tokens[j]}" for i, j in doc._.translation_alignment)
     assert lines[2].count("->") == len(doc._.translation_alignment) > 0
     assert len(lines) == 4 and lines[3].startswith("   2. ") and lines[3].endswith(")")
+
+
+def test_translate_with_a_reverse_model_prints_the_combined_links(reversal_model, reversal_backward, tmp_path):
+    from spacy_seq2seq.pipeline.bidirectional import translate_symmetric
+
+    reversal_model.to_disk(tmp_path / "fwd")
+    reversal_backward.to_disk(tmp_path / "bwd")
+    source = "un deux trois quatre"
+    result = runner.invoke(app, [
+        "translate", str(tmp_path / "fwd"), source, "--reverse-model", str(tmp_path / "bwd"),
+        "--symmetrize", "intersection", "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output.splitlines()[0])
+    (doc,) = translate_symmetric(
+        reversal_model, reversal_backward.get_pipe("seq2seq_attn"), [source], symmetrize="intersection",
+    )
+    assert [tuple(link) for link in record["alignment"]] == doc._.translation_alignment
+    assert doc._.translation_alignment == [(0, 3), (1, 2), (2, 1), (3, 0)]
+    bad = runner.invoke(app, ["translate", str(tmp_path / "fwd"), source, "--reverse-model", str(tmp_path / "bwd"),
+                              "--symmetrize", "average"])
+    assert bad.exit_code != 0 and "--symmetrize must be one of" in bad.output
