@@ -6,7 +6,8 @@
 # and, after make demo, the live demo page of the model on 127.0.0.1:
 #   make serve  (MODEL=path/to/model-best PORT=8000 to choose)
 # make demo and make test create .venv and install everything on a fresh machine first (the
-# optional Ray extra too, so the distributed tests run).
+# optional Ray extra too, so the distributed tests run, and the align extra: eflomal teaches
+# the demo's alignment head).
 #
 # torch is installed first, pinned, so pip never resolves a CUDA build on its
 # own. GPU users name a CUDA build of torch and the CuPy wheel for the same
@@ -34,7 +35,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
 	$(if $(CUPY_SPEC),$(BIN)/python -m pip install --quiet $(CUPY_SPEC))
-	$(BIN)/python -m pip install --quiet -e ".[dev,ray]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,ray,align]"
 	touch $@
 
 # Debian's Chromium for the browser tests (they skip, saying why, without it).

@@ -4,15 +4,15 @@ precision and recall of every alignment method, with eflomal side by side.
 Ours: a de->en and an en->de model (`configs/align_*.cfg`, trained on
 `scripts/prepare_alignment_deen.py` output) force-align the 508 gold pairs;
 each method is scored in each direction, and the two directions are
-symmetrized. eflomal (when `--eflomal-bin` points at `eflomal-align`) is
-trained on exactly the same text file, and (when that file repeats pairs, as
+symmetrized. eflomal (its Python package, the align extra; `--no-eflomal`
+skips it) is trained on exactly the same text file, and (when that file repeats pairs, as
 the gold text is repeated for our aligners) also on its distinct pairs once
 each, which suits eflomal better; it is scored the same way, `--eflomal-runs`
 times (it has no seed option), as in `../shared/peers/eflomal`.
 
     OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE python -m benchmarks.alignment_aer \\
         --forward training/align_de_en/model-best --reverse training/align_en_de/model-best \\
-        --data-dir corpus/align_deen --eflomal-bin ../peer-eflomal/venv/bin/eflomal-align
+        --data-dir corpus/align_deen
 """
 
 import statistics
@@ -74,7 +74,7 @@ def align_all(model: Path, sources, targets, threshold: float) -> Tuple[Dict[str
     return links, weights, len(sources) / statistics.median(seconds)
 
 
-def eflomal_on_gold(binary: Path, data_dir: Path, n_gold: int) -> Dict[str, List[Set[Link]]]:
+def eflomal_on_gold(data_dir: Path, n_gold: int) -> Dict[str, List[Set[Link]]]:
     """eflomal's links on the gold pairs, trained on the aligners' training
     text as it is, and on its distinct pairs once each (repeats hurt
     eflomal, so that is the fair reference when the gold text is repeated)."""
@@ -83,10 +83,10 @@ def eflomal_on_gold(binary: Path, data_dir: Path, n_gold: int) -> Dict[str, List
     # The gold pairs are the last lines of the training text.
     gold_lines = range(len(src) - n_gold, len(src))
     scored = {}
-    fwd, rev = run_eflomal(binary, data_dir / "train.de", data_dir / "train.en", quiet=True)
+    fwd, rev = run_eflomal(src, tgt)
     scored["same file"] = ([fwd[n] for n in gold_lines], [rev[n] for n in gold_lines])
     if len(set(zip(src, tgt))) < len(src):
-        fwd, rev, line_to_pair = run_eflomal_on_distinct_pairs(binary, src, tgt, quiet=True)
+        fwd, rev, line_to_pair = run_eflomal_on_distinct_pairs(src, tgt)
         scored["distinct pairs once"] = (
             [fwd[line_to_pair[n]] for n in gold_lines], [rev[line_to_pair[n]] for n in gold_lines]
         )
@@ -106,7 +106,7 @@ def main(
     data_dir: Path = typer.Option(ROOT / "corpus" / "align_deen", help="prepare_alignment_deen.py output."),
     threshold: float = typer.Option(0.3, help="Threshold of the threshold methods."),
     min_product: float = typer.Option(0.1, help="Agreement: the least product of both directions' weights."),
-    eflomal_bin: str = typer.Option("", help="eflomal-align, to run it side by side (empty: skip)."),
+    with_eflomal: bool = typer.Option(True, "--eflomal/--no-eflomal", help="Run eflomal side by side."),
     eflomal_runs: int = typer.Option(3),
     results_dir: Path = typer.Option(RESULTS_DIR, help="Where alignment_aer.md and .json go."),
 ) -> None:
@@ -136,10 +136,10 @@ def main(
                     f"ours both, {method}, agreement (product >= {min_product})",
                     score_alignments(agreed, gold).to_dict(),
                 ))
-    if eflomal_bin:
+    if with_eflomal:
         runs: Dict[str, List[Dict]] = {}
         for _ in range(eflomal_runs):
-            for name, links in eflomal_on_gold(Path(eflomal_bin), data_dir, len(gold)).items():
+            for name, links in eflomal_on_gold(data_dir, len(gold)).items():
                 runs.setdefault(name, []).append(score_alignments(links, gold).to_dict())
         for name, scores in runs.items():
             mean = {key: statistics.mean(s[key] for s in scores) for key in ("aer", "precision", "recall")}

@@ -15,8 +15,12 @@ make eflomal worse (docs/benchmarks.md: 40.1 AER against 35.3), and each
 copy gets the same links.
 
     python scripts/eflomal_guides.py corpus/align_deen/train.de corpus/align_deen/train.en \\
-        corpus/align_deen/train.de-en.align --flipped-out corpus/align_deen/train.en-de.align \\
-        --eflomal-bin ../peer-eflomal/venv/bin/eflomal-align
+        corpus/align_deen/train.de-en.align --flipped-out corpus/align_deen/train.en-de.align
+
+eflomal comes from its Python package (`pip install "spacy-seq2seq[align]"`).
+Training on untokenised text needs no such file: the corpus reader's
+`alignment_teacher = "eflomal"` makes and caches the links itself
+(spacy_seq2seq/training/teacher.py).
 """
 
 from pathlib import Path
@@ -30,7 +34,10 @@ from spacy_seq2seq.alignment import (
     format_pharaoh,
     symmetrize,
 )
-from spacy_seq2seq.alignment.eflomal import run_eflomal_on_distinct_pairs
+from spacy_seq2seq.alignment.eflomal import (
+    import_eflomal,
+    run_eflomal_on_distinct_pairs,
+)
 
 
 def read_lines(path: Path) -> List[str]:
@@ -43,7 +50,6 @@ def main(
     src_path: Path = typer.Argument(..., help="Source side, whitespace-tokenised, one sentence per line."),
     tgt_path: Path = typer.Argument(..., help="Target side, line-aligned with the source."),
     out_path: Path = typer.Argument(..., help="Where to write the links (one line per input line)."),
-    eflomal_bin: Path = typer.Option(..., "--eflomal-bin", help="The eflomal-align executable."),
     how: str = typer.Option("grow-diag-final-and", help=f"Symmetrization: {', '.join(SYMMETRIZATIONS)}."),
     flipped_out: Path = typer.Option(
         None, "--flipped-out", help="Also write the links flipped (j-i), for the aligner of the other direction."
@@ -52,8 +58,7 @@ def main(
     # Checked before eflomal runs for minutes (symmetrize() would only say so after).
     if how not in SYMMETRIZATIONS:
         raise typer.BadParameter(f"--how must be one of {', '.join(SYMMETRIZATIONS)}, not {how!r}.")
-    if not eflomal_bin.is_file():
-        raise typer.BadParameter(f"{eflomal_bin} does not exist (pip install eflomal==2.0.0 puts it in bin/).")
+    import_eflomal()  # the coded error naming the extra, before reading anything
     src, tgt = read_lines(src_path), read_lines(tgt_path)
     if len(src) != len(tgt):
         raise typer.BadParameter(f"{src_path} has {len(src)} lines but {tgt_path} has {len(tgt)}.")
@@ -63,7 +68,7 @@ def main(
             f"{len(empty)} pairs have an empty side (first at line {empty[0]}); "
             "eflomal cannot align them. Drop them from both files first."
         )
-    forward, reverse, line_to_pair = run_eflomal_on_distinct_pairs(eflomal_bin, src, tgt)
+    forward, reverse, line_to_pair = run_eflomal_on_distinct_pairs(src, tgt)
     typer.echo(f"{len(src)} lines, {len(forward)} distinct pairs aligned")
     symmetric = [symmetrize(f, r, how) for f, r in zip(forward, reverse)]
     links = [format_pharaoh(pair_links) for pair_links in symmetric]

@@ -507,6 +507,41 @@ class Errors(metaclass=_ErrorsWithCodes):
     )
 
 
+    # Alignment teacher and eflomal (issue 29): E150-E169.
+    E150 = (
+        "Guided alignment training takes its teacher links from eflomal, which "
+        "is not installed ({problem}). Install the align extra: "
+        "`pip install \"spacy-seq2seq[align]\"` (it builds eflomal from source "
+        "and needs a C compiler such as gcc), or give links yourself "
+        "(`alignment_path`) and set `alignment_teacher = null` in the reader."
+    )
+    E151 = (
+        "eflomal needs as many target sentences as source sentences; got "
+        "{n_src} source and {n_tgt} target sentences. Make both sides line-aligned."
+    )
+    E152 = (
+        "eflomal wrote {n_forward} forward and {n_reverse} reverse link lines "
+        "for {n_pairs} sentence pairs; the links cannot be matched to their "
+        "pairs. This is a bug in eflomal or in its installation: reinstall it "
+        "(`pip install --force-reinstall eflomal==2.0.0`)."
+    )
+    E153 = (
+        "ParallelCorpus: alignment_teacher = {teacher!r} and alignment_path "
+        "are both set. Give links from a file (alignment_path) or from a "
+        "teacher, not both."
+    )
+    E154 = (
+        "ParallelCorpus: alignment_teacher needs the target language, to split "
+        "the targets into the words the model aligns, but the pipeline has no "
+        "seq2seq_attn component with field '{field}' (components: {names}). "
+        "Add the component before training, or set `pretokenized = true` "
+        "(whitespace words on both sides)."
+    )
+    E155 = (
+        "The teacher links cache '{path}' is damaged ({problem}). Delete the "
+        "file; the next run computes the links again."
+    )
+
 class Warnings:
     W001 = (
         "[W001] Component '{name}' skipped {n_skipped} of {n_total} training "
@@ -594,6 +629,21 @@ class Warnings:
         "or check `doc._.{field}_terms_used` (met = false)."
     )
 
+
+    # Alignment teacher and guided training (issue 29): W035-W044.
+    W035 = (
+        "[W035] Component '{name}' trains with guided_alignment_weight = "
+        "{weight}, but none of the {n_examples} training examples it was "
+        "initialised with carries word links, so the guided loss does "
+        "nothing. Set `alignment_teacher = \"eflomal\"` (or `alignment_path`) "
+        "in the training corpus reader, or guided_alignment_weight = 0.0."
+    )
+    W036 = (
+        "[W036] The alignment teacher gave no links to {n_unlinked} of "
+        "{n_pairs} training pairs ({n_too_long} with a side longer than "
+        "{max_words} words, which eflomal cannot align); the guided loss "
+        "skips them, translation still trains on them."
+    )
 
 def check_choice(setting: str, value: Any, options: Sequence[str]) -> None:
     """Raise the coded E003 error, listing the valid options, for a bad choice.

@@ -31,7 +31,6 @@ INTERNAL = {
     ("alignment/attention_blocks.py", "row "): "IndexError of a matrix-like object",
     ("alignment/attention_blocks.py", "dtype "): "stored blocks written by this package",
     ("alignment/attention_blocks.py", "a block of shape"): "stored blocks written by this package",
-    ("alignment/eflomal.py", "eflomal wrote"): "the eflomal library broke its contract",
     ("models/optimizer.py", "The average of"): "spaCy's optimizer averages, shapes set by this package",
     ("models/pytorch/attention.py", "A coverage attention"): "how the decoder calls the attention",
     ("models/pytorch/steps.py", "Decoder input lengths"): "how the model calls the decoder",

@@ -145,3 +145,28 @@ def overridden(pipe, **changes) -> Iterator[None]:
         yield
     finally:
         pipe.settings = saved
+
+
+# Adjective/noun reordering (French "chat noir" -> English "black cat"),
+# with enough variety that a statistical aligner (the eflomal teacher) has
+# something to count: 2 x 6 x 6 x 3 = 216 pairs of the form
+# le(0) NOUN(1) ADJ(2) VERB(3) .(4) -> the(0) ADJ(1) NOUN(2) VERB(3) .(4).
+DETERMINERS = [("le", "the"), ("un", "a")]
+NOUNS = [("chat", "cat"), ("chien", "dog"), ("oiseau", "bird"), ("cheval", "horse"), ("lapin", "rabbit"),
+         ("poisson", "fish")]
+ADJECTIVES = [("noir", "black"), ("blanc", "white"), ("rouge", "red"), ("vert", "green"), ("petit", "small"),
+              ("gros", "fat")]
+VERBS = [("dort", "sleeps"), ("mange", "eats"), ("court", "runs")]
+# The content words' links, (source_i, target_j). Where "le" and "." always
+# meet "the" and ".", their links are a coin toss for any aligner.
+CONTENT_LINKS = {(1, 2), (2, 1), (3, 3)}
+
+
+def adjective_noun_pairs() -> List[Tuple[str, str]]:
+    pairs = []
+    for det_fr, det_en in DETERMINERS:
+        for noun_fr, noun_en in NOUNS:
+            for adj_fr, adj_en in ADJECTIVES:
+                for verb_fr, verb_en in VERBS:
+                    pairs.append((f"{det_fr} {noun_fr} {adj_fr} {verb_fr} .", f"{det_en} {adj_en} {noun_en} {verb_en} ."))
+    return pairs

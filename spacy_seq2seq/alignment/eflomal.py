@@ -1,14 +1,31 @@
-"""Running eflomal (an external statistical aligner, `pip install eflomal`)
-on line-aligned, whitespace-tokenised files: for the alignment benchmark,
-which runs it side by side, and for guided-alignment teachers
-(scripts/eflomal_guides.py)."""
+"""eflomal, a statistical word aligner, through its Python package
+(`pip install "spacy-seq2seq[align]"`): the teacher of guided alignment
+training (training/teacher.py) and the baseline of the alignment benchmark.
 
-import subprocess
+eflomal learns from the sentences it is given (unsupervised; no seed, so
+two runs differ slightly) and writes links in both directions, both as
+(source_i, target_j).
+"""
+
 import tempfile
 from pathlib import Path
-from typing import Dict, List, Sequence, Set, Tuple
+from typing import Any, Dict, List, Sequence, Set, Tuple
 
+from ..errors import Errors
 from .aer import Link, read_pharaoh
+
+# eflomal writes a sentence of this many words or more as empty (its file
+# format stores lengths below 0x400), so such pairs get no links from it.
+MAX_EFLOMAL_WORDS = 1023
+
+
+def import_eflomal() -> Any:
+    """The eflomal module, or a coded error that names the extra to install."""
+    try:
+        import eflomal
+    except ImportError as error:
+        raise ImportError(Errors.E150.format(problem=error)) from error
+    return eflomal
 
 
 def unique_pairs(src: Sequence[str], tgt: Sequence[str]) -> Tuple[List[Tuple[str, str]], List[int]]:
@@ -23,32 +40,36 @@ def unique_pairs(src: Sequence[str], tgt: Sequence[str]) -> Tuple[List[Tuple[str
     return list(index), line_to_pair
 
 
-def run_eflomal(
-    binary: Path, src_path: Path, tgt_path: Path, *, quiet: bool = False
-) -> Tuple[List[Set[Link]], List[Set[Link]]]:
-    """eflomal-align in both directions.
+def run_eflomal(src: Sequence[str], tgt: Sequence[str]) -> Tuple[List[Set[Link]], List[Set[Link]]]:
+    """eflomal in both directions over line-aligned, whitespace-tokenised
+    sentences (every pair is used, repeats included; see `unique_pairs`).
 
-    binary (Path): The eflomal-align executable.
-    src_path (Path): Source sentences, one per line.
-    tgt_path (Path): Target sentences, line-aligned with the source.
-    quiet (bool): Capture eflomal's progress output instead of showing it.
-    RETURNS (Tuple[List[Set[Link]], List[Set[Link]]]): Per line, the forward
-        and the reverse links, both as (source_i, target_j).
+    src, tgt (Sequence[str]): Source and target sentences, one per pair.
+    RETURNS (Tuple[List[Set[Link]], List[Set[Link]]]): Per pair, the forward
+        and the reverse links, both as (source_i, target_j). A pair with an
+        empty side, or a side longer than MAX_EFLOMAL_WORDS words, has none.
     """
+    if len(src) != len(tgt):
+        raise ValueError(Errors.E151.format(n_src=len(src), n_tgt=len(tgt)))
+    if not src:
+        return [], []
+    eflomal = import_eflomal()
     with tempfile.TemporaryDirectory() as tmp:
         forward_path, reverse_path = Path(tmp) / "fwd", Path(tmp) / "rev"
-        subprocess.run(
-            [str(binary), "-s", str(src_path), "-t", str(tgt_path),
-             "-f", str(forward_path), "-r", str(reverse_path), "--overwrite"],
-            check=True, capture_output=quiet,
+        eflomal.Aligner().align(
+            list(src), list(tgt),
+            links_filename_fwd=str(forward_path), links_filename_rev=str(reverse_path),
         )
-        return read_pharaoh(forward_path), read_pharaoh(reverse_path)
+        forward, reverse = read_pharaoh(forward_path), read_pharaoh(reverse_path)
+    if len(forward) != len(src) or len(reverse) != len(src):
+        raise RuntimeError(Errors.E152.format(n_forward=len(forward), n_reverse=len(reverse), n_pairs=len(src)))
+    return forward, reverse
 
 
 def run_eflomal_on_distinct_pairs(
-    binary: Path, src: Sequence[str], tgt: Sequence[str], *, quiet: bool = False
+    src: Sequence[str], tgt: Sequence[str]
 ) -> Tuple[List[Set[Link]], List[Set[Link]], List[int]]:
-    """eflomal-align in both directions on each distinct pair once (see
+    """eflomal in both directions on each distinct pair once (see
     `unique_pairs`): the forward and reverse links per distinct pair, and
     each input line's index into them.
 
@@ -56,12 +77,8 @@ def run_eflomal_on_distinct_pairs(
     RETURNS (Tuple[List[Set[Link]], List[Set[Link]], List[int]]): Forward
         links, reverse links (per distinct pair), line -> pair index.
     """
+    if len(src) != len(tgt):
+        raise ValueError(Errors.E151.format(n_src=len(src), n_tgt=len(tgt)))
     pairs, line_to_pair = unique_pairs(src, tgt)
-    with tempfile.TemporaryDirectory() as tmp:
-        distinct_src, distinct_tgt = Path(tmp) / "src", Path(tmp) / "tgt"
-        distinct_src.write_text("".join(s + "\n" for s, _ in pairs), encoding="utf8")
-        distinct_tgt.write_text("".join(t + "\n" for _, t in pairs), encoding="utf8")
-        forward, reverse = run_eflomal(binary, distinct_src, distinct_tgt, quiet=quiet)
-    if len(forward) != len(pairs) or len(reverse) != len(pairs):
-        raise RuntimeError(f"eflomal wrote {len(forward)}/{len(reverse)} lines for {len(pairs)} pairs.")
+    forward, reverse = run_eflomal([s for s, _ in pairs], [t for _, t in pairs])
     return forward, reverse, line_to_pair

@@ -7,8 +7,9 @@ from typing import Any, Dict, List, Optional
 
 import typer
 
+from ..errors import check_choice
 from ..names import FieldNames
-from .inputs import stream_texts
+from .inputs import chunks, stream_texts
 from .loading import load_pipeline
 from .options import (
     BATCH_SIZE,
@@ -31,6 +32,8 @@ def translate(
     decoding: Dict[str, Any] = {},  # noqa: B006 (replaced by the decoding flags: options.py)
     glossary: Optional[Path] = GLOSSARY,
     batch_size: int = BATCH_SIZE,
+    reverse_model: Optional[Path] = typer.Option(None, "--reverse-model", help="A target -> source pipeline: link each output with both directions combined."),
+    symmetrize_how: str = typer.Option("grow-diag-final-and", "--symmetrize", help="With --reverse-model: intersection | union | grow-diag-final-and | agreement."),
     quiet: bool = QUIET,
     markup_format: str = MARKUP_FORMAT,
 ) -> None:
@@ -56,6 +59,24 @@ def translate(
         return
     names = FieldNames(pipe.field)
     total = input_total(texts, input_file)
+    if reverse_model is not None:
+        from ..pipeline.bidirectional import SYMMETRIZE_OPTIONS, translate_symmetric
+
+        try:
+            check_choice("--symmetrize", symmetrize_how, SYMMETRIZE_OPTIONS)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+        reverse_nlp, reverse_name = load_pipeline(reverse_model, "")
+        reverse_pipe = reverse_nlp.get_pipe(reverse_name)
+        with Progress(quiet, total=total, what="texts") as progress:
+            for batch in chunks(stream_texts(texts, input_file), batch_size):
+                docs = translate_symmetric(
+                    nlp, reverse_pipe, batch, component=pipe_name, symmetrize=symmetrize_how, batch_size=batch_size,
+                )
+                for doc in docs:
+                    _show(progress, doc, names, as_json)
+                progress.advance(len(batch))
+        return
     with Progress(quiet, total=total, what="texts") as progress:
         for doc in progress.track(nlp.pipe(stream_texts(texts, input_file), batch_size=batch_size)):
             _show(progress, doc, names, as_json)

@@ -564,11 +564,13 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
         validate_get_examples(get_examples, "Seq2SeqAttn.initialize")
         src_texts: List[str] = []
         tgt_texts: List[str] = []
-        n_examples = 0
+        n_examples = n_linked = 0
+        alignment_name = self.extension_names["alignment"]
         for index, example in enumerate(get_examples()):
             if not isinstance(example, Example):
                 raise TypeError(Errors.E011.format(name=self.name, type=type(example).__name__))
             n_examples += 1
+            n_linked += example.reference._.get(alignment_name) is not None
             target = self._gold_target(example, index)
             texts = (source_text(token, self.settings.src_line_break) for token in example.x)
             source = " ".join(text for text in texts if text is not None)
@@ -580,6 +582,9 @@ class Seq2SeqAttn(SavedParts, TrainablePipe):
             raise ValueError(Errors.E001.format(name=self.name))
         if not src_texts:
             raise ValueError(Errors.E012.format(name=self.name, n_examples=n_examples))
+        weight = self.settings.guided_alignment_weight
+        if weight > 0 and n_linked == 0:
+            warnings.warn(Warnings.W035.format(name=self.name, weight=weight, n_examples=n_examples))
         self._train_vocabs(src_texts, tgt_texts)
         self._build_network()
 

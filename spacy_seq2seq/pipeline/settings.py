@@ -104,7 +104,9 @@ class LearnedSettings:
         0.0,
         "Weight of the guided-alignment loss, which pulls the attention towards gold word links "
         "where the training data has them (`reference._.{field}_alignment`, e.g. from the "
-        "reader's `alignment_path`); 0 turns it off.",
+        "reader's `alignment_path` or its `alignment_teacher`); 0 turns it off. With "
+        "`alignment_head = true` it trains the head instead (on detached inputs by default, "
+        "so translation is unchanged; docs/alignment.md).",
     )
     coverage_loss_weight: float = setting(
         0.0,

@@ -16,6 +16,10 @@ from .segments import truncated
 from .source_encoding import encode_source
 from .targets import forced_target, guide_matrix
 
+# Set by training/teacher.py on reference Docs (a plain string, so that
+# pipeline/ needs nothing from training/).
+TARGET_WORDS_KEY = "spacy_seq2seq.teacher_target_words"
+
 
 def gold_target(example: Example, index: int, *, field: str, name: str) -> str:
     """The gold output of an example, or a coded error naming the field."""
@@ -65,8 +69,11 @@ def make_train_batch(
             target_ids = numpy.asarray(tgt_pieces.encode_text(target), dtype=numpy.int64)
             guides.append(None)
         else:
-            # Gold links index whitespace words: encode the target word by word.
-            given = forced_target(target.split(), tgt_pieces, target_words)
+            # Links index whitespace words (a links file), or the target
+            # tokenizer's words (a teacher on untokenised text, which marks
+            # the Doc): split the target into the same words.
+            by_tokenizer = example.reference.user_data.get(TARGET_WORDS_KEY) == "tokenizer"
+            given = forced_target(target if by_tokenizer else target.split(), tgt_pieces, target_words)
             target_ids = given.ids
             guides.append(guide_matrix(links, source.owners, given.pieces_per_word, len(target_ids)))
         sources.append(source.ids)

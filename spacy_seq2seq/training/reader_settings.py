@@ -14,6 +14,10 @@ from .format_detection import FORMATS, FormatType
 
 OnMalformedType = Literal["skip", "error"]
 ON_MALFORMED: Tuple[str, ...] = get_args(OnMalformedType)
+# Where guided-alignment links can come from when the corpus has none
+# (training/teacher.py makes them).
+TeacherType = Literal["eflomal"]
+TEACHERS: Tuple[str, ...] = get_args(TeacherType)
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,21 @@ class ReaderSettings:
         "tokens, line N for record N, stored in `reference._.{field}_alignment`; needs "
         "`pretokenized = true`. Bad or missing lines count as malformed.",
     )
+    alignment_teacher: Optional[TeacherType] = setting(
+        None,
+        '`"eflomal"`: make the guided-alignment links on the first pass, from this corpus '
+        "(training/teacher.py; needs the `align` extra), over the words the model aligns, cached; "
+        "null: no teacher.",
+    )
+    teacher_cache_dir: Optional[Path] = setting(
+        None,
+        "Where the teacher's links are cached, keyed by a checksum of the corpus and the settings "
+        "(null: $SPACY_SEQ2SEQ_CACHE/teacher or ~/.cache/spacy_seq2seq/teacher).",
+    )
 
     def __post_init__(self) -> None:
         self.validate()
-        for name in ("path", "tgt_path", "alignment_path"):
+        for name in ("path", "tgt_path", "alignment_path", "teacher_cache_dir"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, Path(getattr(self, name)))
         for name in ("max_length", "limit"):
@@ -70,7 +85,7 @@ class ReaderSettings:
     def validate(self) -> None:
         """Check every setting.
 
-        RAISES (ValueError): A coded error (E003, E013, E022-E025) naming the
+        RAISES (ValueError): A coded error (E003, E013, E022-E025, E153) naming the
             first bad setting and the fix.
         """
         if self.path is None:
@@ -102,6 +117,10 @@ class ReaderSettings:
             raise ValueError(Errors.E024.format(format=self.format))
         if self.alignment_path is not None and not self.pretokenized:
             raise ValueError(Errors.E025.format())
+        if self.alignment_teacher is not None:
+            check_choice("alignment_teacher", self.alignment_teacher, TEACHERS)
+            if self.alignment_path is not None:
+                raise ValueError(Errors.E153.format(teacher=self.alignment_teacher))
 
 
 ReaderSettings.__doc__ = settings_docstring(ReaderSettings, marks=False)

@@ -28,19 +28,25 @@ supplied word alignments, ``corpus_stats`` counts and reports a pass, and
 ``docbin`` writes a corpus to a ``.spacy`` file.
 """
 
+import warnings
 from contextlib import closing
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from ..alignment.eflomal import MAX_EFLOMAL_WORDS
 from ..declarations import give_signature, keyword_parameters, settings_docstring
-from ..errors import Errors
+from ..errors import Errors, Warnings
 from ..names import FieldNames
 from ..pipeline.extensions import install_extensions
+
+# Marks a reference Doc whose links index the target tokenizer's words (not
+# whitespace tokens): the training batch then splits the target so.
+from ..pipeline.train_batch import TARGET_WORDS_KEY
 from .corpus_stats import CorpusStats, SkipReason
 from .format_detection import detect_format
 from .formats import (
@@ -52,6 +58,15 @@ from .formats import (
 )
 from .gold_alignments import AlignmentLines, parse_links
 from .reader_settings import ReaderSettings
+from .teacher import (
+    TeacherLinks,
+    TeacherPair,
+    default_cache_dir,
+    source_words,
+    target_splitter,
+    teacher_links,
+    tokenizer_fingerprint,
+)
 
 
 class ParallelCorpus:
@@ -72,6 +87,10 @@ class ParallelCorpus:
         """
         self.settings = ReaderSettings(path=path, **settings)
         self.stats: Optional[CorpusStats] = None
+        cache_dir = self.settings.teacher_cache_dir
+        self.teacher_cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        # The teacher's links, made (or read from the cache) once per reader.
+        self._teacher: Optional[TeacherLinks] = None
         install_extensions(self.settings.field)
 
     def __call__(self, nlp: Language) -> Iterator[Example]:
@@ -94,10 +113,11 @@ class ParallelCorpus:
         self.stats = stats
         # closing(): stopping at `limit` must close the files now, not whenever
         # the abandoned generator happens to be collected.
+        teacher = self.teacher_links(nlp) if settings.alignment_teacher is not None else None
         gold = AlignmentLines(settings.alignment_path) if settings.alignment_path is not None else None
         try:
             with closing(self._records(fmt)) as records:
-                yield from self._examples(nlp, records, stats, gold)
+                yield from self._examples(nlp, records, stats, gold, teacher)
         finally:
             if gold is not None:
                 gold.close()
@@ -106,7 +126,7 @@ class ParallelCorpus:
 
     def _examples(
         self, nlp: Language, records: Iterator[Record], stats: CorpusStats,
-        gold: Optional[AlignmentLines] = None,
+        gold: Optional[AlignmentLines] = None, teacher: Optional[TeacherLinks] = None,
     ) -> Iterator[Example]:
         def make_doc(text: str) -> Doc:
             if self.settings.pretokenized:
@@ -127,8 +147,7 @@ class ParallelCorpus:
                 )
                 self._reject(stats, record, "empty", f"the {sides} is empty")
                 continue
-            max_length = self.settings.max_length
-            if max_length is not None and (len(src.split()) > max_length or len(tgt.split()) > max_length):
+            if self._too_long(src, tgt):
                 stats.too_long += 1
                 continue
             links = None
@@ -140,6 +159,10 @@ class ParallelCorpus:
                     continue
             reference = make_doc(src)
             setattr(reference._, self.settings.field, tgt)
+            if teacher is not None:
+                links = teacher.links(record.number)
+                if links is not None and not self.settings.pretokenized:
+                    reference.user_data[TARGET_WORDS_KEY] = "tokenizer"
             if links is not None:
                 reference._.set(FieldNames(self.settings.field).alignment, links)
             stats.yielded += 1
@@ -147,6 +170,44 @@ class ParallelCorpus:
             if self.settings.limit is not None and stats.yielded >= self.settings.limit:
                 stats.stopped_at_limit = True
                 break
+
+    def _too_long(self, src: str, tgt: str) -> bool:
+        max_length = self.settings.max_length
+        return max_length is not None and (len(src.split()) > max_length or len(tgt.split()) > max_length)
+
+    def teacher_links(self, nlp: Language) -> TeacherLinks:
+        """The teacher's links for the records this reader yields (before
+        `limit`'s cut, the same filters otherwise), made on the first call."""
+        if self._teacher is not None:
+            return self._teacher
+        settings = self.settings
+        split_target, target_words = target_splitter(nlp, settings.field, settings.pretokenized)
+        texts: List[Tuple[int, str, str]] = []
+        with closing(self._records(self.resolve_format())) as records:
+            for record in records:
+                src, tgt = (record.src or "").strip(), (record.tgt or "").strip()
+                if record.problem is not None or not src or not tgt or self._too_long(src, tgt):
+                    continue  # the pass itself counts (or raises on) these
+                texts.append((record.number, src, tgt))
+                if settings.limit is not None and len(texts) >= settings.limit:
+                    break
+
+        def split_pair(number: int, src: str, tgt: str) -> TeacherPair:
+            if settings.pretokenized:
+                words = src.split()
+                return TeacherPair(number, words, tgt.split(), list(range(len(words))))
+            words, tokens = source_words(nlp.make_doc(src))
+            return TeacherPair(number, words, split_target(tgt), tokens)
+
+        fingerprint = [settings.alignment_teacher or "", target_words, tokenizer_fingerprint(nlp, settings.pretokenized)]
+        links = teacher_links(texts, split_pair, cache_dir=self.teacher_cache_dir, settings=fingerprint)
+        if links.n_unlinked:
+            warnings.warn(Warnings.W036.format(
+                n_unlinked=links.n_unlinked, n_pairs=links.n_pairs, n_too_long=links.n_too_long,
+                max_words=MAX_EFLOMAL_WORDS,
+            ))
+        self._teacher = links
+        return links
 
     def resolve_format(self) -> str:
         """The format that will be read, with "auto" resolved.

@@ -106,6 +106,8 @@ def test_translate_a_markup_file(reversal_model, tmp_path):
     assert result.exit_code == 1 and "[E170]" in result.output
     result = runner.invoke(app, ["translate", str(tmp_path / "model"), str(page), "--format", "docx"])
     assert result.exit_code == 1 and "[E171]" in result.output
+
+
 def test_translate_with_a_glossary(trained_toy, tmp_path):
     """--glossary: its terms appear where their source matches, the text
     output lists them, and a malformed file is refused naming its line."""
@@ -126,3 +128,25 @@ def test_translate_with_a_glossary(trained_toy, tmp_path):
     glossary.write_text("chat dog\n", encoding="utf8")
     result = runner.invoke(app, ["translate", str(tmp_path / "model"), "le chat mange .", "--glossary", str(glossary)])
     assert result.exit_code != 0 and "E191" in result.output and "line 1" in result.output
+
+
+def test_translate_with_a_reverse_model_prints_the_combined_links(reversal_model, reversal_backward, tmp_path):
+    from spacy_seq2seq.pipeline.bidirectional import translate_symmetric
+
+    reversal_model.to_disk(tmp_path / "fwd")
+    reversal_backward.to_disk(tmp_path / "bwd")
+    source = "un deux trois quatre"
+    result = runner.invoke(app, [
+        "translate", str(tmp_path / "fwd"), source, "--reverse-model", str(tmp_path / "bwd"),
+        "--symmetrize", "intersection", "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output.splitlines()[0])
+    (doc,) = translate_symmetric(
+        reversal_model, reversal_backward.get_pipe("seq2seq_attn"), [source], symmetrize="intersection",
+    )
+    assert [tuple(link) for link in record["alignment"]] == doc._.translation_alignment
+    assert doc._.translation_alignment == [(0, 3), (1, 2), (2, 1), (3, 0)]
+    bad = runner.invoke(app, ["translate", str(tmp_path / "fwd"), source, "--reverse-model", str(tmp_path / "bwd"),
+                              "--symmetrize", "average"])
+    assert bad.exit_code != 0 and "[E003]" in bad.output and "'--symmetrize'" in bad.output

@@ -145,3 +145,34 @@ def test_a_saved_head_loads_to_identical_head_links(head_guided_monotone, tmp_pa
             assert reloaded._.translation_tokens == original._.translation_tokens
             assert reloaded._.translation_alignment == original._.translation_alignment
             assert reloaded._.translation_attention == original._.translation_attention
+
+
+def decoded(nlp, sources):
+    return [(doc._.translation_tokens, doc._.translation_attention)
+            for doc in (nlp(Doc(nlp.vocab, words=src.split())) for src in sources)]
+
+
+def test_a_detached_head_leaves_translation_as_without_it():
+    """detach_alignment_head = true (the default): the guided loss trains the
+    head alone, so outputs and attention are those of the same training
+    without a head; a head that is not detached changes them."""
+    sources = [src for src, _ in reversal_pairs()[:12]]
+    plain = decoded(train_guided(0.0, reversed_links, n_steps=40), sources)
+    detached = decoded(train_guided(2.0, reversed_links, n_steps=40, model={"alignment_head": True}), sources)
+    shared = decoded(train_guided(
+        2.0, reversed_links, n_steps=40, model={"alignment_head": True, "detach_alignment_head": False},
+    ), sources)
+    for (plain_tokens, plain_attention), (tokens, attention) in zip(plain, detached):
+        assert tokens == plain_tokens
+        numpy.testing.assert_allclose(attention, plain_attention, atol=1e-5)
+    assert any(
+        numpy.shape(attention) != numpy.shape(plain_attention)
+        or not numpy.allclose(attention, plain_attention, atol=1e-5)
+        for (_, plain_attention), (_, attention) in zip(plain, shared)
+    )
+
+
+def test_guided_training_without_any_links_warns_W035():
+    nlp = reversal_pipeline({"guided_alignment_weight": 1.0}, model={"alignment_head": True})
+    with pytest.warns(UserWarning, match=r"\[W035\].*none of the 4 training examples"):
+        nlp.initialize(lambda: linked_examples(nlp, pairs=reversal_pairs()[:4]))

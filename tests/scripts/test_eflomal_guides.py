@@ -1,18 +1,19 @@
 """scripts/eflomal_guides.py: eflomal links -> one guide line per training line.
 
-A stand-in for eflomal-align (same command line) aligns word i to word i
-forward and adds 0-1 in reverse, and logs how many pairs it was given, so
-the test knows the right output and can see that repeats are aligned once.
+A stand-in for eflomal's Python API (`run_eflomal`, patched in the
+eflomal module) aligns word i to word i forward and adds 0-1 in reverse,
+and records how many pairs it was given, so the test knows the right output
+and can see that repeats are aligned once.
 """
 
 import importlib.util
-import stat
-import sys
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
+from spacy_seq2seq.alignment import eflomal
 from spacy_seq2seq.alignment.eflomal import unique_pairs
 
 SCRIPT = Path(__file__).parents[2] / "scripts" / "eflomal_guides.py"
@@ -20,26 +21,20 @@ spec = importlib.util.spec_from_file_location("eflomal_guides", SCRIPT)
 guides = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(guides)
 
-FAKE_EFLOMAL = f"""#!{sys.executable}
-import sys
-args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
-src = open(args["-s"]).read().splitlines()
-tgt = open(args["-t"]).read().splitlines()
-with open(args["-s"] + ".count", "w") as log:
-    log.write(str(len(src)))
-n = [min(len(s.split()), len(t.split())) for s, t in zip(src, tgt)]
-with open(args["-f"], "w") as out:
-    out.writelines(" ".join(f"{{i}}-{{i}}" for i in range(k)) + "\\n" for k in n)
-with open(args["-r"], "w") as out:
-    out.writelines(" ".join(["0-1"] + [f"{{i}}-{{i}}" for i in range(k)]) + "\\n" for k in n)
-"""
 
+@pytest.fixture(autouse=True)
+def fake_eflomal(monkeypatch):
+    given = []
 
-def _fake_eflomal(tmp_path: Path) -> Path:
-    binary = tmp_path / "eflomal-align"
-    binary.write_text(FAKE_EFLOMAL, encoding="utf8")
-    binary.chmod(binary.stat().st_mode | stat.S_IXUSR)
-    return binary
+    def run(src, tgt):
+        given.append(len(src))
+        n = [min(len(s.split()), len(t.split())) for s, t in zip(src, tgt)]
+        return [{(i, i) for i in range(k)} for k in n], [{(0, 1)} | {(i, i) for i in range(k)} for k in n]
+
+    monkeypatch.setattr(eflomal, "run_eflomal", run)
+    monkeypatch.setattr(eflomal, "import_eflomal", lambda: None)
+    monkeypatch.setattr(guides, "import_eflomal", lambda: None)
+    return given
 
 
 def _run(tmp_path, src, tgt, *extra):
@@ -47,8 +42,7 @@ def _run(tmp_path, src, tgt, *extra):
     (tmp_path / "train.en").write_text("".join(line + "\n" for line in tgt), encoding="utf8")
     app = typer.Typer()
     app.command()(guides.main)
-    args = [str(tmp_path / "train.de"), str(tmp_path / "train.en"), str(tmp_path / "train.align"),
-            "--eflomal-bin", str(_fake_eflomal(tmp_path)), *extra]
+    args = [str(tmp_path / "train.de"), str(tmp_path / "train.en"), str(tmp_path / "train.align"), *extra]
     return CliRunner().invoke(app, args, env={"COLUMNS": "300"})  # error boxes unwrapped
 
 
@@ -58,7 +52,7 @@ def test_unique_pairs_map_every_line_to_its_first_copy():
     assert line_to_pair == [0, 1, 0, 2]
 
 
-def test_repeats_are_aligned_once_and_every_line_gets_links(tmp_path):
+def test_repeats_are_aligned_once_and_every_line_gets_links(tmp_path, fake_eflomal):
     src = ["ein haus", "zwei männer spielen", "ein haus"]
     tgt = ["a house", "two men play", "a house"]
     result = _run(tmp_path, src, tgt, "--how", "union", "--flipped-out", str(tmp_path / "flipped.align"))
@@ -67,6 +61,7 @@ def test_repeats_are_aligned_once_and_every_line_gets_links(tmp_path):
     assert (tmp_path / "train.align").read_text().splitlines() == ["0-0 0-1 1-1", "0-0 0-1 1-1 2-2", "0-0 0-1 1-1"]
     assert (tmp_path / "flipped.align").read_text().splitlines() == ["0-0 1-0 1-1", "0-0 1-0 1-1 2-2", "0-0 1-0 1-1"]
     assert "3 lines, 2 distinct pairs" in result.output
+    assert fake_eflomal == [2]
 
 
 def test_grow_diag_final_and_drops_the_unsupported_link(tmp_path):

@@ -72,6 +72,13 @@ class NetworkSettings:
         "A second attention used only for word alignment, from the step that reads each target piece, "
         "trained by the guided-alignment loss (`guided_alignment_weight`); needs attention.",
     )
+    detach_alignment_head: bool = setting(
+        True,
+        "Feed the alignment head detached copies of the decoder outputs, target embeddings and encoder "
+        "states, so its loss trains the head alone and translation stays as it would be without it; "
+        "false lets the alignment loss shape the shared layers too (aligners only: a guided loss of "
+        "weight 2.0 cut an en-fr model's dev BLEU from 24.8 to 2.7).",
+    )
 
     def __post_init__(self) -> None:
         self.validate()

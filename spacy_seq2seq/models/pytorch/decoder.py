@@ -75,9 +75,6 @@ class AttentionDecoder(nn.Module):
             if self.attention is not None
             else None
         )
-        self.alignment_head = (
-            AlignmentHead(width, config.embed_width, device=device) if config.alignment_head else None
-        )
         self.tie_embeddings = config.tie_embeddings
         if config.tie_embeddings:
             # Tying reuses the embedding matrix as the output matrix, so no
@@ -92,6 +89,15 @@ class AttentionDecoder(nn.Module):
             )
         else:
             self.output = nn.Linear(width, config.tgt_vocab_size, device=device)
+        # Its initial weights come from a forked random state, so every other
+        # layer draws the same initial weights with or without it: a detached
+        # head then leaves the translation exactly as it was.
+        self.alignment_head = None
+        if config.alignment_head:
+            on_gpu = device is not None and torch.device(device).type == "cuda"
+            with torch.random.fork_rng(devices=[torch.device(device)] if on_gpu else []):
+                self.alignment_head = AlignmentHead(width, config.embed_width, device=device)
+        self.detach_alignment_head = config.detach_alignment_head
 
     def start(self, encoded: EncoderOutput, src_ids: Tensor) -> Tuple[Memory, DecoderState]:
         """Prepare the fixed memory and the first decoder state.
@@ -143,7 +149,12 @@ class AttentionDecoder(nn.Module):
         weights = None if joined["weights"] is None else steps.to_padded(joined["weights"])
         alignment = None
         if head is not None:
-            alignment = head(steps.to_padded(joined["rnn_out"]), embedded, memory.states, memory.mask)
+            head_inputs = (steps.to_padded(joined["rnn_out"]), embedded, memory.states)
+            if self.detach_alignment_head:
+                # The alignment loss then trains the head alone: what
+                # translation computes is not pulled towards alignment.
+                head_inputs = tuple(tensor.detach() for tensor in head_inputs)
+            alignment = head(*head_inputs, memory.mask)
         logits = self.project(joined["attentional"])
         if self.copy_gate is None or joined["weights"] is None:
             return DecoderOutput(logits, weights, None, final, alignment, steps)
