@@ -126,7 +126,7 @@ def check_decoding() -> str:
     reports = []
     for beam_size in (1, 3):
         search = SearchSettings(beam_size=beam_size, n_best=1, max_output_length=8)
-        batch = DecodeBatch(src=toy_sources(), search=search, max_batch_items=4096)
+        batch = DecodeBatch(src=toy_sources(), search=search, max_batch_items=4096, quantize="none")
         on_cpu = decode(build().shims[0], batch)
         model = build()
         model.shims[0]._model.to(GPU)
